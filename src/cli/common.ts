@@ -1,0 +1,127 @@
+/**
+ * What every subcommand shares: the common flags (--json, --cwd, --quiet, --verbose), strict
+ * flag checking (an unknown flag is a usage error, exit 2), the logger, and turning errors
+ * into one clear line plus a hint.
+ */
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import type { ArgsDef, CommandDef, ParsedArgs } from "citty";
+import { ShiplineError, UsageError } from "../errors.ts";
+import { createLogger, type Logger, printJson } from "../ui/log.ts";
+import { redact } from "../ui/secrets.ts";
+
+export const commonArgs = {
+  json: { type: "boolean", description: "Machine-readable output on stdout (human output stays on stderr)" },
+  cwd: { type: "string", description: "Run as if started in DIR", valueHint: "DIR" },
+  quiet: { type: "boolean", alias: "q", description: "Only warnings and errors" },
+  verbose: { type: "boolean", description: "More detail, including debug lines" },
+} as const satisfies ArgsDef;
+
+export interface CliContext<A extends ArgsDef> {
+  args: ParsedArgs<A & typeof commonArgs>;
+  /** Positional arguments (FILES…). */
+  rest: string[];
+  /** The directory to act in (--cwd or the process's). */
+  cwd: string;
+  log: Logger;
+  json: boolean;
+}
+
+export interface ShiplineCommand<A extends ArgsDef> {
+  name: string;
+  description: string;
+  args: A;
+  /** Shown under `--help`. */
+  examples?: string[];
+  /** Name of the positional list in usage, e.g. "FILES…". */
+  positional?: string;
+  /** Exit code (0 when omitted). */
+  run: (ctx: CliContext<A>) => Promise<number | undefined | void>;
+}
+
+export type LoadedCommand = CommandDef<ArgsDef> & { examples?: string[] };
+
+function knownFlags(args: ArgsDef): Set<string> {
+  const names = new Set<string>();
+  const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  for (const [name, def] of Object.entries(args)) {
+    if (def.type === "positional") continue;
+    const alias = "alias" in def ? def.alias : undefined;
+    for (const n of [name, kebab(name), ...(Array.isArray(alias) ? alias : alias ? [alias] : [])]) {
+      names.add(n);
+      if (def.type === "boolean") names.add(`no-${n}`);
+    }
+  }
+  return names;
+}
+
+/** Reject flags the command does not define: a typo must not silently change what a release does. */
+export function checkFlags(rawArgs: string[], args: ArgsDef, command: string): void {
+  const known = knownFlags(args);
+  for (const a of rawArgs) {
+    if (a === "--") break;
+    const m = /^--?([^=]+)/.exec(a);
+    if (!m || /^-\d/.test(a)) continue;
+    const name = m[1]!;
+    const flags = a.startsWith("--") ? [name] : name.split("");
+    for (const f of flags)
+      if (!known.has(f))
+        throw new UsageError(
+          `unknown flag ${a.startsWith("--") ? "--" : "-"}${f} for \`shipline ${command}\``,
+          `see \`shipline ${command} --help\``,
+        );
+  }
+}
+
+export function resolveCwd(dir: string | undefined): string {
+  const cwd = resolve(dir ?? process.cwd());
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory())
+    throw new UsageError(`--cwd ${dir}: no such directory`);
+  return cwd;
+}
+
+export function reportError(e: unknown, log: Logger, json: boolean): number {
+  if (e instanceof ShiplineError) {
+    log.error(e.message);
+    if (e.hint) log.info(`  hint: ${e.hint}`);
+    if (json)
+      printJson({ error: { message: redact(e.message), hint: e.hint ?? null, exitCode: e.exitCode } });
+    return e.exitCode;
+  }
+  const err = e as Error;
+  log.error(`internal error: ${err?.message ?? String(e)}`);
+  if (log.verbose && err?.stack) log.debug(err.stack);
+  else log.info("  hint: this is a shipline bug; run again with --verbose and report the output");
+  if (json) printJson({ error: { message: redact(String(err?.message ?? e)), hint: null, exitCode: 1 } });
+  return 1;
+}
+
+export function defineShiplineCommand<const A extends ArgsDef>(spec: ShiplineCommand<A>): LoadedCommand {
+  const args = { ...spec.args, ...commonArgs } as ArgsDef;
+  if (spec.positional)
+    args.files = {
+      type: "positional",
+      required: false,
+      description: spec.positional,
+      valueHint: spec.positional,
+    };
+  return {
+    meta: { name: spec.name, description: spec.description },
+    args,
+    examples: spec.examples,
+    async run({ rawArgs, args: parsed }) {
+      const p = parsed as unknown as ParsedArgs<A & typeof commonArgs>;
+      const json = Boolean(p.json);
+      const log = createLogger({ json, quiet: Boolean(p.quiet), verbose: Boolean(p.verbose) });
+      let code: number;
+      try {
+        checkFlags(rawArgs, args, spec.name);
+        const cwd = resolveCwd(p.cwd as string | undefined);
+        code = (await spec.run({ args: p, rest: [...(parsed._ ?? [])].map(String), cwd, log, json })) ?? 0;
+      } catch (e) {
+        code = reportError(e, log, json);
+      }
+      process.exitCode = code;
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/** Turning flags + [tool.shipline] + the environment into a flow's RunOptions, and reporting the outcome. */
+import { loadShiplineConfig } from "../config/shipline.ts";
+import { repoRoot } from "../git/git.ts";
+import type { Checkpoint } from "../pipeline/checkpoint.ts";
+import type { FlowOutcome } from "../pipeline/machine.ts";
+import type { RunOptions } from "../pipeline/stage.ts";
+import type { Logger } from "../ui/log.ts";
+import { printJson } from "../ui/log.ts";
+
+export const flowArgs = {
+  state: { type: "string", description: "Checkpoint file (default .shipline/state.json)", valueHint: "FILE" },
+  "dry-run": { type: "boolean", description: "Show every action without writing anything or using a token" },
+  "repository-url": {
+    type: "string",
+    description: "Package index upload URL (default PyPI)",
+    valueHint: "URL",
+  },
+  "skip-existing": {
+    type: "boolean",
+    description: "A file already on the index with the same digest is fine",
+  },
+  sign: {
+    type: "boolean",
+    default: true,
+    description: "Sigstore-sign and attach PEP 740 attestations (--no-sign to skip)",
+  },
+  "fulcio-url": { type: "string", description: "Fulcio URL (private Sigstore / tests)", valueHint: "URL" },
+  "rekor-url": { type: "string", description: "Rekor URL (private Sigstore / tests)", valueHint: "URL" },
+} as const;
+
+export function buildRunOptions(
+  command: string,
+  root: string,
+  a: Record<string, unknown>,
+  env = process.env,
+): RunOptions {
+  const cfg = loadShiplineConfig(root);
+  const str = (k: string) => (typeof a[k] === "string" ? (a[k] as string) : undefined);
+  const python = str("python")
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return {
+    command,
+    event: env.GITHUB_EVENT_NAME ?? "local",
+    order: cfg.order,
+    publish: cfg.publish.enabled,
+    noSign: a.sign === false || !cfg.publish.attestations,
+    dryRun: Boolean(a["dry-run"]),
+    repositoryUrl: str("repository-url") ?? cfg.publish.repositoryUrl,
+    skipExisting: Boolean(a["skip-existing"]) || cfg.publish.skipExisting,
+    python: python ?? cfg.python,
+    date: str("date"),
+    repo: str("repo"),
+    fulcioUrl: str("fulcio-url"),
+    rekorUrl: str("rekor-url"),
+    allowMajor: Boolean(a["allow-major"]),
+  };
+}
+
+export function rootOf(cwd: string): string {
+  return repoRoot(cwd);
+}
+
+export function summarize(cp: Checkpoint): {
+  runId: string;
+  command: string;
+  next: string;
+  stages: Record<string, unknown>;
+} {
+  const stages: Record<string, unknown> = {};
+  for (const name of cp.history.concat(
+    Object.keys(cp.stages).filter((s) => !cp.history.includes(s as never)) as never[],
+  )) {
+    const r = cp.stages[name];
+    if (r)
+      stages[name] = {
+        status: r.status,
+        attempts: r.attempts,
+        result: r.result ?? null,
+        error: r.error ?? null,
+      };
+  }
+  return { runId: cp.runId, command: cp.command, next: cp.next, stages };
+}
+
+export function reportOutcome(out: FlowOutcome, log: Logger, json: boolean): number {
+  const cp = out.checkpoint;
+  if (out.alreadyDone)
+    log.info(`this ${cp.command} already completed for ${cp.inputs.head.slice(0, 7)}; nothing to do`);
+  for (const name of cp.history) log.success(`${name}: done`);
+  if (cp.next === "done") log.success(`${cp.command} complete`);
+  if (json) printJson({ done: cp.next === "done", alreadyDone: out.alreadyDone, ...summarize(cp) });
+  return 0;
+}

@@ -1,0 +1,106 @@
+/**
+ * The one place that spawns git. Every call gets a fixed, non-interactive environment (no
+ * pager, no prompts, C locale so messages parse), arguments as an argv array (never a shell
+ * string), and a clear ShiplineError naming the git command when it fails.
+ */
+import { ShiplineError } from "../errors.ts";
+
+export interface GitOptions {
+  cwd: string;
+  /** Extra environment (e.g. GIT_ASKPASS for pushes); merged over the process env. */
+  env?: Record<string, string | undefined>;
+  input?: string | Uint8Array;
+  /** Return the result instead of throwing on a non-zero exit. */
+  allowFailure?: boolean;
+}
+
+export interface GitResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export function gitEnv(extra?: Record<string, string | undefined>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, ...extra })) if (v !== undefined) env[k] = v;
+  env.GIT_TERMINAL_PROMPT = "0";
+  env.GIT_PAGER = "cat";
+  env.LC_ALL = "C";
+  env.GIT_OPTIONAL_LOCKS = "0";
+  return env;
+}
+
+function fail(args: string[], stderr: string, exitCode: number): never {
+  const first = stderr.trim().split("\n")[0] ?? "";
+  throw new ShiplineError(`git ${args.slice(0, 3).join(" ")} failed (exit ${exitCode}): ${first}`);
+}
+
+export function git(args: string[], opts: GitOptions): GitResult {
+  let proc: ReturnType<typeof Bun.spawnSync>;
+  try {
+    proc = Bun.spawnSync(["git", "-c", "core.quotepath=off", ...args], {
+      cwd: opts.cwd,
+      env: gitEnv(opts.env),
+      stdin: opts.input === undefined ? "ignore" : new Blob([opts.input]),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+  } catch (e) {
+    throw new ShiplineError(
+      `could not run git in ${opts.cwd}: ${(e as Error).message}`,
+      "install git and make sure it is on PATH",
+    );
+  }
+  const result = {
+    stdout: proc.stdout?.toString() ?? "",
+    stderr: proc.stderr?.toString() ?? "",
+    exitCode: proc.exitCode ?? 1,
+  };
+  if (result.exitCode !== 0 && !opts.allowFailure) fail(args, result.stderr, result.exitCode);
+  return result;
+}
+
+/** Trimmed stdout of a git command. */
+export function gitText(args: string[], opts: GitOptions): string {
+  return git(args, opts).stdout.trim();
+}
+
+/**
+ * Streams git's stdout (for `git log` over huge histories: memory stays bounded). The caller
+ * consumes the chunks; a non-zero exit throws after the stream ends.
+ */
+export async function* gitStream(args: string[], opts: GitOptions): AsyncGenerator<Uint8Array> {
+  const proc = Bun.spawn(["git", "-c", "core.quotepath=off", ...args], {
+    cwd: opts.cwd,
+    env: gitEnv(opts.env),
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  for await (const chunk of proc.stdout) yield chunk;
+  const exitCode = await proc.exited;
+  if (exitCode !== 0 && !opts.allowFailure) fail(args, await new Response(proc.stderr).text(), exitCode);
+}
+
+export function repoRoot(cwd: string): string {
+  const r = git(["rev-parse", "--show-toplevel"], { cwd, allowFailure: true });
+  if (r.exitCode !== 0)
+    throw new ShiplineError(
+      `${cwd} is not inside a git repository`,
+      "run shipline from your project's checkout, or pass --cwd DIR",
+    );
+  return r.stdout.trim();
+}
+
+export function headSha(cwd: string): string {
+  const r = git(["rev-parse", "--verify", "-q", "HEAD"], { cwd, allowFailure: true });
+  if (r.exitCode !== 0)
+    throw new ShiplineError(`the repository at ${cwd} has no commits yet`, "commit something first");
+  return r.stdout.trim();
+}
+
+/** sha of a tag's target commit, or undefined when the tag does not exist. */
+export function tagCommit(cwd: string, tag: string): string | undefined {
+  const r = git(["rev-parse", "--verify", "-q", `refs/tags/${tag}^{commit}`], { cwd, allowFailure: true });
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}

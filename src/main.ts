@@ -1,0 +1,96 @@
+/**
+ * shipline's entry point. Kept tiny on purpose: `--version` and root `--help` answer from
+ * static data; a subcommand's module is imported only when that subcommand runs. No
+ * top-level await (required by `bun build --bytecode`).
+ */
+import { type ArgsDef, renderUsage, runCommand } from "citty";
+import { COMMANDS } from "./cli/commands.ts";
+import { UsageError } from "./errors.ts";
+import { useColor } from "./ui/log.ts";
+import { VERSION } from "./version.ts";
+
+function rootHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.description}`);
+  return [
+    `shipline ${VERSION} — a Python package's whole release flow, one binary`,
+    "",
+    "USAGE  shipline <command> [options]",
+    "",
+    "COMMANDS",
+    ...lines,
+    "",
+    "Every command takes --help, --json, --cwd DIR, --quiet, --verbose.",
+    "Exit codes: 0 success, 1 failure, 2 usage error.",
+    "Secrets come from the environment only: GITHUB_TOKEN, SHIPLINE_PYPI_TOKEN (or TWINE_PASSWORD).",
+    "",
+    "Run `shipline <command> --help` for a command's options and examples.",
+  ].join("\n");
+}
+
+function closest(name: string): string | undefined {
+  return Object.keys(COMMANDS).find((c) => c.startsWith(name.slice(0, 2)));
+}
+
+function usageFail(message: string, hint?: string): number {
+  process.stderr.write(`✖ ${message}\n${hint ? `  hint: ${hint}\n` : ""}`);
+  return 2;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const first = argv[0];
+  if (first === "--version" || first === "-V" || first === "version") {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
+    const topic = first === "help" ? argv[1] : undefined;
+    if (!topic) {
+      process.stdout.write(`${rootHelp()}\n`);
+      return first === undefined ? 2 : 0;
+    }
+    return main([topic, "--help"]);
+  }
+  const spec = COMMANDS[first];
+  if (!spec) {
+    if (first.startsWith("-")) return usageFail(`unknown option ${first}`, "see `shipline --help`");
+    const guess = closest(first);
+    return usageFail(
+      `unknown command "${first}"`,
+      guess ? `did you mean \`shipline ${guess}\`? (see shipline --help)` : "see `shipline --help`",
+    );
+  }
+  const cmd = (await spec.load()).default;
+  const rest = argv.slice(1);
+  const dashdash = rest.indexOf("--");
+  const flags = dashdash === -1 ? rest : rest.slice(0, dashdash);
+  if (flags.includes("--help") || flags.includes("-h")) {
+    let text = await renderUsage(cmd);
+    if (!useColor(process.env, process.stdout)) text = text.replace(/\x1b\[[0-9;]*m/g, "");
+    if (cmd.examples?.length) text += `\n\nEXAMPLES\n${cmd.examples.map((e) => `  ${e}`).join("\n")}\n`;
+    process.stdout.write(`${text}\n`);
+    return 0;
+  }
+  try {
+    await runCommand(cmd as typeof cmd & { args: ArgsDef }, { rawArgs: rest });
+  } catch (e) {
+    // citty does not export CLIError; its parse errors (missing argument, bad enum) carry this name.
+    if ((e as Error)?.name === "CLIError" || e instanceof UsageError)
+      return usageFail(
+        `${first}: ${(e as Error).message.replace(/\x1b\[[0-9;]*m/g, "")}`,
+        `see \`shipline ${first} --help\``,
+      );
+    throw e;
+  }
+  return typeof process.exitCode === "number" ? process.exitCode : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`✖ internal error: ${(e as Error)?.message ?? e}\n`);
+    process.exitCode = 1;
+  },
+);

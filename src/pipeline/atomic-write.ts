@@ -1,0 +1,55 @@
+/**
+ * Crash-safe file replacement: write a temp file in the same directory, fsync it, rename it
+ * over the target, fsync the directory. A reader sees the old file or the new one, never a
+ * torn one, whatever moment the process dies at (tests kill -9 it 200 times mid-write).
+ */
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { fault } from "./fault.ts";
+
+export function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  mode = 0o644,
+  faultPoint = "write",
+): void {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  const fd = openSync(tmp, "wx", mode);
+  try {
+    const bytes = typeof data === "string" ? Buffer.from(data) : data;
+    let off = 0;
+    while (off < bytes.length) {
+      off += writeSync(fd, bytes, off, bytes.length - off);
+      fault(`${faultPoint}:mid-write`);
+    }
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw e;
+  }
+  closeSync(fd);
+  try {
+    fault(`${faultPoint}:before-rename`);
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {}
+    throw e;
+  }
+  fault(`${faultPoint}:after-rename`);
+  fsyncDir(dir);
+}
+
+export function fsyncDir(dir: string): void {
+  // Directories cannot be opened for fsync on Windows; rename is already durable enough there.
+  if (process.platform === "win32") return;
+  const fd = openSync(dir, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

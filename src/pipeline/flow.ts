@@ -1,0 +1,82 @@
+/**
+ * The flow as one table: each stage, where its code lives (loaded lazily, so `--version` and
+ * `plan` never load Octokit or sigstore), and where the flow goes after it.
+ *
+ *   gates ──► plan ──► done (nothing to release)
+ *                 ├──► pr ──► done
+ *                 └──► release ──► build ──► check ──► sign ──► upload ──► verify ──► done
+ *
+ * With order = "publish-first": plan ──► build … verify ──► release ──► done.
+ */
+import { NotAvailableError } from "../errors.ts";
+import type { RunOptions, Stage } from "./stage.ts";
+import type { StageName } from "./stage-names.ts";
+
+/** What the plan stage reports: the action the flow takes next. */
+export interface PlanDecision {
+  action: "none" | "pr" | "release";
+}
+
+type Next = StageName | "done";
+
+export interface StageDef {
+  load: () => Promise<Stage>;
+  next: (result: unknown, o: RunOptions) => Next;
+}
+
+const afterPublish = (o: RunOptions): Next =>
+  o.order === "publish-first" && o.command === "run" ? "release" : "done";
+
+export const FLOW: Record<StageName, StageDef> = {
+  gates: {
+    load: () => import("../gates/stage.ts").then((m) => m.gatesStage),
+    next: (_r, o) => (o.event === "pull_request" ? "done" : "plan"),
+  },
+  plan: {
+    load: () => import("../plan/stage.ts").then((m) => m.planStage),
+    next: (r, o) => {
+      const action = (r as PlanDecision).action;
+      if (action === "pr") return "pr";
+      if (action === "release") return o.order === "publish-first" && o.publish ? "build" : "release";
+      return "done";
+    },
+  },
+  pr: {
+    load: () => import("../github/stage-pr.ts").then((m) => m.prStage),
+    next: () => "done",
+  },
+  release: {
+    load: () => import("../github/stage-release.ts").then((m) => m.releaseStage),
+    next: (_r, o) => (o.publish && o.order !== "publish-first" ? "build" : "done"),
+  },
+  build: {
+    load: () => import("../dist/stage-build.ts").then((m) => m.buildStage),
+    next: () => "check",
+  },
+  check: {
+    load: () => import("../dist/stage-check.ts").then((m) => m.checkStage),
+    next: (_r, o) => (o.noSign ? "upload" : "sign"),
+  },
+  sign: {
+    load: () => import("../sigstore/stage-sign.ts").then((m) => m.signStage),
+    next: () => "upload",
+  },
+  upload: {
+    load: () => import("../pypi/stage-upload.ts").then((m) => m.uploadStage),
+    next: () => "verify",
+  },
+  verify: {
+    load: () => import("../sigstore/stage-verify.ts").then((m) => m.verifyStage),
+    next: (_r, o) => afterPublish(o),
+  },
+};
+
+/** A stage whose capability has not landed yet: says so clearly (exit 2). */
+export function notYet(name: StageName): Stage {
+  return {
+    name,
+    run: async () => {
+      throw new NotAvailableError(`the ${name} stage`);
+    },
+  };
+}
