@@ -1,0 +1,90 @@
+/**
+ * The release plan's shapes, shared by `plan`, the release PR, the release stage and the
+ * publish stages. `PlannedRelease` serialises to exactly DESIGN.md's `plan --json` entry
+ * when reduced with `toPlanJson`.
+ */
+
+export interface PlannedCommit {
+  sha: string;
+  /** First line of the message as written. */
+  subject: string;
+  type?: string;
+  scope?: string;
+  breaking: boolean;
+  /** Why it does or does not count (for `plan --explain`). */
+  note?: string;
+}
+
+export interface PlannedRelease {
+  /** Package path in the manifest ("." for a single package). */
+  path: string;
+  component: string;
+  /** Distribution name (from pyproject/setup.cfg/package-name), when known. */
+  packageName?: string;
+  previousVersion: string | null;
+  version: string;
+  previousTag: string | null;
+  tag: string;
+  /** Release PR title for this release (release-please's pull-request-title-pattern). */
+  title: string;
+  /** The exact CHANGELOG entry release-please would insert: heading through last bullet, no trailing blank line. */
+  changelog: string;
+  prerelease: boolean;
+  draft: boolean;
+  /** Commits that made up this release. */
+  commits: PlannedCommit[];
+  /** Loud warnings, e.g. a breaking change taking a 0.x package to 1.0.0. */
+  warnings: string[];
+}
+
+export interface Plan {
+  /** Base branch the plan was computed for. */
+  targetBranch: string;
+  /** OWNER/NAME used for links. */
+  repo: string;
+  releases: PlannedRelease[];
+  /** Packages with nothing to release, and why (for `plan --explain`). */
+  skipped: { path: string; component: string; reason: string }[];
+}
+
+/** A full-content file change the release PR commits (version files, manifest, CHANGELOG). */
+export interface FileUpdate {
+  path: string;
+  content: string;
+}
+
+/** HEAD is a merged release PR: the release commit set the manifest to a version whose tag does not exist yet. */
+export interface PendingRelease {
+  path: string;
+  component: string;
+  packageName?: string;
+  version: string;
+  tag: string;
+  /** sha to tag (HEAD). */
+  sha: string;
+  /** GitHub release name and body (the CHANGELOG entry of that version). */
+  name: string;
+  notes: string;
+  prerelease: boolean;
+  draft: boolean;
+}
+
+/** The plan stage's recorded result. */
+export interface PlanStageResult {
+  action: "none" | "pr" | "release";
+  releases: PlannedRelease[];
+  pending: PendingRelease[];
+}
+
+export function toPlanJson(r: PlannedRelease) {
+  return {
+    path: r.path,
+    component: r.component,
+    previousVersion: r.previousVersion,
+    version: r.version,
+    previousTag: r.previousTag,
+    tag: r.tag,
+    title: r.title,
+    changelog: r.changelog,
+  };
+}
