@@ -66,7 +66,7 @@ export const FLOW: Record<StageName, StageDef> = {
     next: () => "verify",
   },
   verify: {
-    load: () => import("../sigstore/stage-verify.ts").then((m) => m.verifyStage),
+    load: () => import("../pypi/stage-verify.ts").then((m) => m.verifyStage),
     next: (_r, o) => afterPublish(o),
   },
 };
