@@ -29,38 +29,46 @@ export interface Logger {
   readonly verbose: boolean;
 }
 
-export function useColor(
-  env: NodeJS.ProcessEnv = process.env,
-  stream: { isTTY?: boolean } = process.stderr,
-): boolean {
+/**
+ * Colour on a terminal only. The fd is checked with isatty rather than process.stderr.isTTY:
+ * touching process.stdout/stderr makes Bun build Node stream objects, ~20 ms of start-up.
+ * Loggers call this lazily (first coloured line), so `--version` and `plan --json` never pay.
+ */
+export function useColor(env: NodeJS.ProcessEnv = process.env, fd = 2): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
   if (env.FORCE_COLOR && env.FORCE_COLOR !== "0") return true;
-  return Boolean(stream.isTTY) && env.TERM !== "dumb";
+  if (env.TERM === "dumb") return false;
+  // Loaded on demand: importing node:tty costs ~10 ms of start-up in a compiled Bun binary.
+  const { isatty } = require("node:tty") as typeof import("node:tty");
+  return isatty(fd);
 }
-
-const paint = (on: boolean, code: number, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 
 export function createLogger(opts: LogOptions = {}): Logger {
   const env = opts.env ?? process.env;
   const actions = inActions(env);
-  const color = useColor(env);
-  const out = opts.write ?? ((line: string) => process.stderr.write(`${line}\n`));
+  let colorOn: boolean | undefined;
+  const color = () => (colorOn ??= useColor(env));
+  const paint = (code: number, s: string) => (color() ? `\x1b[${code}m${s}\x1b[0m` : s);
+  // console.error, not process.stderr.write: see useColor about start-up cost.
+  const out = opts.write ?? ((line: string) => console.error(line));
   const emit = (line: string) => out(redact(line));
   if (actions) onSecretRegistered((s) => out(`::add-mask::${s}`));
   const quiet = Boolean(opts.quiet);
   const verbose = Boolean(opts.verbose);
   return {
-    color,
+    get color() {
+      return color();
+    },
     actions,
     verbose,
     info: (m) => quiet || emit(m),
-    success: (m) => quiet || emit(`${paint(color, 32, "✔")} ${m}`),
-    warn: (m, where) => emit(actions ? command("warning", m, where) : `${paint(color, 33, "⚠")} ${m}`),
-    error: (m, where) => emit(actions ? command("error", m, where) : `${paint(color, 31, "✖")} ${m}`),
-    debug: (m) => verbose && emit(paint(color, 90, m)),
+    success: (m) => quiet || emit(`${paint(32, "✔")} ${m}`),
+    warn: (m, where) => emit(actions ? command("warning", m, where) : `${paint(33, "⚠")} ${m}`),
+    error: (m, where) => emit(actions ? command("error", m, where) : `${paint(31, "✖")} ${m}`),
+    debug: (m) => verbose && emit(paint(90, m)),
     async group(title, fn) {
       if (actions) emit(`::group::${title}`);
-      else if (!quiet) emit(paint(color, 1, `› ${title}`));
+      else if (!quiet) emit(paint(1, `› ${title}`));
       try {
         return await fn();
       } finally {
@@ -72,5 +80,5 @@ export function createLogger(opts: LogOptions = {}): Logger {
 
 /** The only writer of stdout for --json: one JSON document, one line, secrets redacted. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${redact(JSON.stringify(value))}\n`);
+  console.log(redact(JSON.stringify(value)));
 }
