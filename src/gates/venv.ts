@@ -1,0 +1,195 @@
+/**
+ * One isolated venv per Python under `.shipline/venvs/<X.Y>/`, created once and reused.
+ *
+ * Decisions (see README "Quality gates"):
+ * - `python -m venv --system-site-packages --without-pip`: creation takes ~0.1 s and needs
+ *   no network; the base interpreter's packages (pip, setuptools, pytest, mypy …) stay
+ *   visible, while anything installed into the venv (the project, its pinned test extras)
+ *   comes first on sys.path and wins. A project that pins its tools gets exactly those.
+ * - The project is installed editable with its test extras (`test`, `tests` or `testing` in
+ *   [project.optional-dependencies]): `uv pip install` when uv exists, else pip — first
+ *   offline (`--no-index --no-build-isolation`: works whenever everything it needs is
+ *   already there, which is the case for a project without extra dependencies), then, only
+ *   if pip says a distribution is missing, from the index. When neither works (no pip, a
+ *   setuptools too old for editable installs) a `.pth` file puts the project's source on
+ *   sys.path, which is what an editable install does, and the log says so.
+ * - Reinstalled only when pyproject.toml/setup.cfg/setup.py or the interpreter changed
+ *   (a stamp file records what was installed).
+ */
+import { createHash } from "node:crypto";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { readPyproject } from "../config/shipline.ts";
+import { ShiplineError } from "../errors.ts";
+import { runGroup } from "./process.ts";
+import type { PythonInterpreter } from "./python.ts";
+import { type DiscoveryEnv, which } from "./python.ts";
+
+export interface Venv {
+  version: string;
+  dir: string;
+  python: string;
+  bin: string;
+}
+
+export const TEST_EXTRAS = ["test", "tests", "testing"];
+
+export function venvPaths(root: string, version: string, platform: NodeJS.Platform): Venv {
+  const dir = join(root, ".shipline", "venvs", version);
+  const win = platform === "win32";
+  const bin = join(dir, win ? "Scripts" : "bin");
+  return { version, dir, bin, python: join(bin, win ? "python.exe" : "python") };
+}
+
+interface Project {
+  installable: boolean;
+  extra?: string;
+  /** Where the importable code lives (src/ layout or the root), for the .pth fallback. */
+  sourceDir: string;
+  hasDependencies: boolean;
+}
+
+function readProject(root: string): Project {
+  const py = readPyproject(root);
+  const project = py?.data.project as Record<string, unknown> | undefined;
+  const extras = (project?.["optional-dependencies"] ?? {}) as Record<string, unknown>;
+  const extra = TEST_EXTRAS.find((e) => e in extras);
+  const deps = Array.isArray(project?.dependencies) ? project.dependencies.length : 0;
+  return {
+    installable: Boolean(project) || existsSync(join(root, "setup.py")),
+    extra,
+    sourceDir: existsSync(join(root, "src")) ? join(root, "src") : root,
+    hasDependencies: deps > 0 || (extra ? (extras[extra] as unknown[]).length > 0 : false),
+  };
+}
+
+function installKey(root: string, interp: PythonInterpreter): string {
+  const h = createHash("sha256").update(`${interp.path}\0${interp.full}\0`);
+  for (const f of ["pyproject.toml", "setup.cfg", "setup.py"]) {
+    const p = join(root, f);
+    h.update(`${f}\0`).update(existsSync(p) ? readFileSync(p) : "");
+  }
+  return h.digest("hex");
+}
+
+interface Stamp {
+  interpreter: string;
+  full: string;
+  key: string;
+  method: string;
+}
+
+const STAMP = "shipline-venv.json";
+
+function readStamp(dir: string): Stamp | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, STAMP), "utf8")) as Stamp;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface EnsureOptions {
+  root: string;
+  interp: PythonInterpreter;
+  logFile: string;
+  discovery: DiscoveryEnv;
+  timeoutMs: number;
+}
+
+/** Create or reuse the venv for this interpreter and (re)install the project when it changed. */
+export async function ensureVenv(o: EnsureOptions): Promise<Venv & { reused: boolean; method: string }> {
+  const { root, interp, logFile } = o;
+  const platform = o.discovery.platform;
+  const v = venvPaths(root, interp.version, platform);
+  const key = installKey(root, interp);
+  const stamp = readStamp(v.dir);
+  const note = (s: string) => appendFileSync(logFile, `[shipline] ${s}\n`);
+  if (stamp && stamp.key === key && existsSync(v.python)) {
+    note(`reusing ${v.dir} (${stamp.method})`);
+    return { ...v, reused: true, method: stamp.method };
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...o.discovery.env,
+    PIP_DISABLE_PIP_VERSION_CHECK: "1",
+    PYTHONDONTWRITEBYTECODE: "1",
+  };
+  delete env.PYTHONHOME;
+  delete env.VIRTUAL_ENV;
+  const run = async (argv: string[], what: string) => {
+    note(`$ ${argv.join(" ")}`);
+    const r = await runGroup(argv, { cwd: root, env, logFile, timeoutMs: o.timeoutMs });
+    if (r.interrupted) throw new ShiplineError(`interrupted while ${what}`);
+    return r.code === 0;
+  };
+  if (!stamp || stamp.interpreter !== interp.path || stamp.full !== interp.full || !existsSync(v.python)) {
+    // Build beside the final place and rename, so a killed run never leaves a half venv that looks whole.
+    const tmp = `${v.dir}.tmp-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(join(v.dir, ".."), { recursive: true });
+    const ok = await run(
+      [interp.path, "-m", "venv", "--system-site-packages", "--without-pip", tmp],
+      "creating the venv",
+    );
+    if (!ok) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw new ShiplineError(
+        `could not create a venv for Python ${interp.version} (${interp.path})`,
+        `see ${logFile}; on Debian/Ubuntu install python${interp.version}-venv`,
+      );
+    }
+    rmSync(v.dir, { recursive: true, force: true });
+    renameSync(tmp, v.dir);
+  }
+  const method = await installProject(root, v, o, run, note);
+  writeFileSync(
+    join(v.dir, STAMP),
+    `${JSON.stringify({ interpreter: interp.path, full: interp.full, key, method })}\n`,
+  );
+  return { ...v, reused: false, method };
+}
+
+async function installProject(
+  root: string,
+  v: Venv,
+  o: EnsureOptions,
+  run: (argv: string[], what: string) => Promise<boolean>,
+  note: (s: string) => void,
+): Promise<string> {
+  const p = readProject(root);
+  if (!p.installable) return "no project to install";
+  const target = p.extra ? `.[${p.extra}]` : ".";
+  const uv = which("uv", o.discovery);
+  if (uv && (await run([uv, "pip", "install", "--python", v.python, "-e", target], "installing the project")))
+    return `uv pip install -e ${target}`;
+  const pip = [v.python, "-m", "pip", "install", "--no-build-isolation", "-e", target];
+  if (await run([...pip.slice(0, 4), "--no-index", ...pip.slice(4)], "installing the project"))
+    return `pip install --no-index -e ${target}`;
+  const log = readFileSync(o.logFile, "utf8");
+  if (p.hasDependencies && /No matching distribution|Could not find a version/.test(log)) {
+    if (await run([...pip, "--retries", "1", "--timeout", "15"], "installing the project"))
+      return `pip install -e ${target}`;
+  }
+  // Last resort: what an editable install amounts to, so tests can still import the project.
+  writeFileSync(join(sitePackages(v), "shipline-project.pth"), `${p.sourceDir}\n`);
+  note(
+    `could not install the project with pip; added ${p.sourceDir} to sys.path via a .pth file (dependencies not installed)`,
+  );
+  return "source on sys.path (.pth)";
+}
+
+function sitePackages(v: Venv): string {
+  if (existsSync(join(v.dir, "Lib", "site-packages"))) return join(v.dir, "Lib", "site-packages");
+  const lib = join(v.dir, "lib");
+  const py = readdirSync(lib).find((n) => n.startsWith("python"));
+  return join(lib, py ?? `python${v.version}`, "site-packages");
+}
