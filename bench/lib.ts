@@ -1,0 +1,123 @@
+/**
+ * Benchmark plumbing: run commands alternately (so machine noise hits every contender alike),
+ * take medians of wall time and peak RSS, and report ratios — on a shared 2-core machine the
+ * ratio measured in one run is the claim, not the absolute time.
+ */
+export interface Sample {
+  ms: number;
+  rssMiB: number;
+}
+
+export interface Contender {
+  name: string;
+  cmd: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Run before each sample, untimed (e.g. clearing state). */
+  before?: () => void | Promise<void>;
+}
+
+export interface Measured {
+  name: string;
+  medianMs: number;
+  minMs: number;
+  medianRssMiB: number;
+  runs: number;
+}
+
+const TIME = ["/usr/bin/time"].find((p) => require("node:fs").existsSync(p));
+
+function runOnce(c: Contender): Sample {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: "1", ...c.env }))
+    if (v !== undefined) env[k] = v;
+  // Peak RSS per child comes from GNU time (%M, KiB): the spawn API's rusage is the max over
+  // all children so far, not this one. GNU time adds the same ~1 ms to every contender.
+  const cmd = TIME ? [TIME, "-f", "%M", ...c.cmd] : c.cmd;
+  const t0 = Bun.nanoseconds();
+  const p = Bun.spawnSync(cmd, { cwd: c.cwd, env, stdout: "ignore", stderr: "pipe" });
+  const ms = (Bun.nanoseconds() - t0) / 1e6;
+  const err = p.stderr.toString();
+  if (p.exitCode !== 0)
+    throw new Error(`${c.name}: ${c.cmd.join(" ")} exited ${p.exitCode}: ${err.slice(0, 400)}`);
+  const rssMiB = TIME ? Number(err.trim().split("\n").pop()) / 1024 : 0;
+  return { ms, rssMiB };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Alternate the contenders `runs` times (after `warmup` untimed rounds). */
+export async function race(contenders: Contender[], runs = 7, warmup = 1): Promise<Measured[]> {
+  const samples = new Map<string, Sample[]>(contenders.map((c) => [c.name, []]));
+  for (let i = 0; i < warmup + runs; i++)
+    for (const c of contenders) {
+      await c.before?.();
+      const s = runOnce(c);
+      if (i >= warmup) samples.get(c.name)!.push(s);
+    }
+  return contenders.map((c) => {
+    const xs = samples.get(c.name)!;
+    return {
+      name: c.name,
+      medianMs: median(xs.map((x) => x.ms)),
+      minMs: Math.min(...xs.map((x) => x.ms)),
+      medianRssMiB: median(xs.map((x) => x.rssMiB)),
+      runs: xs.length,
+    };
+  });
+}
+
+export interface Row {
+  benchmark: string;
+  shipline: string;
+  floor: string;
+  ratio: number;
+  target: string;
+  met: boolean;
+  note?: string;
+}
+
+export function fmtMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+}
+
+export function row(
+  benchmark: string,
+  ours: Measured,
+  floor: Measured,
+  maxRatio: number,
+  extra: Partial<Row> = {},
+): Row {
+  const ratio = ours.medianMs / floor.medianMs;
+  return {
+    benchmark,
+    shipline: `${fmtMs(ours.medianMs)} (${ours.medianRssMiB.toFixed(0)} MiB)`,
+    floor: `${floor.name}: ${fmtMs(floor.medianMs)} (${floor.medianRssMiB.toFixed(0)} MiB)`,
+    ratio,
+    target: `≤ ${maxRatio}×`,
+    met: ratio <= maxRatio,
+    ...extra,
+  };
+}
+
+export function table(rows: Row[]): string {
+  const head =
+    "| benchmark | shipline (median, peak RSS) | floor / peer | ratio | target | met |\n|---|---|---|---|---|---|";
+  return [
+    head,
+    ...rows.map(
+      (r) =>
+        `| ${r.benchmark} | ${r.shipline} | ${r.floor}${r.note ? ` — ${r.note}` : ""} | ${r.ratio.toFixed(2)}× | ${r.target} | ${r.met ? "yes" : "**no**"} |`,
+    ),
+  ].join("\n");
+}
+
+export function machine(): string {
+  const os = require("node:os") as typeof import("node:os");
+  const cpu = os.cpus()[0]?.model ?? "unknown cpu";
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.platform()} ${os.release()}, Bun ${Bun.version}`;
+}
