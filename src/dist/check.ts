@@ -1,0 +1,135 @@
+/**
+ * `check`: what `twine check` does (metadata present, long description renders on PyPI) plus
+ * what PyPI itself would refuse (file name, core metadata, archive structure, RECORD), without
+ * extracting anything. Every problem becomes a FAILED verdict with a reason; nothing here throws
+ * for a bad file.
+ */
+import { basename } from "node:path";
+import { ArchiveError, MAX_METADATA_BYTES } from "./archive-limits.ts";
+import { digestFile } from "./digests.ts";
+import { filenameMatchesMetadata, parseDistFilename } from "./filename.ts";
+import { parseMetadata, validateMetadata } from "./metadata.ts";
+import { normalizeName, normalizeVersion } from "./pep440.ts";
+import { checkRst } from "./rst.ts";
+import { scanTarGz } from "./tar.ts";
+import type { CheckedFile, Verdict } from "./types.ts";
+import { checkWheelContents } from "./wheel.ts";
+
+export const WARN_NO_CONTENT_TYPE = "`long_description_content_type` missing. defaulting to `text/x-rst`.";
+export const WARN_NO_DESCRIPTION = "`long_description` missing.";
+export const ERR_MARKUP = "`long_description` has syntax errors in markup and would not be rendered on PyPI.";
+
+const utf8 = new TextDecoder("utf-8");
+
+/** Warnings and errors about the long description, exactly as twine words them. */
+export function checkDescription(fields: Record<string, string | string[]>, description: string | undefined) {
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  const rawType = fields["Description-Content-Type"];
+  const ct = typeof rawType === "string" ? rawType : undefined;
+  if (ct === undefined) warnings.push(WARN_NO_CONTENT_TYPE);
+  const type = (ct ?? "text/x-rst").split(";")[0]!.trim().toLowerCase();
+  // twine (≥6.0) and PyPI: an absent, empty or UNKNOWN description is a warning, not a render failure.
+  if (description === undefined || description.trim() === "" || description.trimEnd() === "UNKNOWN")
+    warnings.push(WARN_NO_DESCRIPTION);
+  else if (type !== "text/plain" && type !== "text/markdown") {
+    // text/plain and text/markdown cannot fail to render; everything else is rendered as RST.
+    const r = checkRst(description);
+    if (!r.ok) errors.push([ERR_MARKUP, ...r.messages].join("\n"));
+  }
+  return { warnings, errors };
+}
+
+interface Inner {
+  kind: "wheel" | "sdist";
+  metadataText: string;
+  errors: string[];
+  warnings: string[];
+}
+
+function readSdist(path: string, filename: string): Inner {
+  const scan = scanTarGz(path, (name) => /^[^/]+\/PKG-INFO$/.test(name));
+  const tops = new Set(scan.members.map((m) => m.name.split("/")[0]!));
+  const errors: string[] = [];
+  if (tops.size !== 1)
+    throw new ArchiveError(`Incorrect number of top-level directories in sdist (${tops.size})`);
+  const top = [...tops][0]!;
+  if (scan.members.some((m) => m.name === top && m.type === "file"))
+    throw new ArchiveError(
+      "Incorrect number of top-level directories in sdist (the only top-level member is a file)",
+    );
+  const pkgInfo = scan.kept.get(`${top}/PKG-INFO`);
+  if (!pkgInfo) throw new ArchiveError(`PKG-INFO not found at ${top}/PKG-INFO`);
+  const text = utf8.decode(pkgInfo);
+  if (!text.includes("Metadata-Version"))
+    throw new ArchiveError(`No PKG-INFO in archive or PKG-INFO missing 'Metadata-Version': ${filename}`);
+  return { kind: "sdist", metadataText: text, errors, warnings: [] };
+}
+
+function readWheel(path: string, filename: string): Inner {
+  const parts = filename.slice(0, -4).split("-");
+  const distInfo = `${parts[0]}-${parts[1]}.dist-info`;
+  const r = checkWheelContents(path, filename, distInfo);
+  return { kind: "wheel", metadataText: r.metadata, errors: r.errors, warnings: r.warnings };
+}
+
+function verdictOf(errors: string[], warnings: string[]): Verdict {
+  return errors.length ? "FAILED" : warnings.length ? "PASSED with warnings" : "PASSED";
+}
+
+/** Check one distribution file. Never throws for a bad file: problems are in `errors`. */
+export async function checkDistribution(path: string): Promise<CheckedFile> {
+  const filename = basename(path);
+  const out: CheckedFile = {
+    path,
+    filename,
+    kind: filename.endsWith(".whl") ? "wheel" : "sdist",
+    name: "",
+    version: "",
+    size: 0,
+    digests: { md5: "", sha256: "", blake2_256: "" },
+    verdict: "FAILED",
+    warnings: [],
+    errors: [],
+    metadata: {},
+  };
+  try {
+    const d = await digestFile(path);
+    out.size = d.size;
+    out.digests = d.digests;
+  } catch (e) {
+    out.errors.push(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return out;
+  }
+  const fn = parseDistFilename(filename);
+  if (!fn.ok) {
+    out.errors.push(fn.error);
+    return out;
+  }
+  let inner: Inner;
+  try {
+    inner = fn.parsed.kind === "wheel" ? readWheel(path, filename) : readSdist(path, filename);
+  } catch (e) {
+    if (!(e instanceof ArchiveError)) throw e;
+    out.errors.push(`Invalid distribution file. ${e.message}`);
+    return out;
+  }
+  out.errors.push(...inner.errors);
+  out.warnings.push(...inner.warnings);
+  if (inner.metadataText.length > MAX_METADATA_BYTES) out.errors.push("metadata file is too large");
+  const meta = parseMetadata(inner.metadataText);
+  out.metadata = meta.fields;
+  const metaErrors = validateMetadata(meta);
+  if (metaErrors.length) out.errors.push(`Invalid distribution metadata: ${metaErrors.join("; ")}`);
+  const name = typeof meta.fields.Name === "string" ? meta.fields.Name : "";
+  const version = typeof meta.fields.Version === "string" ? meta.fields.Version : "";
+  out.name = name ? normalizeName(name) : normalizeName(fn.parsed.name);
+  out.version = (version && normalizeVersion(version)) || fn.parsed.version;
+  if (name && version && !metaErrors.length)
+    out.errors.push(...filenameMatchesMetadata(filename, fn.parsed, name, version));
+  const desc = checkDescription(meta.fields, meta.description);
+  out.errors.push(...desc.errors);
+  out.warnings.push(...desc.warnings);
+  out.verdict = verdictOf(out.errors, out.warnings);
+  return out;
+}

@@ -1,0 +1,4 @@
+import { notYet } from "../pipeline/flow.ts";
+
+// Placeholder until this concern lands; replaced by the real stage.
+export const checkStage = notYet("check");
