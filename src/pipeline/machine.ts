@@ -211,7 +211,7 @@ async function walk(
     };
     let outcome: Awaited<ReturnType<Stage["run"]>>;
     try {
-      outcome = await stage.run(ctx);
+      outcome = store ? await stage.run(ctx) : await dryRun(stage, ctx);
     } catch (e) {
       cp.stages[name] = {
         ...record,
@@ -235,4 +235,15 @@ async function walk(
     fault(`stage:after:${name}`);
   }
   return { checkpoint: cp, alreadyDone: false };
+}
+
+/** `--dry-run`: pure stages run, others preview themselves or are reported; nothing is written. */
+async function dryRun(stage: Stage, ctx: StageContext): Promise<Awaited<ReturnType<Stage["run"]>>> {
+  if (stage.pure) return stage.run(ctx);
+  if (stage.preview) {
+    ctx.log.info(`[dry-run] ${stage.name}:`);
+    return stage.preview(ctx);
+  }
+  ctx.log.info(`[dry-run] would run stage ${stage.name}`);
+  return { result: { dryRun: true } };
 }

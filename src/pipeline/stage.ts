@@ -53,4 +53,12 @@ export interface StageOutcome<R = unknown> {
 export interface Stage<R = unknown> {
   name: StageName;
   run(ctx: StageContext): Promise<StageOutcome<R>>;
+  /** Has no effect outside the process (e.g. plan): `run --dry-run` runs it for real. */
+  pure?: boolean;
+  /**
+   * `run --dry-run`: describe what run() would do (log the PR diff, tag, release body, files
+   * with digests…) without writing anything or using a token, and return the result the flow
+   * needs to continue. Stages without it are reported as "would run".
+   */
+  preview?(ctx: StageContext): Promise<StageOutcome<R>>;
 }

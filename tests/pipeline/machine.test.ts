@@ -164,4 +164,32 @@ describe("state machine", () => {
     expect(out.alreadyDone).toBe(true);
     expect(ran.length).toBe(6);
   });
+
+  test("--dry-run runs pure stages, previews the rest, and writes no checkpoint", async () => {
+    const repo = TestRepo.python();
+    const ran: StageName[] = [];
+    const flow = fakeFlow(ran);
+    const plan = flow.plan;
+    flow.plan = { ...plan, load: async () => ({ ...(await plan.load()), pure: true }) };
+    const previewed: string[] = [];
+    const build = flow.build;
+    flow.build = {
+      ...build,
+      load: async () => ({
+        ...(await build.load()),
+        preview: async () => {
+          previewed.push("build");
+          return { result: { wouldBuild: true } };
+        },
+      }),
+    };
+    const out = await runFlow({ root: repo.dir, log: quiet, flow }, "start", "gates", {
+      ...opts(),
+      dryRun: true,
+    });
+    expect(ran).toEqual(["plan"]);
+    expect(previewed).toEqual(["build"]);
+    expect(out.checkpoint.next).toBe("done");
+    expect(storeFor({ root: repo.dir }).exists()).toBe(false);
+  });
 });
