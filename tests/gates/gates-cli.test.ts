@@ -1,0 +1,188 @@
+/**
+ * `shipline gates` end to end: the compiled binary on a real sample project with the real
+ * pytest and mypy of the system Python, a stand-in ruff script on PATH, real process groups.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BIN, shipline } from "../helpers/cli.ts";
+import type { TestRepo } from "../helpers/repo.ts";
+import { tempDir } from "../helpers/repo.ts";
+import { alive, PY, sampleProject, standInRuff, testEnv } from "./sample.ts";
+
+const repos: TestRepo[] = [];
+const make = (o: Parameters<typeof sampleProject>[0] = {}) => {
+  const r = sampleProject(o);
+  repos.push(r);
+  return r;
+};
+afterAll(() => {
+  for (const r of repos) r.remove();
+});
+
+interface Row {
+  gate: string;
+  python: string | null;
+  status: string;
+  message: string | null;
+  cached: boolean;
+}
+const rows = (stdout: string): Row[] => JSON.parse(stdout).results;
+const row = (stdout: string, gate: string) => rows(stdout).find((r) => r.gate === gate)!;
+
+describe("shipline gates (compiled binary)", () => {
+  test("all pass with ruff stand-in; a mypy error is non-blocking (exit 0, reported)", async () => {
+    const repo = make({ mypyError: true });
+    const ruff = standInRuff();
+    const r = await shipline(["gates", "--json"], {
+      cwd: repo.dir,
+      env: testEnv(ruff.dir),
+      timeoutMs: 120_000,
+    });
+    expect(r.stderr).not.toContain("internal error");
+    expect(r.code).toBe(0);
+    const out = rows(r.stdout);
+    expect(out.map((x) => `${x.gate}:${x.python}:${x.status}`)).toEqual([
+      "lint:null:pass",
+      "format:null:pass",
+      `typecheck:${PY}:non-blocking-fail`,
+      `tests:${PY}:pass`,
+      "build:null:skipped",
+    ]);
+    expect(ruff.calls()).toEqual(["ruff check .", "ruff format --check ."]);
+    // mypy really ran on this Python and found the error; its output is in the gate's log.
+    const mypyLog = readFileSync(join(repo.dir, `.shipline/logs/typecheck-${PY}.log`), "utf8");
+    expect(mypyLog).toContain('Incompatible return value type (got "str", expected "int")');
+    // pytest ran inside the venv of that Python, against the installed project.
+    const testsLog = readFileSync(join(repo.dir, `.shipline/logs/tests-${PY}.log`), "utf8");
+    expect(testsLog).toContain(`.shipline/venvs/${PY}/bin/python -m pytest`);
+    expect(testsLog).toMatch(/2 passed/);
+    expect(r.stderr).toMatch(/typecheck\s+\d+\.\d+\s+⚠ fail \(non-blocking\)/);
+  }, 180_000);
+
+  test("a failing test is a blocking failure: exit 1, the venv is reused", async () => {
+    const repo = make({ failTest: true });
+    const ruff = standInRuff();
+    const env = testEnv(ruff.dir);
+    const r = await shipline(["gates", "--only", "tests", "--json"], {
+      cwd: repo.dir,
+      env,
+      timeoutMs: 120_000,
+    });
+    expect(r.code).toBe(1);
+    expect(row(r.stdout, "tests").status).toBe("fail");
+    expect(row(r.stdout, "tests").message).toBe("exit 1");
+    expect(r.stderr).toContain(`1 blocking gate(s) failed: tests (${PY})`);
+    expect(rows(r.stdout).map((x) => x.gate)).toEqual(["tests"]);
+    const again = await shipline(["gates", "--only", "tests"], { cwd: repo.dir, env, timeoutMs: 120_000 });
+    expect(again.code).toBe(1);
+    expect(readFileSync(join(repo.dir, `.shipline/logs/venv-${PY}.log`), "utf8")).toContain("reusing");
+  }, 180_000);
+
+  test("a missing tool fails the gate with the install hint, never a stack trace", async () => {
+    const repo = make();
+    const r = await shipline(["gates", "--only", "lint,format", "--json"], {
+      cwd: repo.dir,
+      env: testEnv(),
+    });
+    expect(r.code).toBe(1);
+    expect(row(r.stdout, "lint").message).toBe(
+      "ruff not found on PATH; install it (pip install ruff / uv tool install ruff) or set [tool.shipline.gates.lint] command = [...] (or enabled = false) in pyproject.toml",
+    );
+    expect(r.stderr).not.toMatch(/internal error|at .*\.ts:\d+/);
+  });
+
+  test("--only with an unknown gate and a bad --python are usage errors (exit 2)", async () => {
+    const repo = make();
+    const a = await shipline(["gates", "--only", "nope"], { cwd: repo.dir, env: testEnv() });
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain("--only nope: no such gate");
+    const b = await shipline(["gates", "--python", "three"], { cwd: repo.dir, env: testEnv() });
+    expect(b.code).toBe(2);
+  });
+
+  test("a Python that is not installed: clear error listing what was found", async () => {
+    const repo = make();
+    const r = await shipline(["gates", "--python", "3.2"], { cwd: repo.dir, env: testEnv() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("Python 3.2 not found");
+    expect(r.stderr).toContain(`found: `);
+    expect(r.stderr).toContain(`${PY} (/usr/bin/python${PY})`);
+    expect(r.stderr).toContain("pyenv install 3.2");
+  });
+
+  test("a timeout kills the gate's whole process group (even children ignoring SIGTERM)", async () => {
+    const pidFile = join(tempDir(), "slow.pid");
+    const repo = make({
+      toml: `[tool.shipline.gates.slow]\ncommand = ["sh", "-c", "trap '' TERM; sleep 300 & echo $! > ${pidFile}; wait"]\ntimeout = 1\n`,
+    });
+    const r = await shipline(["gates", "--only", "slow", "--json"], { cwd: repo.dir, env: testEnv() });
+    expect(r.code).toBe(1);
+    expect(row(r.stdout, "slow").message).toBe("timed out after 1s; its process group was killed");
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    expect(pid).toBeGreaterThan(0);
+    expect(alive(pid)).toBe(false);
+  }, 30_000);
+
+  test("SIGINT stops every running gate's process group and exits 130", async () => {
+    const dir = tempDir();
+    const gate = (n: string) =>
+      `[tool.shipline.gates.${n}]\ncommand = ["sh", "-c", "sleep 300 & echo $! > ${dir}/${n}.pid; wait"]\n`;
+    const repo = make({ toml: gate("a") + gate("b") });
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: "1", ...testEnv() })) if (v) env[k] = v;
+    delete env.GITHUB_ACTIONS;
+    const proc = Bun.spawn([BIN, "gates", "--only", "a,b", "--jobs", "2"], {
+      cwd: repo.dir,
+      env,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const pids = [join(dir, "a.pid"), join(dir, "b.pid")];
+    for (let i = 0; i < 200 && !pids.every((p) => existsSync(p) && readFileSync(p, "utf8").trim()); i++)
+      await Bun.sleep(50);
+    const children = pids.map((p) => Number(readFileSync(p, "utf8")));
+    expect(children.every(alive)).toBe(true);
+    proc.kill("SIGINT");
+    const code = await proc.exited;
+    const stderr = await new Response(proc.stderr).text();
+    expect(code).toBe(130);
+    expect(stderr).toContain("interrupted");
+    expect(children.some(alive)).toBe(false);
+  }, 30_000);
+
+  test("in GitHub Actions: ::group:: per gate, ::error annotations, step summary table", async () => {
+    const repo = make({ failTest: true, mypyError: true });
+    const ruff = standInRuff();
+    const summary = join(tempDir(), "summary.md");
+    writeFileSync(summary, "");
+    const r = await shipline(["gates"], {
+      cwd: repo.dir,
+      timeoutMs: 120_000,
+      env: testEnv(ruff.dir, {
+        GITHUB_ACTIONS: "true",
+        GITHUB_STEP_SUMMARY: summary,
+        RUFF_EXIT: "1",
+        RUFF_OUTPUT: "src/sample/__init__.py:1:8: F401 [*] `os` imported but unused",
+      }),
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("::group::lint: fail");
+    expect(r.stderr).toContain("::endgroup::");
+    expect(r.stderr).toContain(
+      "::error file=src/sample/__init__.py,line=1,col=8,title=lint::F401 [*] `os` imported but unused",
+    );
+    expect(r.stderr).toContain(
+      `::warning file=src/sample/__init__.py,line=6,title=typecheck (${PY}) (non-blocking)::Incompatible return value type (got "str", expected "int")  [return-value]`,
+    );
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `::error file=tests/test_add.py,line=7,title=tests \\(${PY.replace(".", "\\.")}\\)::test_add failed`,
+      ),
+    );
+    const md = readFileSync(summary, "utf8");
+    expect(md).toContain("### shipline gates: failed");
+    expect(md).toContain("| gate | python | result | time | details |");
+    expect(md).toMatch(new RegExp(`\\| tests \\| ${PY.replace(".", "\\.")} \\| ✖ fail \\|`));
+  }, 180_000);
+});
