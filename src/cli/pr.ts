@@ -1,7 +1,8 @@
-import { NotAvailableError } from "../errors.ts";
+import { writeActionsOutputs } from "../github/outputs.ts";
+import { runFlow } from "../pipeline/machine.ts";
 import { defineShiplineCommand } from "./common.ts";
+import { buildRunOptions, reportOutcome, rootOf } from "./flow-options.ts";
 
-// Placeholder: flags are the DESIGN.md contract; the body lands with its issue.
 export default defineShiplineCommand({
   name: "pr",
   description: "Open or update the release PR (GitHub REST; token from GITHUB_TOKEN).",
@@ -20,9 +21,19 @@ export default defineShiplineCommand({
       type: "boolean",
       description: "Show the branch, title, body and file changes without pushing",
     },
+    state: {
+      type: "string",
+      description: "Checkpoint file (default .shipline/state.json)",
+      valueHint: "FILE",
+    },
   },
   examples: ["GITHUB_TOKEN=… shipline pr", "shipline pr --dry-run"],
-  async run() {
-    throw new NotAvailableError("`shipline pr`");
+  async run({ args, cwd, log, json }) {
+    const root = rootOf(cwd);
+    const options = { ...buildRunOptions("pr", root, args), publish: false };
+    const out = await runFlow({ root, statePath: args.state, log }, "start", "pr", options);
+    const stages = out.checkpoint.stages;
+    writeActionsOutputs(stages.pr?.result as never, undefined);
+    return reportOutcome(out, log, json);
   },
 });

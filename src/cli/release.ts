@@ -1,7 +1,8 @@
-import { NotAvailableError } from "../errors.ts";
+import { writeActionsOutputs } from "../github/outputs.ts";
+import { runFlow } from "../pipeline/machine.ts";
 import { defineShiplineCommand } from "./common.ts";
+import { buildRunOptions, reportOutcome, rootOf } from "./flow-options.ts";
 
-// Placeholder: flags are the DESIGN.md contract; the body lands with its issue.
 export default defineShiplineCommand({
   name: "release",
   description: "Tag + GitHub release for a merged release PR (HEAD set the manifest to an untagged version).",
@@ -12,9 +13,19 @@ export default defineShiplineCommand({
       valueHint: "SLUG",
     },
     "dry-run": { type: "boolean", description: "Show the tag and release without creating them" },
+    state: {
+      type: "string",
+      description: "Checkpoint file (default .shipline/state.json)",
+      valueHint: "FILE",
+    },
   },
-  examples: ["GITHUB_TOKEN=… shipline release"],
-  async run() {
-    throw new NotAvailableError("`shipline release`");
+  examples: ["GITHUB_TOKEN=… shipline release", "shipline release --dry-run"],
+  async run({ args, cwd, log, json }) {
+    const root = rootOf(cwd);
+    // Only tag + release here; `shipline publish` (or `run`) continues into build and upload.
+    const options = { ...buildRunOptions("release", root, args), publish: false };
+    const out = await runFlow({ root, statePath: args.state, log }, "start", "release", options);
+    writeActionsOutputs(undefined, out.checkpoint.stages.release?.result as never);
+    return reportOutcome(out, log, json);
   },
 });

@@ -1,3 +1,4 @@
+import { writeActionsOutputs } from "../github/outputs.ts";
 import { runFlow } from "../pipeline/machine.ts";
 import { defineShiplineCommand } from "./common.ts";
 import { buildRunOptions, flowArgs, reportOutcome, rootOf } from "./flow-options.ts";
@@ -29,6 +30,9 @@ export default defineShiplineCommand({
     const root = rootOf(cwd);
     const options = buildRunOptions("run", root, args);
     const out = await runFlow({ root, statePath: args.state, log }, "start", "gates", options);
+    // release-please-action v4's outputs and a job summary (no-op outside GitHub Actions).
+    const stages = out.checkpoint.stages;
+    writeActionsOutputs(stages.pr?.result as never, stages.release?.result as never);
     return reportOutcome(out, log, json);
   },
 });

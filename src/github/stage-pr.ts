@@ -1,4 +1,100 @@
-import { notYet } from "../pipeline/flow.ts";
+/**
+ * The `pr` stage: from the plan, lay out the release PR(s) exactly as release-please does and
+ * open or update them. `--dry-run` shows branch, title, labels, body and file diffs and
+ * touches nothing (no token needed).
+ */
+import { createTwoFilesPatch } from "diff";
+import { loadReleasePleaseConfig } from "../config/release-please.ts";
+import { fileAt, remoteUrl, tokenAuthEnv } from "../git/branch-commit.ts";
+import { headSha } from "../git/git.ts";
+import type { Stage, StageContext } from "../pipeline/stage.ts";
+import { GitHub } from "./client.ts";
+import { githubContext, githubToken } from "./context.ts";
+import { groupPullRequests, type PrCandidate } from "./layout.ts";
+import type { PrStageResult } from "./outputs.ts";
+import { currentPlan, fileChanges } from "./plan-source.ts";
+import { assertNoDuplicateBranches, openOrUpdate } from "./release-pr.ts";
 
-// Placeholder until this concern lands; replaced by the real stage.
-export const prStage = notYet("pr");
+export const REMOTE = "origin";
+
+function showDryRun(
+  ctx: StageContext,
+  c: PrCandidate,
+  files: { path: string; content: string }[],
+  head: string,
+) {
+  const log = ctx.log;
+  log.info(`branch: ${c.branch}`);
+  log.info(`title:  ${c.title}`);
+  log.info(`labels: ${c.labels.join(", ")}${c.draft ? " (draft)" : ""}`);
+  log.info("body:");
+  for (const line of c.body.split("\n")) log.info(`  ${line}`);
+  log.info(`commit on top of ${head.slice(0, 7)}: ${c.message.split("\n")[0]}`);
+  for (const f of files) {
+    const before = fileAt(ctx.root, head, f.path) ?? "";
+    const patch = createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, before, f.content, "", "", {
+      context: 3,
+    });
+    for (const line of patch.split("\n").slice(1)) if (line !== "") log.info(line);
+  }
+}
+
+export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
+  const { root, options: o, env, log } = ctx;
+  const cfg = loadReleasePleaseConfig(root);
+  const gctx = githubContext(root, o.repo, env);
+  const plan = currentPlan(root, { date: o.date, repo: `${gctx.owner}/${gctx.repo}` });
+  const candidates = groupPullRequests(cfg, plan.releases, gctx.target);
+  assertNoDuplicateBranches(candidates);
+  if (candidates.length === 0) {
+    log.info("nothing to release: no release PR needed");
+    return { prs: [] };
+  }
+  const files = new Map(
+    candidates.map((c) => [c, fileChanges(root, { ...plan, releases: c.releases })] as const),
+  );
+  const head = headSha(root);
+  const base = (c: PrCandidate) => ({
+    headBranchName: c.branch,
+    baseBranchName: gctx.target,
+    title: c.title,
+    body: c.body,
+    labels: c.labels,
+    versions: Object.fromEntries(c.releases.map((r) => [r.path, r.version])),
+  });
+  if (o.dryRun) {
+    for (const c of candidates) showDryRun(ctx, c, files.get(c) ?? [], head);
+    return { dryRun: true, prs: candidates.map((c) => ({ ...base(c), action: "dry-run" })) };
+  }
+  const token = githubToken(env);
+  const gh = new GitHub({ owner: gctx.owner, repo: gctx.repo, token, baseUrl: gctx.apiUrl, log });
+  const gitEnv = tokenAuthEnv(remoteUrl(root, REMOTE), token);
+  const outcomes = await openOrUpdate(
+    {
+      root,
+      gh,
+      cfg,
+      target: gctx.target,
+      base: head,
+      log,
+      remote: REMOTE,
+      gitEnv,
+      serverUrl: gctx.serverUrl,
+    },
+    candidates,
+    (c) => files.get(c) ?? [],
+  );
+  return {
+    prs: candidates.map((c, i) => ({
+      ...base(c),
+      action: outcomes[i]?.action ?? "none",
+      number: outcomes[i]?.number,
+      url: outcomes[i]?.url,
+    })),
+  };
+}
+
+export const prStage: Stage<PrStageResult> = {
+  name: "pr",
+  run: async (ctx) => ({ result: await runPrStage(ctx) }),
+};

@@ -1,4 +1,70 @@
-import { notYet } from "../pipeline/flow.ts";
+/**
+ * The `release` stage: HEAD is a merged release PR (the release commit set the manifest to a
+ * version whose tag does not exist) → tag + GitHub release per package, then the PR's labels
+ * go from `autorelease: pending` to `autorelease: tagged`. Idempotent; see github-release.ts.
+ */
+import { loadReleasePleaseConfig } from "../config/release-please.ts";
+import { headSha } from "../git/git.ts";
+import type { Stage, StageContext } from "../pipeline/stage.ts";
+import type { PendingRelease, PlanStageResult } from "../plan/types.ts";
+import { GitHub } from "./client.ts";
+import { githubContext, githubToken } from "./context.ts";
+import { publishReleases } from "./github-release.ts";
+import type { ReleaseStageResult } from "./outputs.ts";
+import { pendingReleases } from "./plan-source.ts";
 
-// Placeholder until this concern lands; replaced by the real stage.
-export const releaseStage = notYet("release");
+export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageResult> {
+  const { root, options: o, env, log } = ctx;
+  const cfg = loadReleasePleaseConfig(root);
+  const gctx = githubContext(root, o.repo, env);
+  const skip = new Set(cfg.packages.filter((p) => p.skipGithubRelease).map((p) => p.path));
+  const planned = ctx.resultOf<PlanStageResult>("plan")?.pending;
+  const pending: PendingRelease[] = (planned ?? pendingReleases(root)).filter((p) => !skip.has(p.path));
+  if (pending.length === 0) {
+    log.info("HEAD is not a merged release PR (no manifest version without its tag): nothing to release");
+    return { releases: [] };
+  }
+  if (o.dryRun) {
+    for (const p of pending) {
+      log.info(
+        `tag ${p.tag} at ${p.sha.slice(0, 7)}; release "${p.name}"${p.draft ? " (draft)" : ""}${p.prerelease ? " (prerelease)" : ""}`,
+      );
+      for (const line of p.notes.split("\n")) log.info(`  ${line}`);
+    }
+    return {
+      dryRun: true,
+      releases: pending.map((p) => ({
+        path: p.path,
+        component: p.component,
+        version: p.version,
+        tag: p.tag,
+        sha: p.sha,
+        name: p.name,
+        body: p.notes,
+        status: "existing" as const,
+        tagStatus: "existing" as const,
+        id: 0,
+        url: "",
+        uploadUrl: "",
+        draft: p.draft,
+        prerelease: p.prerelease,
+      })),
+    };
+  }
+  const token = githubToken(env);
+  const gh = new GitHub({ owner: gctx.owner, repo: gctx.repo, token, baseUrl: gctx.apiUrl, log });
+  return publishReleases({
+    gh,
+    cfg,
+    target: gctx.target,
+    head: headSha(root),
+    pending,
+    log,
+    progress: { get: () => ctx.progress, save: (p) => ctx.saveProgress(p) },
+  });
+}
+
+export const releaseStage: Stage<ReleaseStageResult> = {
+  name: "release",
+  run: async (ctx) => ({ result: await runReleaseStage(ctx) }),
+};

@@ -1,0 +1,76 @@
+/**
+ * Where we are on GitHub: repository slug, API URL, token, target branch and event, from
+ * flags, the GitHub Actions environment, or the local checkout (in that order).
+ */
+import { ShiplineError, UsageError } from "../errors.ts";
+import { currentBranch, remoteUrl } from "../git/branch-commit.ts";
+import { registerSecret } from "../ui/secrets.ts";
+
+export interface GitHubContext {
+  owner: string;
+  repo: string;
+  apiUrl: string;
+  /** Web host for links (GITHUB_SERVER_URL), e.g. https://github.com. */
+  serverUrl: string;
+  /** The base branch release PRs target. */
+  target: string;
+  event: string;
+}
+
+/** OWNER/NAME from an origin URL: https://host/o/r(.git), git@host:o/r(.git), ssh://…/o/r. */
+export function slugFromUrl(url: string): string | undefined {
+  const m = /[:/]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url.trim());
+  return m ? `${m[1]}/${m[2]}` : undefined;
+}
+
+export function resolveSlug(root: string, flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  const slug = flag ?? env.GITHUB_REPOSITORY ?? slugFromUrl(remoteUrl(root, "origin") ?? "") ?? undefined;
+  if (!slug)
+    throw new UsageError(
+      "cannot tell which GitHub repository to use",
+      "pass --repo OWNER/NAME, or set GITHUB_REPOSITORY, or add an `origin` remote",
+    );
+  if (!/^[^/\s]+\/[^/\s]+$/.test(slug))
+    throw new UsageError(`repository "${slug}" is not OWNER/NAME`, "pass --repo OWNER/NAME");
+  return slug;
+}
+
+/** The branch release PRs target: the pushed branch in Actions, else the checked-out one. */
+export function targetBranch(root: string, env: NodeJS.ProcessEnv): string {
+  if (env.GITHUB_REF?.startsWith("refs/heads/")) return env.GITHUB_REF.slice("refs/heads/".length);
+  const b = currentBranch(root);
+  if (b) return b;
+  throw new ShiplineError(
+    "HEAD is detached, so the release PR's base branch is unknown",
+    "check out the branch (e.g. `git checkout main`) or set GITHUB_REF=refs/heads/main",
+  );
+}
+
+export function githubContext(
+  root: string,
+  repoFlag: string | undefined,
+  env: NodeJS.ProcessEnv,
+): GitHubContext {
+  const [owner, repo] = resolveSlug(root, repoFlag, env).split("/") as [string, string];
+  return {
+    owner,
+    repo,
+    apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
+    serverUrl: (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, ""),
+    target: targetBranch(root, env),
+    event: env.GITHUB_EVENT_NAME ?? "local",
+  };
+}
+
+/** The token, registered as a secret at once (masked in Actions, redacted everywhere). */
+export function githubToken(env: NodeJS.ProcessEnv): string {
+  const token = env.GITHUB_TOKEN || env.GH_TOKEN;
+  if (!token)
+    throw new ShiplineError(
+      "GITHUB_TOKEN is not set",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, shown as is
+      "in Actions add `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}` with `permissions: contents: write, pull-requests: write`; locally export a token",
+    );
+  registerSecret(token);
+  return token;
+}

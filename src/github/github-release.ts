@@ -1,0 +1,271 @@
+/**
+ * After a release PR is merged (spec §5.7): create each tag (git ref at the merge commit) and
+ * its GitHub release, comment on the PR, and swap `autorelease: pending` for
+ * `autorelease: tagged`. Every step first looks for its effect, so re-running (or resuming
+ * after a crash) records what exists instead of duplicating it; a tag at another commit is a
+ * loud error, never "fixed".
+ */
+import type { ReleasePleaseConfig } from "../config/release-please.ts";
+import { ShiplineError } from "../errors.ts";
+import { fault } from "../pipeline/fault.ts";
+import type { PendingRelease } from "../plan/types.ts";
+import type { Logger } from "../ui/log.ts";
+import {
+  apiErrorCodes,
+  type GitHub,
+  hasAllLabels,
+  isRequestError,
+  PERM,
+  type Pull,
+  type Release,
+} from "./client.ts";
+import { isReleasePrBody } from "./layout.ts";
+
+export interface ReleaseRecord {
+  path: string;
+  component: string;
+  version: string;
+  tag: string;
+  sha: string;
+  name: string;
+  /** Release body (the CHANGELOG entry). */
+  body: string;
+  /** created: by this run; existing: found already done (recorded, not duplicated). */
+  status: "created" | "existing";
+  tagStatus: "created" | "existing";
+  id: number;
+  url: string;
+  uploadUrl: string;
+  draft: boolean;
+  prerelease: boolean;
+}
+
+export interface ReleaseRunResult {
+  releases: ReleaseRecord[];
+  pr?: { number: number; url: string; labels: "swapped" | "already" | "not-found" };
+}
+
+export interface Progress {
+  get(): Record<string, unknown>;
+  save(p: Record<string, unknown>): void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** sha of the commit a tag points at (annotated tags peeled), or undefined when there is no such tag. */
+export async function tagTarget(gh: GitHub, tag: string): Promise<string | undefined> {
+  const op = { what: `read tag ${tag}`, permission: PERM.contentsRead };
+  try {
+    const { data } = await gh.kit.rest.git.getRef({ owner: gh.owner, repo: gh.repo, ref: `tags/${tag}` });
+    if (data.object.type !== "tag") return data.object.sha;
+    const peeled = await gh.call(op, () =>
+      gh.kit.rest.git.getTag({ owner: gh.owner, repo: gh.repo, tag_sha: data.object.sha }),
+    );
+    return peeled.data.object.sha;
+  } catch (e) {
+    if (isRequestError(e) && e.status === 404) return undefined;
+    throw gh.explain(op, e);
+  }
+}
+
+async function ensureTag(gh: GitHub, p: PendingRelease): Promise<"created" | "existing"> {
+  const mismatch = (at: string) =>
+    new ShiplineError(
+      `tag ${p.tag} already exists on GitHub at ${at.slice(0, 7)}, not at the release commit ${p.sha.slice(0, 7)}`,
+      `inspect it (git fetch --tags; git show ${p.tag}); if it is wrong, delete it on GitHub and run again — shipline never moves a tag`,
+    );
+  const at = await tagTarget(gh, p.tag);
+  if (at) {
+    if (at !== p.sha) throw mismatch(at);
+    return "existing";
+  }
+  try {
+    await gh.kit.rest.git.createRef({
+      owner: gh.owner,
+      repo: gh.repo,
+      ref: `refs/tags/${p.tag}`,
+      sha: p.sha,
+    });
+    return "created";
+  } catch (e) {
+    if (isRequestError(e) && e.status === 422) {
+      // Created concurrently (or by a retried request whose answer was lost): check where.
+      const now = await tagTarget(gh, p.tag);
+      if (now === p.sha) return "existing";
+      if (now) throw mismatch(now);
+    }
+    throw gh.explain(
+      { what: `create tag ${p.tag} at ${p.sha.slice(0, 7)}`, permission: PERM.contentsWrite },
+      e,
+    );
+  }
+}
+
+/** The release for `tag`, drafts included (the by-tag endpoint does not return drafts). */
+export async function findRelease(gh: GitHub, tag: string): Promise<Release | undefined> {
+  const op = { what: `look up the release for ${tag}`, permission: PERM.contentsRead };
+  try {
+    const { data } = await gh.kit.rest.repos.getReleaseByTag({ owner: gh.owner, repo: gh.repo, tag });
+    return data as unknown as Release;
+  } catch (e) {
+    if (!isRequestError(e) || e.status !== 404) throw gh.explain(op, e);
+  }
+  const all = await gh.call(op, () => gh.list<Release>("GET /repos/{owner}/{repo}/releases", {}, 400));
+  return all.find((r) => r.tag_name === tag);
+}
+
+/** Is this failure one where the request may or may not have taken effect (so: look, then retry)? */
+function uncertain(e: unknown): boolean {
+  if (!isRequestError(e)) return true; // connection reset, body cut off, …
+  return e.status >= 500 || e.status === 429;
+}
+
+/**
+ * Create the release exactly once. Octokit's own retry is off for this POST: after a 5xx or a
+ * dropped connection the release may exist, so we look for it before trying again.
+ */
+async function createReleaseOnce(gh: GitHub, p: PendingRelease, log: Logger): Promise<[Release, boolean]> {
+  const op = { what: `create the GitHub release ${p.tag}`, permission: PERM.contentsWrite };
+  const delays = [1000, 2000, 4000, 8000];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { data } = await gh.kit.rest.repos.createRelease({
+        owner: gh.owner,
+        repo: gh.repo,
+        tag_name: p.tag,
+        target_commitish: p.sha,
+        name: p.name,
+        body: p.notes,
+        draft: p.draft,
+        prerelease: p.prerelease,
+        request: { retries: 0 },
+      });
+      return [data as unknown as Release, true];
+    } catch (e) {
+      if (isRequestError(e) && e.status === 422 && apiErrorCodes(e).includes("already_exists")) {
+        const found = await findRelease(gh, p.tag);
+        if (found) return [found, false];
+      }
+      if (!uncertain(e) || attempt >= delays.length) throw gh.explain(op, e);
+      const why = isRequestError(e)
+        ? `GitHub answered ${e.status}`
+        : `connection failed (${(e as Error).message})`;
+      log.warn(`creating release ${p.tag}: ${why}; checking whether it was created, then retrying`);
+      await sleep(delays[attempt]!);
+      // It did not exist before our first attempt: if it exists now, that attempt made it.
+      const found = await findRelease(gh, p.tag);
+      if (found) return [found, true];
+    }
+  }
+}
+
+/** §5.7 candidates: the merged PR carrying the pending labels whose merge commit is HEAD (else the newest one). */
+async function findReleasePr(gh: GitHub, cfg: ReleasePleaseConfig, target: string, sha: string) {
+  const closed = await gh.call({ what: "list closed pull requests", permission: PERM.pullsRead }, () =>
+    gh.list<Pull>(
+      "GET /repos/{owner}/{repo}/pulls",
+      { state: "closed", base: target, sort: "updated", direction: "desc" },
+      200,
+    ),
+  );
+  const merged = closed.filter((p) => p.merged_at && isReleasePrBody(p.body));
+  const pending = merged.filter((p) => hasAllLabels(p, cfg.labels));
+  const exact = (list: Pull[]) => list.find((p) => p.merge_commit_sha === sha);
+  const pr = exact(pending);
+  if (pr) return { pr, already: false };
+  const tagged = exact(merged.filter((p) => hasAllLabels(p, cfg.releaseLabels)));
+  if (tagged) return { pr: tagged, already: true };
+  return undefined;
+}
+
+export interface ReleaseInputs {
+  gh: GitHub;
+  cfg: ReleasePleaseConfig;
+  target: string;
+  head: string;
+  pending: PendingRelease[];
+  log: Logger;
+  progress: Progress;
+}
+
+export async function publishReleases(i: ReleaseInputs): Promise<ReleaseRunResult> {
+  const { gh, log } = i;
+  const records: ReleaseRecord[] = [];
+  for (const p of i.pending) {
+    const tagStatus = await ensureTag(gh, p);
+    log.success(
+      `tag ${p.tag} ${tagStatus === "created" ? "created" : "already exists"} at ${p.sha.slice(0, 7)}`,
+    );
+    fault("release:after-tag");
+    let release = await findRelease(gh, p.tag);
+    let created = false;
+    if (!release) [release, created] = await createReleaseOnce(gh, p, log);
+    const done = (i.progress.get().created as string[] | undefined) ?? [];
+    if (created && !done.includes(p.tag)) i.progress.save({ created: [...done, p.tag] });
+    // An interrupted earlier attempt of this same run that created it still counts as created.
+    created ||= done.includes(p.tag);
+    if (!created) log.info(`release ${p.tag} already exists (${release.html_url}): recorded, not duplicated`);
+    else log.success(`created GitHub release "${p.name}" (${release.html_url})`);
+    const record: ReleaseRecord = {
+      path: p.path,
+      component: p.component,
+      version: p.version,
+      tag: p.tag,
+      sha: p.sha,
+      name: release.name ?? p.name,
+      body: release.body ?? p.notes,
+      status: created ? "created" : "existing",
+      tagStatus,
+      id: release.id,
+      url: release.html_url,
+      uploadUrl: release.upload_url,
+      draft: release.draft,
+      prerelease: release.prerelease,
+    };
+    records.push(record);
+  }
+  const found = await findReleasePr(gh, i.cfg, i.target, i.head);
+  if (!found) {
+    log.warn(
+      `no merged release PR with merge commit ${i.head.slice(0, 7)} found on GitHub; labels left as they are`,
+    );
+    return { releases: records };
+  }
+  const { pr } = found;
+  const createdTags = (i.progress.get().created as string[] | undefined) ?? [];
+  const announce = records.filter((r) => createdTags.includes(r.tag));
+  if (announce.length && !i.progress.get().commented) {
+    const list = announce.map((r) => `- [${r.tag}](${r.url})`).join("\n");
+    await gh.call({ what: `comment on pull request #${pr.number}`, permission: PERM.pullsWrite }, () =>
+      gh.kit.rest.issues.createComment({
+        owner: gh.owner,
+        repo: gh.repo,
+        issue_number: pr.number,
+        body: `🤖 Created releases:\n\n${list}\n\n:sunflower:`,
+      }),
+    );
+    i.progress.save({ commented: true });
+  }
+  if (found.already)
+    return { releases: records, pr: { number: pr.number, url: pr.html_url, labels: "already" } };
+  for (const name of i.cfg.labels)
+    try {
+      await gh.kit.rest.issues.removeLabel({ owner: gh.owner, repo: gh.repo, issue_number: pr.number, name });
+    } catch (e) {
+      if (!isRequestError(e) || e.status !== 404)
+        throw gh.explain(
+          { what: `remove label "${name}" from #${pr.number}`, permission: PERM.pullsWrite },
+          e,
+        );
+    }
+  await gh.call({ what: `label pull request #${pr.number}`, permission: PERM.pullsWrite }, () =>
+    gh.kit.rest.issues.addLabels({
+      owner: gh.owner,
+      repo: gh.repo,
+      issue_number: pr.number,
+      labels: i.cfg.releaseLabels,
+    }),
+  );
+  log.success(`PR #${pr.number}: labels ${i.cfg.labels.join(", ")} → ${i.cfg.releaseLabels.join(", ")}`);
+  return { releases: records, pr: { number: pr.number, url: pr.html_url, labels: "swapped" } };
+}
