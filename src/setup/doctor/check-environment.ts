@@ -1,0 +1,247 @@
+/**
+ * Checks of what surrounds the repository: the gates' tools on PATH, the workflows'
+ * permissions, Trusted Publishing prerequisites, and the age of the embedded Sigstore
+ * trusted root (the seed's "PyPI Publishing Fails" and "Quality Gate Failures" sections).
+ */
+import type { ShiplineConfig } from "../../config/shipline.ts";
+import { errorMessage } from "../../errors.ts";
+import { events, readWorkflows, steps } from "../existing-workflows.ts";
+import { type DoctorContext, error, type Finding, ok, warn } from "./finding.ts";
+
+export function checkGateTools(ctx: DoctorContext, cfg: ShiplineConfig): Finding[] {
+  const missing: { tool: string; gates: string[]; blocking: boolean }[] = [];
+  const seen = new Map<string, (typeof missing)[number]>();
+  let checked = 0;
+  for (const g of cfg.gates) {
+    if (!g.enabled) continue;
+    const tool = Array.isArray(g.command) ? g.command[0] : g.command.trim().split(/\s+/)[0];
+    if (!tool || tool === "shipline") continue; // shipline runs its own build/check in-process
+    checked++;
+    if (Bun.which(tool, { PATH: ctx.env.PATH ?? "" })) continue;
+    const m = seen.get(tool) ?? { tool, gates: [], blocking: false };
+    m.gates.push(g.name);
+    m.blocking ||= g.blocking;
+    seen.set(tool, m);
+  }
+  missing.push(...seen.values());
+  if (!missing.length) return [ok("gate-tools", `the tools of ${checked} configured gate(s) are on PATH`)];
+  return missing.map((m) =>
+    (m.blocking ? error : warn)(
+      "gate-tools",
+      `${m.tool} is not on PATH (gate${m.gates.length > 1 ? "s" : ""} ${m.gates.join(", ")}${m.blocking ? ", blocking" : ", non-blocking"})`,
+      m.blocking
+        ? `\`shipline gates\` and \`shipline run\` fail before anything is released while ${m.tool} is missing.`
+        : `the gate is reported as failed but does not stop a release.`,
+      `install it (e.g. \`python -m pip install ${m.tool}\`), or turn the gate off in pyproject.toml: [tool.shipline.gates.${m.gates[0]}] enabled = false`,
+    ),
+  );
+}
+
+const NEEDED = ["contents", "pull-requests", "id-token"] as const;
+
+type Perms = Record<string, unknown> | string | undefined;
+
+function grants(perms: Perms, scope: string): boolean {
+  if (perms === "write-all") return true;
+  if (typeof perms === "object" && perms !== null) return perms[scope] === "write";
+  return false;
+}
+
+function runsShipline(step: Record<string, unknown>): boolean {
+  const uses = typeof step.uses === "string" ? step.uses : "";
+  const run = typeof step.run === "string" ? step.run : "";
+  const args =
+    typeof (step.with as Record<string, unknown> | undefined)?.args === "string"
+      ? String((step.with as Record<string, unknown>).args)
+      : "run";
+  return (
+    (/(^|\/)shipline@/.test(uses) && /^(run|resume|publish|release|pr)\b/.test(args)) ||
+    /\bshipline\s+(run|resume|publish|release|pr)\b/.test(run)
+  );
+}
+
+export function checkWorkflows(ctx: DoctorContext): Finding[] {
+  let workflows: ReturnType<typeof readWorkflows>;
+  try {
+    workflows = readWorkflows(ctx.root);
+  } catch (e) {
+    return [
+      warn(
+        "workflows",
+        "could not read .github/workflows",
+        errorMessage(e),
+        "check the directory's permissions",
+      ),
+    ];
+  }
+  const out: Finding[] = [];
+  for (const w of workflows)
+    if (!w.doc)
+      out.push(
+        error(
+          "workflow-yaml",
+          `${w.path} is not valid YAML`,
+          "GitHub will not run it.",
+          `fix the YAML syntax in ${w.path}`,
+        ),
+      );
+  const old = workflows.filter((w) => w.usesReleasePlease || w.usesPypiPublish);
+  const ours = workflows.filter((w) => steps(w.doc).some(runsShipline));
+  if (old.length && ours.length)
+    out.push(
+      warn(
+        "workflow-duplicate",
+        `${old.map((w) => w.path).join(", ")} still run${old.length === 1 ? "s" : ""} release-please-action / gh-action-pypi-publish`,
+        "next to shipline's release workflow both would open release PRs and publish.",
+        `delete ${old.map((w) => w.path).join(" and ")} (\`shipline init --force\` does it)`,
+      ),
+    );
+  if (!ours.length) {
+    out.push(
+      warn(
+        "workflow-permissions",
+        "no workflow runs `shipline run`",
+        old.length
+          ? `releases are still made by ${old.map((w) => w.path).join(", ")} (release-please-action).`
+          : "nothing releases this project from CI.",
+        "run `shipline init` (add --dry-run to see what it writes)",
+      ),
+    );
+    return out;
+  }
+  for (const w of ours) {
+    const top = w.doc?.permissions as Perms;
+    for (const [name, job] of Object.entries(
+      (w.doc?.jobs ?? {}) as Record<string, Record<string, unknown>>,
+    )) {
+      if (!steps({ jobs: { [name]: job } }).some(runsShipline)) continue;
+      const perms = (job.permissions ?? top) as Perms;
+      // No permissions key at all: the repository default applies (read-only for new repos).
+      const missing = NEEDED.filter((s) => !grants(perms, s));
+      if (missing.length)
+        out.push(
+          error(
+            "workflow-permissions",
+            `${w.path} job "${name}" lacks ${missing.map((m) => `${m}: write`).join(", ")}`,
+            `${missing.includes("id-token") ? "without id-token: write there is no OIDC token: Trusted Publishing and Sigstore signing fail. " : ""}${missing.includes("contents") ? "without contents: write the tag and GitHub release cannot be created. " : ""}${missing.includes("pull-requests") ? "without pull-requests: write the release PR cannot be opened." : ""}`.trim(),
+            `add to the job (or the workflow):\n  permissions:\n    contents: write\n    pull-requests: write\n    id-token: write`,
+          ),
+        );
+      else
+        out.push(
+          ok(
+            "workflow-permissions",
+            `${w.path} job "${name}" has contents, pull-requests and id-token write`,
+          ),
+        );
+      const on = events(w.doc);
+      if (!("push" in on) && !("workflow_dispatch" in on))
+        out.push(
+          warn(
+            "workflow-trigger",
+            `${w.path} does not run on push`,
+            "the release flow runs when commits land on the release branch.",
+            "add `on: push: branches: [main]`",
+          ),
+        );
+    }
+  }
+  return out;
+}
+
+export function checkTrustedPublishing(ctx: DoctorContext, cfg: ShiplineConfig): Finding[] {
+  const env = ctx.env;
+  if (!cfg.publish.enabled)
+    return [ok("trusted-publishing", "publishing is turned off ([tool.shipline.publish] enabled = false)")];
+  const token = env.SHIPLINE_PYPI_TOKEN || env.TWINE_PASSWORD;
+  if (env.GITHUB_ACTIONS === "true") {
+    if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
+      return [
+        ok("trusted-publishing", "GitHub Actions OIDC is available (Trusted Publishing, Sigstore signing)"),
+      ];
+    return [
+      (token ? warn : error)(
+        "trusted-publishing",
+        "running in GitHub Actions without an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set)",
+        token
+          ? "publishing falls back to the API token from the environment; Sigstore signing still needs OIDC."
+          : "neither Trusted Publishing nor an API token is available: the upload will be refused.",
+        "give the job `permissions: id-token: write`; on PyPI, add this repository and workflow as a Trusted Publisher",
+      ),
+    ];
+  }
+  if (token)
+    return [
+      ok(
+        "trusted-publishing",
+        "an API token is set in the environment (SHIPLINE_PYPI_TOKEN or TWINE_PASSWORD)",
+      ),
+    ];
+  return [
+    ok(
+      "trusted-publishing",
+      "not in GitHub Actions: Trusted Publishing applies in the release workflow",
+      "publishing from here needs SHIPLINE_PYPI_TOKEN; in CI it needs `id-token: write` and a Trusted Publisher on PyPI for this repository + workflow file.",
+    ),
+  ];
+}
+
+interface TrustedRootLike {
+  tlogs?: { publicKey?: { validFor?: { start?: string; end?: string } } }[];
+  certificateAuthorities?: { validFor?: { start?: string; end?: string } }[];
+  timestampAuthorities?: { validFor?: { start?: string; end?: string } }[];
+}
+
+/** The newest validity start in the root: the root is at least that recent. */
+export function trustedRootDate(root: TrustedRootLike): Date | undefined {
+  const starts = [
+    ...(root.tlogs ?? []).map((t) => t.publicKey?.validFor?.start),
+    ...(root.certificateAuthorities ?? []).map((c) => c.validFor?.start),
+    ...(root.timestampAuthorities ?? []).map((t) => t.validFor?.start),
+  ]
+    .filter((s): s is string => typeof s === "string")
+    .map((s) => new Date(s).getTime())
+    .filter((t) => !Number.isNaN(t));
+  return starts.length ? new Date(Math.max(...starts)) : undefined;
+}
+
+export function checkTrustedRoot(
+  root: TrustedRootLike | undefined,
+  now = new Date(),
+  fetchedAt?: Date,
+): Finding[] {
+  if (!root)
+    return [
+      warn(
+        "trusted-root",
+        "this build of shipline has no embedded Sigstore trusted root",
+        "offline `shipline verify` needs --trusted-root FILE.",
+        "pass --trusted-root to verify, or use a release build of shipline",
+      ),
+    ];
+  const date = fetchedAt ?? trustedRootDate(root);
+  const open = (root.certificateAuthorities ?? []).some(
+    (c) => !c.validFor?.end || new Date(c.validFor.end) > now,
+  );
+  if (!open)
+    return [
+      error(
+        "trusted-root",
+        "every certificate authority in the embedded trusted root has expired",
+        "new Sigstore signatures cannot be verified with it.",
+        "upgrade shipline, or pass a current root with --trusted-root (e.g. from `sigstore` TUF: trusted_root.json)",
+      ),
+    ];
+  const days = date ? Math.floor((now.getTime() - date.getTime()) / 86_400_000) : undefined;
+  const label = date ? `${date.toISOString().slice(0, 10)}, ${days} days old` : "date unknown";
+  if (days !== undefined && days > 365)
+    return [
+      warn(
+        "trusted-root",
+        `the embedded Sigstore trusted root is old (${label})`,
+        "keys rotated since then are unknown to it: verifying recent signatures offline may fail.",
+        "upgrade shipline, or pass a current root with --trusted-root",
+      ),
+    ];
+  return [ok("trusted-root", `embedded Sigstore trusted root: ${label}`)];
+}

@@ -1,0 +1,235 @@
+/**
+ * The seed's "If Release Please breaks" section, automated: config JSON valid against
+ * release-please's schema, manifest valid, manifest vs pyproject version vs latest tag, and
+ * the manifest version's tag present (spec/release-please.md §7.2).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import semver from "semver";
+import { parse as parseToml } from "smol-toml";
+import {
+  findConfigFile,
+  loadReleasePleaseConfig,
+  MANIFEST_FILE,
+  type PackageConfig,
+  type ReleasePleaseConfig,
+  tagComponentOf,
+} from "../../config/release-please.ts";
+import { errorMessage } from "../../errors.ts";
+import { git } from "../../git/git.ts";
+import { type DoctorContext, error, type Finding, ok, warn } from "./finding.ts";
+import { checkAgainstSchema } from "./release-please-schema.ts";
+
+export function tagFor(p: PackageConfig, version: string): string {
+  const comp = tagComponentOf(p);
+  return `${comp ? `${comp}${p.tagSeparator}` : ""}${p.includeVInTag ? "v" : ""}${version}`;
+}
+
+/** All tags that name a release of this package, newest version first. */
+export function releaseTags(root: string, p: PackageConfig): { tag: string; version: string }[] {
+  const comp = tagComponentOf(p);
+  const prefix = comp ? `${comp}${p.tagSeparator}` : "";
+  const out = git(["tag", "--list"], { cwd: root, allowFailure: true }).stdout.split("\n");
+  const found: { tag: string; version: string }[] = [];
+  for (const tag of out) {
+    if (!tag.startsWith(prefix)) continue;
+    const rest = tag.slice(prefix.length).replace(/^v/, "");
+    const v = semver.valid(rest);
+    if (v && (p.includeVInTag ? tag.slice(prefix.length).startsWith("v") : true))
+      found.push({ tag, version: v });
+  }
+  return found.sort((a, b) => semver.rcompare(a.version, b.version));
+}
+
+function schemaFindings(root: string, file: string): Finding[] {
+  let raw: unknown;
+  const text = readFileSync(join(root, file), "utf8");
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return [
+      error(
+        "config-json",
+        `${file} is not valid JSON`,
+        `${errorMessage(e)}. release-please (and shipline) cannot read it: no release PR will be created.`,
+        `fix the JSON syntax in ${file} (check with: python3 -m json.tool ${file})`,
+      ),
+    ];
+  }
+  const issues = checkAgainstSchema(raw);
+  const invalid = issues.filter((i) => i.kind === "invalid");
+  const unknown = issues.filter((i) => i.kind === "unknown");
+  const out: Finding[] = [];
+  if (invalid.length)
+    out.push(
+      error(
+        "config-schema",
+        `${file} does not match release-please's config schema`,
+        invalid.map((i) => `${i.path} ${i.message}`).join("; "),
+        `correct ${invalid.map((i) => i.path).join(", ")} in ${file} (schema: https://github.com/googleapis/release-please/blob/main/schemas/config.json)`,
+      ),
+    );
+  if (unknown.length)
+    out.push(
+      warn(
+        "config-unknown-keys",
+        `${file} has keys release-please does not know`,
+        `${unknown.map((i) => i.path).join(", ")}: release-please silently ignores them (often a typo).`,
+        `rename or remove ${unknown.map((i) => i.path).join(", ")} in ${file}`,
+      ),
+    );
+  if (!out.length) out.push(ok("config-schema", `${file} is valid against release-please's schema`));
+  return out;
+}
+
+function pyprojectVersion(root: string, path: string): string | undefined {
+  const file = join(root, path, "pyproject.toml");
+  if (!existsSync(file)) return undefined;
+  try {
+    const data = parseToml(readFileSync(file, "utf8")) as { project?: { version?: unknown } };
+    return typeof data.project?.version === "string" ? data.project.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function versionFindings(root: string, cfg: ReleasePleaseConfig): Finding[] {
+  const out: Finding[] = [];
+  for (const p of cfg.packages) {
+    const label = p.path === "." ? "" : ` (${p.path})`;
+    const manifestVersion = cfg.manifest[p.path];
+    if (manifestVersion === undefined) {
+      out.push(
+        warn(
+          "manifest-version",
+          `${MANIFEST_FILE} has no version for "${p.path}"`,
+          "release-please treats the package as never released: the first release will be 0.1.0 (or initial-version) and take the whole history.",
+          `add "${p.path}": "<current version>" to ${MANIFEST_FILE}`,
+        ),
+      );
+      continue;
+    }
+    if (!semver.valid(manifestVersion)) {
+      out.push(
+        error(
+          "manifest-version",
+          `${MANIFEST_FILE}: "${p.path}" is "${manifestVersion}", not a version`,
+          "release-please aborts on an unparsable manifest version.",
+          `set "${p.path}" in ${MANIFEST_FILE} to the last released version, e.g. "1.2.3"`,
+        ),
+      );
+      continue;
+    }
+    const pyVersion = pyprojectVersion(root, p.path);
+    const pyFile = p.path === "." ? "pyproject.toml" : `${p.path}/pyproject.toml`;
+    if (pyVersion !== undefined && pyVersion !== manifestVersion)
+      out.push(
+        error(
+          "pyproject-version",
+          `${pyFile} says ${pyVersion} but ${MANIFEST_FILE} says ${manifestVersion}${label}`,
+          "the release PR bumps from the manifest version and rewrites pyproject's: the two drifted apart (a hand edit, or a release PR merged partially).",
+          `set [project].version in ${pyFile} to "${manifestVersion}" (or the manifest to "${pyVersion}" if that is what was released)`,
+        ),
+      );
+    else
+      out.push(
+        ok(
+          "pyproject-version",
+          pyVersion === undefined
+            ? `manifest version ${manifestVersion}${label} (pyproject has no static [project].version)`
+            : `pyproject.toml and ${MANIFEST_FILE} agree on ${manifestVersion}${label}`,
+        ),
+      );
+
+    const tags = releaseTags(root, p);
+    const expected = tagFor(p, manifestVersion);
+    const latest = tags[0];
+    const hasTag = tags.some((t) => t.tag === expected);
+    if (latest && semver.gt(latest.version, manifestVersion))
+      out.push(
+        error(
+          "tags",
+          `tag ${latest.tag} is newer than the manifest's ${manifestVersion}${label}`,
+          `release-please ignores ${latest.tag} and bumps from ${manifestVersion}: the next release can collide with an existing tag.`,
+          `set "${p.path}" in ${MANIFEST_FILE} to "${latest.version}" (and pyproject's version with it)`,
+        ),
+      );
+    else if (hasTag) out.push(ok("tags", `tag ${expected} marks the last release${label}`));
+    else if (manifestVersion === "0.0.0" && !latest)
+      out.push(ok("tags", `no release yet${label}: the first release will be cut from the whole history`));
+    else {
+      const head = git(["log", "-1", "--format=%s", "--", MANIFEST_FILE], {
+        cwd: root,
+        allowFailure: true,
+      }).stdout.trim();
+      const pending = /release/i.test(head);
+      out.push(
+        pending
+          ? warn(
+              "tags",
+              `release ${manifestVersion}${label} is merged but not tagged (no tag ${expected})`,
+              `the last change to ${MANIFEST_FILE} ("${head}") set ${manifestVersion}, and ${expected} does not exist: the release step has not run yet (or failed).`,
+              "run `shipline release` (or re-run the release workflow); it tags and creates the GitHub release",
+            )
+          : error(
+              "tags",
+              `the manifest says ${manifestVersion}${label} but tag ${expected} does not exist`,
+              `release-please cannot find the last release: the next changelog takes the whole history (spec §7.2)${latest ? `; the newest release tag is ${latest.tag}` : ""}.`,
+              `tag the commit that released ${manifestVersion}: git tag ${expected} <sha> && git push origin ${expected}`,
+            ),
+      );
+    }
+  }
+  return out;
+}
+
+export function checkReleaseConfig(ctx: DoctorContext): {
+  findings: Finding[];
+  config?: ReleasePleaseConfig;
+} {
+  const file = findConfigFile(ctx.root);
+  if (!file)
+    return {
+      findings: [
+        error(
+          "config-missing",
+          "no release-please-config.json",
+          "shipline plans releases from release-please's config and manifest; without them nothing is released.",
+          "run `shipline init` (writes both, keeping anything that exists)",
+        ),
+      ],
+    };
+  const findings = schemaFindings(ctx.root, file);
+  if (findings.some((f) => f.status === "error")) return { findings };
+  let config: ReleasePleaseConfig;
+  try {
+    config = loadReleasePleaseConfig(ctx.root);
+  } catch (e) {
+    const hint = (e as { hint?: string }).hint;
+    const manifest = /manifest/.test(errorMessage(e));
+    findings.push(
+      error(
+        manifest ? "manifest" : "config",
+        errorMessage(e),
+        manifest
+          ? `${MANIFEST_FILE} records the last released version of each package; release-please cannot plan without it.`
+          : "release-please would reject this configuration.",
+        hint ?? "fix the file named above",
+      ),
+    );
+    return { findings };
+  }
+  for (const w of config.warnings)
+    if (!/not a release-please option|unknown key/.test(w))
+      findings.push(
+        warn(
+          "config-warning",
+          w,
+          "shipline reads the config, but this is probably not what you meant.",
+          "see the message",
+        ),
+      );
+  findings.push(ok("manifest", `${MANIFEST_FILE} is valid`));
+  findings.push(...versionFindings(ctx.root, config));
+  return { findings, config };
+}

@@ -1,0 +1,195 @@
+/**
+ * What `shipline init` would change in a repository, computed without writing anything:
+ * each file's current and proposed content. Existing release-please config and manifest are
+ * never touched; `.gitignore` and `pyproject.toml` only get lines appended; workflows that
+ * exist with other content (or old release-please/pypi-publish workflows to retire) are
+ * conflicts that only `--force` may replace.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CONFIG_FILE, DOT_CONFIG_FILE, MANIFEST_FILE } from "../config/release-please.ts";
+import { loadShiplineConfig, readPyproject } from "../config/shipline.ts";
+import { ShiplineError } from "../errors.ts";
+import { git } from "../git/git.ts";
+import { migrationHints, readWorkflows, WORKFLOW_DIR } from "./existing-workflows.ts";
+import { ciWorkflow, releaseWorkflow, type WorkflowOptions } from "./workflow-templates.ts";
+
+export interface FileChange {
+  path: string;
+  /** Current content; null when the file does not exist. */
+  before: string | null;
+  /** Proposed content; null deletes the file. */
+  after: string | null;
+  /** Replaces or deletes content the user wrote: needs --force. */
+  conflict: boolean;
+  why: string;
+}
+
+export interface InitPlan {
+  root: string;
+  changes: FileChange[];
+  /** Files left as they are, and why. */
+  kept: { path: string; why: string }[];
+  notes: string[];
+  migrated: boolean;
+}
+
+const read = (root: string, p: string) =>
+  existsSync(join(root, p)) ? readFileSync(join(root, p), "utf8") : null;
+
+function projectVersion(data: Record<string, unknown>): string | undefined {
+  const project = data.project as Record<string, unknown> | undefined;
+  return typeof project?.version === "string" ? project.version : undefined;
+}
+
+/** Latest vX.Y.Z tag by version order, for a pyproject whose version is dynamic. */
+function latestTagVersion(root: string): string | undefined {
+  const r = git(["tag", "--list", "--sort=-v:refname", "v[0-9]*"], { cwd: root, allowFailure: true });
+  const tag = r.stdout.split("\n").find((t) => /^v\d+\.\d+\.\d+/.test(t));
+  return tag?.slice(1);
+}
+
+function currentBranch(root: string): string | undefined {
+  const r = git(["symbolic-ref", "--short", "-q", "HEAD"], { cwd: root, allowFailure: true });
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}
+
+/** Python tools the enabled gates call, to pip-install in CI (python/shipline themselves excluded). */
+export function gateTools(root: string): string[] {
+  const tools = new Set<string>();
+  for (const g of loadShiplineConfig(root).gates) {
+    if (!g.enabled) continue;
+    const first = Array.isArray(g.command) ? g.command[0] : g.command.trim().split(/\s+/)[0];
+    if (
+      first &&
+      /^[a-z0-9][a-z0-9._-]*$/i.test(first) &&
+      !/^(python[0-9.]*|shipline|make|sh|bash)$/.test(first)
+    )
+      tools.add(first);
+  }
+  return [...tools];
+}
+
+export function shiplineTable(pythons: string[]): string {
+  return `
+[tool.shipline]
+# Written by \`shipline init\`. The defaults reproduce a release-please + PyPI setup: gates
+# ruff check + ruff format --check (blocking), mypy (non-blocking), pytest (blocking), build +
+# twine-style check (blocking); publish to PyPI with Trusted Publishing and attestations.
+python = [${pythons.map((p) => JSON.stringify(p)).join(", ")}]
+order = "release-first"
+`;
+}
+
+export function planInit(root: string): InitPlan {
+  const py = readPyproject(root);
+  if (!py)
+    throw new ShiplineError(
+      `no pyproject.toml in ${root}`,
+      "shipline releases Python packages: run init at the root of a project with a pyproject.toml",
+    );
+  const workflows = readWorkflows(root);
+  const hints = migrationHints(workflows);
+  const plan: InitPlan = { root, changes: [], kept: [], notes: [], migrated: hints.replaced.length > 0 };
+  const cfg = loadShiplineConfig(root);
+  const branchNow = currentBranch(root);
+  const opts: WorkflowOptions = {
+    branch: hints.branch ?? (branchNow === "master" ? "master" : "main"),
+    pythons: hints.pythons ?? cfg.python,
+    tools: gateTools(root),
+  };
+
+  // release-please files: kept unchanged when present (shipline reads them as they are).
+  const existingConfig = [CONFIG_FILE, DOT_CONFIG_FILE].find((f) => read(root, f) !== null);
+  if (hints.configFile && ![CONFIG_FILE, DOT_CONFIG_FILE].includes(hints.configFile))
+    plan.notes.push(
+      `the old workflow passed config-file: ${hints.configFile}; shipline reads ${CONFIG_FILE} or ${DOT_CONFIG_FILE}: rename it`,
+    );
+  if (existingConfig) plan.kept.push({ path: existingConfig, why: "release-please config, used unchanged" });
+  else {
+    // No package-name: release-please would then put it in every tag (name-v1.2.3), breaking
+    // the v1.2.3 tags an existing project already has. The python strategy reads the name itself.
+    const pkg: Record<string, unknown> = { "release-type": "python" };
+    plan.changes.push({
+      path: CONFIG_FILE,
+      before: null,
+      after: `${JSON.stringify(
+        {
+          $schema: "https://raw.githubusercontent.com/googleapis/release-please/main/schemas/config.json",
+          packages: { ".": pkg },
+        },
+        null,
+        2,
+      )}\n`,
+      conflict: false,
+      why: "release-please config (python release type)",
+    });
+  }
+  if (read(root, MANIFEST_FILE) !== null)
+    plan.kept.push({ path: MANIFEST_FILE, why: "release-please manifest, used unchanged" });
+  else {
+    const version = projectVersion(py.data) ?? latestTagVersion(root) ?? "0.0.0";
+    plan.changes.push({
+      path: MANIFEST_FILE,
+      before: null,
+      after: `${JSON.stringify({ ".": version }, null, 2)}\n`,
+      conflict: false,
+      why: `release-please manifest at ${version} (${projectVersion(py.data) ? "pyproject [project].version" : "latest tag"})`,
+    });
+  }
+
+  // Workflows.
+  const proposed: [string, string, string][] = [
+    [`${WORKFLOW_DIR}/ci.yml`, ciWorkflow(opts), "gates on pull requests and pushes"],
+    [`${WORKFLOW_DIR}/release.yml`, releaseWorkflow(opts), `shipline run on pushes to ${opts.branch}`],
+  ];
+  for (const [path, after, why] of proposed) {
+    const before = read(root, path);
+    if (before === after) plan.kept.push({ path, why: "already up to date" });
+    else plan.changes.push({ path, before, after, conflict: before !== null, why });
+  }
+  for (const w of hints.replaced) {
+    if (proposed.some(([p]) => p === w.path)) continue;
+    const what = [
+      w.usesReleasePlease && "release-please-action",
+      w.usesPypiPublish && "gh-action-pypi-publish",
+    ]
+      .filter(Boolean)
+      .join(" + ");
+    plan.changes.push({
+      path: w.path,
+      before: w.text,
+      after: null,
+      conflict: true,
+      why: `runs ${what}; release.yml replaces it (both would release)`,
+    });
+  }
+
+  // pyproject.toml: append [tool.shipline] when absent (never rewrites what is there).
+  const tool = (py.data.tool as Record<string, unknown> | undefined)?.shipline;
+  const pyText = readFileSync(py.path, "utf8");
+  if (tool === undefined)
+    plan.changes.push({
+      path: "pyproject.toml",
+      before: pyText,
+      after: `${pyText}${pyText.endsWith("\n") || pyText === "" ? "" : "\n"}${shiplineTable(opts.pythons)}`,
+      conflict: false,
+      why: "adds [tool.shipline] with the defaults spelled out",
+    });
+  else plan.kept.push({ path: "pyproject.toml", why: "[tool.shipline] already present" });
+
+  // .gitignore: the checkpoint directory is local state, never committed.
+  const gi = read(root, ".gitignore");
+  const ignored = gi?.split(/\r?\n/).some((l) => /^\/?\.shipline\/?$/.test(l.trim()));
+  if (!ignored) {
+    const base = gi ?? "";
+    plan.changes.push({
+      path: ".gitignore",
+      before: gi,
+      after: `${base}${base === "" || base.endsWith("\n") ? "" : "\n"}# shipline's local checkpoint and lock\n.shipline/\n`,
+      conflict: false,
+      why: "ignores shipline's checkpoint directory",
+    });
+  }
+  return plan;
+}

@@ -1,0 +1,106 @@
+/**
+ * The GitHub Actions workflows `shipline init` writes. Plain text templates (not generated
+ * through a YAML emitter) so the files keep their comments and read like hand-written ones;
+ * tests parse every output with the `yaml` package and check it against the documented
+ * workflow syntax.
+ */
+import { SHIPLINE_REPO, SHIPLINE_VERSION } from "./release-source.ts";
+
+export interface WorkflowOptions {
+  /** The branch releases are cut from (release-please's target-branch). */
+  branch: string;
+  /** Python versions the gates run on (setup-python installs each). */
+  pythons: string[];
+  /** Python tools the configured gates call (installed with pip before the gates run). */
+  tools: string[];
+  version?: string;
+}
+
+const q = (s: string) => JSON.stringify(s);
+
+function pythonSetup(o: WorkflowOptions): string {
+  // setup-python takes a multi-line list; the last one listed becomes the default `python`.
+  const list = [...o.pythons].map((p) => `            ${p}`).join("\n");
+  return `      - uses: actions/setup-python@v5
+        with:
+          python-version: |
+${list}`;
+}
+
+function toolInstall(o: WorkflowOptions): string {
+  const pkgs = ["-e", ".", ...o.tools].join(" ");
+  return `      - name: Install the project and the gates' tools
+        run: python -m pip install ${pkgs}`;
+}
+
+function shiplineStep(o: WorkflowOptions, args: string, env: string): string {
+  const v = o.version ?? SHIPLINE_VERSION;
+  // The action downloads shipline-<os>-<arch> for the runner from the v${v} release and
+  // refuses to run it unless its SHA-256 matches that release's SHA256SUMS.
+  return `      - name: shipline ${args}
+        uses: ${SHIPLINE_REPO}@v${v}
+        with:
+          version: ${q(v)}
+          args: ${args}${env}`;
+}
+
+export function ciWorkflow(o: WorkflowOptions): string {
+  return `# Written by \`shipline init\`: quality gates on every pull request and on pushes to ${o.branch}.
+name: CI
+
+on:
+  pull_request:
+  push:
+    branches: [${q(o.branch)}]
+
+permissions:
+  contents: read
+
+jobs:
+  gates:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+${pythonSetup(o)}
+${toolInstall(o)}
+${shiplineStep(o, "gates", "")}
+`;
+}
+
+export function releaseWorkflow(o: WorkflowOptions): string {
+  return `# Written by \`shipline init\`: on every push to ${o.branch}, \`shipline run\` runs the gates, opens or
+# updates the release PR, and when that PR is merged tags, creates the GitHub release, builds,
+# signs (Sigstore) and publishes to PyPI with Trusted Publishing. Re-running a failed job resumes it.
+name: Release
+
+on:
+  push:
+    branches: [${q(o.branch)}]
+
+permissions:
+  contents: write       # tags, GitHub releases, the release PR's branch
+  pull-requests: write  # open and update the release PR
+  id-token: write       # PyPI Trusted Publishing and Sigstore signing (OIDC)
+
+concurrency:
+  group: shipline-release-\${{ github.ref }}
+  cancel-in-progress: false
+
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # the whole history and tags: the release plan is computed from them
+${pythonSetup(o)}
+${toolInstall(o)}
+${shiplineStep(
+  o,
+  "run",
+  `
+        env:
+          GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}`,
+)}
+`;
+}
