@@ -8,13 +8,16 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { bundleToJSON } from "@sigstore/bundle";
+import { type BundleWithMessageSignature, bundleToJSON, toMessageSignatureBundle } from "@sigstore/bundle";
+import { pem } from "@sigstore/core";
 import {
+  type Artifact,
   DSSEBundleBuilder,
   FulcioSigner,
   type IdentityProvider,
   MessageSignatureBundleBuilder,
   RekorWitness,
+  type Signature,
   TSAWitness,
   type Witness,
 } from "@sigstore/sign";
@@ -115,9 +118,28 @@ function signingError(e: unknown, opts: SignOptions): ShiplineError {
   return new ShiplineError(`signing failed: ${detail}`);
 }
 
+/**
+ * @sigstore/sign packages message signatures as bundle v0.2 (certificate *chain*); sigstore-python
+ * and PyPI tooling write v0.3 (leaf certificate only). Same content, v0.3 packaging.
+ */
+class MessageBundleV03Builder extends MessageSignatureBundleBuilder {
+  protected override async package(
+    artifact: Artifact,
+    signature: Signature,
+  ): Promise<BundleWithMessageSignature> {
+    if (signature.key.$case !== "x509Certificate") throw new Error("keyless signing returned no certificate");
+    return toMessageSignatureBundle({
+      digest: Buffer.from(new Bun.CryptoHasher("sha256").update(artifact.data).digest()),
+      signature: signature.signature,
+      certificate: pem.toDER(signature.key.certificate),
+      certificateChain: false,
+    });
+  }
+}
+
 export class Signer {
   private token?: Promise<string>;
-  private readonly message: MessageSignatureBundleBuilder;
+  private readonly message: MessageBundleV03Builder;
   private readonly dsse: DSSEBundleBuilder;
 
   constructor(private readonly opts: SignOptions) {
@@ -137,7 +159,7 @@ export class Signer {
       }),
     ];
     if (opts.tsaUrl) witnesses.push(new TSAWitness({ tsaBaseURL: opts.tsaUrl, ...fetch }));
-    this.message = new MessageSignatureBundleBuilder({ signer, witnesses });
+    this.message = new MessageBundleV03Builder({ signer, witnesses });
     // PEP 740 objects carry no RFC 3161 timestamps: the attestation is logged in Rekor only.
     this.dsse = new DSSEBundleBuilder({ signer, witnesses: witnesses.slice(0, 1) });
   }
