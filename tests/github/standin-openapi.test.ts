@@ -1,0 +1,159 @@
+/**
+ * The GitHub stand-in answers with GitHub's documented shapes: every endpoint shipline calls is
+ * exercised over HTTP and its JSON validated against the api.github.com OpenAPI description.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { TestRepo } from "../helpers/repo.ts";
+import { type GitHubFixture, githubFixture } from "./fixtures.ts";
+import { openapiErrors } from "./openapi.ts";
+
+let f: GitHubFixture;
+let sha: string;
+
+beforeAll(async () => {
+  const repo = TestRepo.python("1.0.0");
+  f = await githubFixture(repo);
+  sha = repo.head();
+  repo.git("push", "-q", "origin", "HEAD:refs/heads/release-please--branches--main");
+  f.remoteGit("tag", "-a", "-m", "annotated", "v0.9.0", sha);
+});
+afterAll(() => f.cleanup());
+
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; data: unknown; headers: Headers }> {
+  const res = await fetch(`${f.gh.url}/repos/octo/sample${path}`, {
+    method,
+    headers: { authorization: `token ${f.gh.token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, data: await res.json(), headers: res.headers };
+}
+
+async function expectValid(
+  template: string,
+  method: string,
+  r: { status: number; data: unknown },
+  status: number,
+) {
+  expect(r.status).toBe(status);
+  expect(await openapiErrors(template, method, r.status, r.data)).toEqual([]);
+}
+
+const R = "/repos/{owner}/{repo}";
+
+describe("GitHub stand-in vs the OpenAPI description", () => {
+  test("pulls: create, get, update, list (open/closed, head filter)", async () => {
+    const created = await call("POST", "/pulls", {
+      title: "chore(main): release 1.1.0",
+      head: "release-please--branches--main",
+      base: "main",
+      body: "b",
+      draft: false,
+    });
+    await expectValid(`${R}/pulls`, "post", created, 201);
+    const n = (created.data as { number: number }).number;
+    await expectValid(`${R}/pulls/{pull_number}`, "get", await call("GET", `/pulls/${n}`), 200);
+    await expectValid(
+      `${R}/pulls/{pull_number}`,
+      "patch",
+      await call("PATCH", `/pulls/${n}`, { title: "t2", body: "b2", state: "open" }),
+      200,
+    );
+    const list = await call("GET", "/pulls?state=open&base=main&head=octo:release-please--branches--main");
+    await expectValid(`${R}/pulls`, "get", list, 200);
+    expect((list.data as unknown[]).length).toBe(1);
+    f.gh.merge(n, sha);
+    const closed = await call("GET", "/pulls?state=closed&sort=updated&direction=desc");
+    await expectValid(`${R}/pulls`, "get", closed, 200);
+    expect((closed.data as { merged_at: string | null }[])[0]?.merged_at).not.toBeNull();
+  });
+
+  test("pulls: GitHub's 422s (missing head branch, duplicate PR)", async () => {
+    const missing = await call("POST", "/pulls", { title: "x", head: "no-such-branch", base: "main" });
+    expect(missing.status).toBe(422);
+    expect(missing.data).toMatchObject({
+      message: "Validation Failed",
+      errors: [{ field: "head", code: "invalid" }],
+    });
+    await call("POST", "/pulls", { title: "x", head: "release-please--branches--main", base: "main" });
+    const dup = await call("POST", "/pulls", {
+      title: "x",
+      head: "release-please--branches--main",
+      base: "main",
+    });
+    expect(dup.status).toBe(422);
+  });
+
+  test("issue labels add/remove and comments", async () => {
+    const add = await call("POST", "/issues/1/labels", { labels: ["autorelease: pending"] });
+    await expectValid(`${R}/issues/{issue_number}/labels`, "post", add, 200);
+    const del = await call("DELETE", `/issues/1/labels/${encodeURIComponent("autorelease: pending")}`);
+    await expectValid(`${R}/issues/{issue_number}/labels/{name}`, "delete", del, 200);
+    const again = await call("DELETE", `/issues/1/labels/${encodeURIComponent("autorelease: pending")}`);
+    expect(again.status).toBe(404);
+    const comment = await call("POST", "/issues/1/comments", { body: "🤖 Created releases" });
+    await expectValid(`${R}/issues/{issue_number}/comments`, "post", comment, 201);
+  });
+
+  test("git refs: create, get, duplicate, annotated tag peel", async () => {
+    const created = await call("POST", "/git/refs", { ref: "refs/tags/v1.1.0", sha });
+    await expectValid(`${R}/git/refs`, "post", created, 201);
+    expect(f.remoteGit("rev-parse", "refs/tags/v1.1.0")).toBe(sha);
+    await expectValid(`${R}/git/ref/{ref}`, "get", await call("GET", "/git/ref/tags/v1.1.0"), 200);
+    const dup = await call("POST", "/git/refs", { ref: "refs/tags/v1.1.0", sha });
+    expect(dup.status).toBe(422);
+    expect(dup.data).toMatchObject({ message: "Reference already exists" });
+    expect((await call("GET", "/git/ref/tags/v9.9.9")).status).toBe(404);
+    const annotated = await call("GET", "/git/ref/tags/v0.9.0");
+    await expectValid(`${R}/git/ref/{ref}`, "get", annotated, 200);
+    const obj = (annotated.data as { object: { sha: string; type: string } }).object;
+    expect(obj.type).toBe("tag");
+    const tag = await call("GET", `/git/tags/${obj.sha}`);
+    await expectValid(`${R}/git/tags/{tag_sha}`, "get", tag, 200);
+    expect((tag.data as { object: { sha: string } }).object.sha).toBe(sha);
+  });
+
+  test("releases: create, get by tag, list, duplicate, drafts hidden by tag", async () => {
+    const created = await call("POST", "/releases", {
+      tag_name: "v1.2.0",
+      target_commitish: sha,
+      name: "v1.2.0",
+      body: "notes",
+      draft: false,
+      prerelease: false,
+    });
+    await expectValid(`${R}/releases`, "post", created, 201);
+    expect(f.gh.tagSha("v1.2.0")).toBe(sha);
+    await expectValid(`${R}/releases/tags/{tag}`, "get", await call("GET", "/releases/tags/v1.2.0"), 200);
+    const dup = await call("POST", "/releases", { tag_name: "v1.2.0", target_commitish: sha });
+    expect(dup.status).toBe(422);
+    expect(dup.data).toMatchObject({ errors: [{ code: "already_exists" }] });
+    const draft = await call("POST", "/releases", { tag_name: "v1.3.0", target_commitish: sha, draft: true });
+    await expectValid(`${R}/releases`, "post", draft, 201);
+    expect((await call("GET", "/releases/tags/v1.3.0")).status).toBe(404);
+    const list = await call("GET", "/releases?per_page=1");
+    await expectValid(`${R}/releases`, "get", list, 200);
+    expect(list.headers.get("link")).toContain('rel="next"');
+  });
+
+  test("auth and permissions: 401 bad credentials, 403 without write", async () => {
+    const res = await fetch(`${f.gh.url}/repos/octo/sample/pulls`, {
+      headers: { authorization: "token nope" },
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ message: "Bad credentials" });
+    f.gh.permissions.contents = "read";
+    const denied = await call("POST", "/releases", { tag_name: "v2.0.0", target_commitish: sha });
+    f.gh.permissions.contents = "write";
+    expect(denied.status).toBe(403);
+    expect(denied.data).toMatchObject({ message: "Resource not accessible by integration" });
+  });
+
+  test("the validator itself rejects a wrong shape", async () => {
+    const errs = await openapiErrors(`${R}/releases`, "post", 201, { id: "not-a-number" });
+    expect(errs.length).toBeGreaterThan(0);
+  });
+});

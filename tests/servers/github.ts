@@ -1,0 +1,708 @@
+/**
+ * Stand-in for the GitHub REST API: the endpoints shipline calls, with GitHub's status codes,
+ * error bodies and response shapes (checked against @octokit/openapi in
+ * tests/github/standin-openapi.test.ts). State lives in memory; git refs (tags, branches) live
+ * in a real bare repository when one is given — the same one the tests push release branches
+ * to as `origin` — so "the PR's head branch exists" and "the tag points at sha X" are real.
+ *
+ *   const gh = await startGitHub({ bare: "/tmp/x.git" });
+ *   spawn shipline with { ...gh.env }   // GITHUB_API_URL, GITHUB_TOKEN, GITHUB_REPOSITORY
+ *   gh.faults.add({ method: "POST", path: /\/releases$/, status: 502, afterHandling: true });
+ */
+import { Faults } from "./faults.ts";
+
+export interface Label {
+  id: number;
+  node_id: string;
+  url: string;
+  name: string;
+  description: string | null;
+  color: string;
+  default: boolean;
+}
+
+export interface PullState {
+  number: number;
+  title: string;
+  body: string | null;
+  state: "open" | "closed";
+  head: string;
+  base: string;
+  draft: boolean;
+  labels: string[];
+  merged_at: string | null;
+  merge_commit_sha: string | null;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+export interface ReleaseState {
+  id: number;
+  tag_name: string;
+  target_commitish: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  created_at: string;
+  published_at: string | null;
+}
+
+export interface CommentState {
+  id: number;
+  issue: number;
+  body: string;
+  created_at: string;
+}
+
+export interface GitHubStandIn {
+  url: string;
+  owner: string;
+  repo: string;
+  token: string;
+  /** GITHUB_API_URL, GITHUB_TOKEN, GITHUB_REPOSITORY for a shipline process. */
+  env: Record<string, string>;
+  faults: Faults;
+  pulls: PullState[];
+  releases: ReleaseState[];
+  comments: CommentState[];
+  /** Tags when no bare repository backs the refs. */
+  tags: Map<string, string>;
+  /** What the token may do ("write" by default). */
+  permissions: { contents: "read" | "write"; pullRequests: "read" | "write" };
+  /** Mark a PR merged (closed, merged_at, merge_commit_sha) as if merged on GitHub. */
+  merge(number: number, mergeCommitSha: string): void;
+  /** Tag sha (peeled) in the backing store, or undefined. */
+  tagSha(tag: string): string | undefined;
+  stop(): void;
+}
+
+const NOW = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
+const nodeId = (kind: string, id: number) => Buffer.from(`${kind}${id}`).toString("base64");
+const DOCS = "https://docs.github.com/rest";
+
+function git(bare: string, args: string[]): { ok: boolean; out: string } {
+  const p = Bun.spawnSync(["git", ...args], { cwd: bare, stdout: "pipe", stderr: "pipe" });
+  return { ok: p.exitCode === 0, out: p.stdout.toString().trim() };
+}
+
+function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(data), {
+    status,
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "x-github-api-version-selected": "2022-11-28",
+      "x-ratelimit-limit": "5000",
+      "x-ratelimit-remaining": "4999",
+      "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
+      ...headers,
+    },
+  });
+}
+
+const error = (status: number, message: string, extra: Record<string, unknown> = {}) =>
+  json({ message, documentation_url: DOCS, status: String(status), ...extra }, status);
+
+const validation = (errors: Record<string, unknown>[]) => error(422, "Validation Failed", { errors });
+
+export async function startGitHub(
+  opts: { owner?: string; repo?: string; token?: string; bare?: string } = {},
+): Promise<GitHubStandIn> {
+  const owner = opts.owner ?? "octo";
+  const repo = opts.repo ?? "sample";
+  const token = opts.token ?? `ghs_standin${crypto.randomUUID().replace(/-/g, "")}`;
+  const faults = new Faults();
+  const pulls: PullState[] = [];
+  const releases: ReleaseState[] = [];
+  const comments: CommentState[] = [];
+  const tags = new Map<string, string>();
+  const labelIds = new Map<string, number>();
+  const permissions: GitHubStandIn["permissions"] = { contents: "write", pullRequests: "write" };
+  let nextId = 1000;
+  let base = "";
+  const api = () => `${base}/repos/${owner}/${repo}`;
+  const web = `https://github.com/${owner}/${repo}`;
+
+  const user = (login = "github-actions[bot]", id = 41898282) => ({
+    login,
+    id,
+    node_id: nodeId("User", id),
+    avatar_url: `https://avatars.githubusercontent.com/in/15368?v=4`,
+    gravatar_id: "",
+    url: `${base}/users/${encodeURIComponent(login)}`,
+    html_url: `https://github.com/apps/github-actions`,
+    followers_url: `${base}/users/${encodeURIComponent(login)}/followers`,
+    following_url: `${base}/users/${encodeURIComponent(login)}/following{/other_user}`,
+    gists_url: `${base}/users/${encodeURIComponent(login)}/gists{/gist_id}`,
+    starred_url: `${base}/users/${encodeURIComponent(login)}/starred{/owner}{/repo}`,
+    subscriptions_url: `${base}/users/${encodeURIComponent(login)}/subscriptions`,
+    organizations_url: `${base}/users/${encodeURIComponent(login)}/orgs`,
+    repos_url: `${base}/users/${encodeURIComponent(login)}/repos`,
+    events_url: `${base}/users/${encodeURIComponent(login)}/events{/privacy}`,
+    received_events_url: `${base}/users/${encodeURIComponent(login)}/received_events`,
+    type: "Bot",
+    site_admin: false,
+  });
+
+  const repository = () => {
+    const u = api();
+    const templated: Record<string, string> = {
+      archive_url: `${u}/{archive_format}{/ref}`,
+      assignees_url: `${u}/assignees{/user}`,
+      blobs_url: `${u}/git/blobs{/sha}`,
+      branches_url: `${u}/branches{/branch}`,
+      collaborators_url: `${u}/collaborators{/collaborator}`,
+      comments_url: `${u}/comments{/number}`,
+      commits_url: `${u}/commits{/sha}`,
+      compare_url: `${u}/compare/{base}...{head}`,
+      contents_url: `${u}/contents/{+path}`,
+      git_commits_url: `${u}/git/commits{/sha}`,
+      git_refs_url: `${u}/git/refs{/sha}`,
+      git_tags_url: `${u}/git/tags{/sha}`,
+      issue_comment_url: `${u}/issues/comments{/number}`,
+      issue_events_url: `${u}/issues/events{/number}`,
+      issues_url: `${u}/issues{/number}`,
+      keys_url: `${u}/keys{/key_id}`,
+      labels_url: `${u}/labels{/name}`,
+      milestones_url: `${u}/milestones{/number}`,
+      notifications_url: `${u}/notifications{?since,all,participating}`,
+      pulls_url: `${u}/pulls{/number}`,
+      releases_url: `${u}/releases{/id}`,
+      statuses_url: `${u}/statuses/{sha}`,
+      trees_url: `${u}/git/trees{/sha}`,
+    };
+    const plain = [
+      "contributors",
+      "deployments",
+      "downloads",
+      "events",
+      "forks",
+      "hooks",
+      "languages",
+      "merges",
+      "stargazers",
+      "subscribers",
+      "subscription",
+      "tags",
+      "teams",
+    ];
+    return {
+      id: 2000,
+      node_id: nodeId("Repository", 2000),
+      name: repo,
+      full_name: `${owner}/${repo}`,
+      owner: user(owner, 1000),
+      private: false,
+      html_url: web,
+      description: null,
+      fork: false,
+      url: u,
+      ...templated,
+      ...Object.fromEntries(plain.map((p) => [`${p}_url`, `${u}/${p}`])),
+      git_url: `git://github.com/${owner}/${repo}.git`,
+      ssh_url: `git@github.com:${owner}/${repo}.git`,
+      clone_url: `${web}.git`,
+      svn_url: web,
+      mirror_url: null,
+      homepage: null,
+      language: "Python",
+      forks_count: 0,
+      forks: 0,
+      stargazers_count: 0,
+      watchers_count: 0,
+      watchers: 0,
+      size: 1,
+      default_branch: "main",
+      open_issues_count: pulls.filter((p) => p.state === "open").length,
+      open_issues: pulls.filter((p) => p.state === "open").length,
+      has_issues: true,
+      has_projects: true,
+      has_wiki: true,
+      has_pages: false,
+      has_downloads: true,
+      archived: false,
+      disabled: false,
+      license: null,
+      pushed_at: NOW(),
+      created_at: "2024-01-01T00:00:00Z",
+      updated_at: NOW(),
+    };
+  };
+
+  const label = (name: string): Label => {
+    let id = labelIds.get(name);
+    if (id === undefined) {
+      id = nextId++;
+      labelIds.set(name, id);
+    }
+    return {
+      id,
+      node_id: nodeId("Label", id),
+      url: `${api()}/labels/${encodeURIComponent(name)}`,
+      name,
+      description: null,
+      color: "ededed",
+      default: false,
+    };
+  };
+
+  const branchSha = (branch: string): string | undefined => {
+    if (!opts.bare) return "0".repeat(40);
+    const r = git(opts.bare, ["rev-parse", "--verify", "-q", `refs/heads/${branch}`]);
+    return r.ok ? r.out : undefined;
+  };
+
+  /** Peeled commit of a tag. */
+  const tagSha = (tag: string): string | undefined => {
+    if (!opts.bare) return tags.get(tag);
+    const r = git(opts.bare, ["rev-parse", "--verify", "-q", `refs/tags/${tag}^{commit}`]);
+    return r.ok ? r.out : undefined;
+  };
+
+  /** The ref's own object (an annotated tag's tag object, else the commit). */
+  const refObject = (tag: string): { sha: string; type: string } | undefined => {
+    if (!opts.bare) {
+      const sha = tags.get(tag);
+      return sha ? { sha, type: "commit" } : undefined;
+    }
+    const r = git(opts.bare, ["rev-parse", "--verify", "-q", `refs/tags/${tag}`]);
+    if (!r.ok) return undefined;
+    return { sha: r.out, type: git(opts.bare, ["cat-file", "-t", r.out]).out };
+  };
+
+  const commitExists = (sha: string) =>
+    !opts.bare || git(opts.bare, ["cat-file", "-e", `${sha}^{commit}`]).ok;
+
+  const createTag = (tag: string, sha: string) => {
+    if (opts.bare) git(opts.bare, ["update-ref", `refs/tags/${tag}`, sha]);
+    else tags.set(tag, sha);
+  };
+
+  const prJson = (p: PullState, full: boolean) => {
+    const u = `${api()}/pulls/${p.number}`;
+    const issue = `${api()}/issues/${p.number}`;
+    const headSha = branchSha(p.head) ?? "0".repeat(40);
+    const simple = {
+      url: u,
+      id: 50_000 + p.number,
+      node_id: nodeId("PullRequest", p.number),
+      html_url: `${web}/pull/${p.number}`,
+      diff_url: `${web}/pull/${p.number}.diff`,
+      patch_url: `${web}/pull/${p.number}.patch`,
+      issue_url: issue,
+      commits_url: `${u}/commits`,
+      review_comments_url: `${u}/comments`,
+      review_comment_url: `${api()}/pulls/comments{/number}`,
+      comments_url: `${issue}/comments`,
+      statuses_url: `${api()}/statuses/${headSha}`,
+      number: p.number,
+      state: p.state,
+      locked: false,
+      title: p.title,
+      user: user(),
+      body: p.body,
+      labels: p.labels.map(label),
+      milestone: null,
+      active_lock_reason: null,
+      created_at: p.created_at,
+      updated_at: p.updated_at,
+      closed_at: p.closed_at,
+      merged_at: p.merged_at,
+      merge_commit_sha: p.merge_commit_sha,
+      assignee: null,
+      assignees: [],
+      requested_reviewers: [],
+      requested_teams: [],
+      head: {
+        label: `${owner}:${p.head}`,
+        ref: p.head,
+        sha: headSha,
+        user: user(owner, 1000),
+        repo: repository(),
+      },
+      base: {
+        label: `${owner}:${p.base}`,
+        ref: p.base,
+        sha: branchSha(p.base) ?? "0".repeat(40),
+        user: user(owner, 1000),
+        repo: repository(),
+      },
+      _links: {
+        self: { href: u },
+        html: { href: `${web}/pull/${p.number}` },
+        issue: { href: issue },
+        comments: { href: `${issue}/comments` },
+        review_comments: { href: `${u}/comments` },
+        review_comment: { href: `${api()}/pulls/comments{/number}` },
+        commits: { href: `${u}/commits` },
+        statuses: { href: `${api()}/statuses/${headSha}` },
+      },
+      author_association: "NONE",
+      auto_merge: null,
+      draft: p.draft,
+    };
+    if (!full) return simple;
+    return {
+      ...simple,
+      merged: p.merged_at !== null,
+      mergeable: p.state === "open" ? true : null,
+      rebaseable: null,
+      mergeable_state: p.state === "open" ? "clean" : "unknown",
+      merged_by: p.merged_at ? user(owner, 1000) : null,
+      comments: comments.filter((c) => c.issue === p.number).length,
+      review_comments: 0,
+      maintainer_can_modify: false,
+      commits: 1,
+      additions: 1,
+      deletions: 1,
+      changed_files: 1,
+    };
+  };
+
+  const releaseJson = (r: ReleaseState) => {
+    const u = `${api()}/releases/${r.id}`;
+    const uploads = base.replace(/^http:\/\/127\.0\.0\.1/, "http://127.0.0.1");
+    return {
+      url: u,
+      html_url: r.draft ? `${web}/releases/tag/untagged-${r.id}` : `${web}/releases/tag/${r.tag_name}`,
+      assets_url: `${u}/assets`,
+      upload_url: `${uploads}/repos/${owner}/${repo}/releases/${r.id}/assets{?name,label}`,
+      tarball_url: r.draft ? null : `${api()}/tarball/${r.tag_name}`,
+      zipball_url: r.draft ? null : `${api()}/zipball/${r.tag_name}`,
+      id: r.id,
+      node_id: nodeId("Release", r.id),
+      tag_name: r.tag_name,
+      target_commitish: r.target_commitish,
+      name: r.name,
+      body: r.body,
+      draft: r.draft,
+      prerelease: r.prerelease,
+      immutable: false,
+      created_at: r.created_at,
+      published_at: r.published_at,
+      updated_at: r.created_at,
+      author: user(),
+      assets: [],
+    };
+  };
+
+  const refJson = (tag: string, o: { sha: string; type: string }) => ({
+    ref: `refs/tags/${tag}`,
+    node_id: nodeId("Ref", tag.length),
+    url: `${api()}/git/refs/tags/${encodeURIComponent(tag)}`,
+    object: {
+      sha: o.sha,
+      type: o.type,
+      url: `${api()}/git/${o.type === "tag" ? "tags" : "commits"}/${o.sha}`,
+    },
+  });
+
+  /** GitHub's pagination: page/per_page and a Link header the paginate plugin follows. */
+  const paged = <T>(items: T[], url: URL, map: (t: T) => unknown) => {
+    const perPage = Math.min(Number(url.searchParams.get("per_page") ?? 30) || 30, 100);
+    const page = Math.max(Number(url.searchParams.get("page") ?? 1) || 1, 1);
+    const slice = items.slice((page - 1) * perPage, page * perPage);
+    const headers: Record<string, string> = {};
+    if (page * perPage < items.length) {
+      const next = new URL(url);
+      next.searchParams.set("page", String(page + 1));
+      next.searchParams.set("per_page", String(perPage));
+      headers.link = `<${next.toString()}>; rel="next"`;
+    }
+    return json(slice.map(map), 200, headers);
+  };
+
+  const body = async (req: Request): Promise<Record<string, unknown> | undefined> => {
+    try {
+      const v = await req.json();
+      return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const touch = (p: PullState) => {
+    p.updated_at = NOW();
+  };
+
+  async function handle(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const auth = req.headers.get("authorization") ?? "";
+    if (!/^(token|bearer) /i.test(auth) || auth.replace(/^(token|bearer) /i, "") !== token)
+      return error(401, "Bad credentials");
+    const prefix = `/repos/${owner}/${repo}`;
+    if (!url.pathname.startsWith(prefix)) return error(404, "Not Found");
+    const path = decodeURIComponent(url.pathname.slice(prefix.length)) || "/";
+    const m = req.method;
+    const denied = (need: "contents" | "pullRequests") =>
+      permissions[need] !== "write" ? error(403, "Resource not accessible by integration") : undefined;
+
+    if (m === "GET" && path === "/") return json(repository());
+
+    // Pulls
+    if (path === "/pulls" && m === "GET") {
+      const state = url.searchParams.get("state") ?? "open";
+      const head = url.searchParams.get("head");
+      const baseRef = url.searchParams.get("base");
+      const sort = url.searchParams.get("sort") ?? "created";
+      const direction = url.searchParams.get("direction") ?? (sort === "created" ? "desc" : "asc");
+      let list = pulls.filter(
+        (p) =>
+          (state === "all" || p.state === state) &&
+          (!head || `${owner}:${p.head}` === head) &&
+          (!baseRef || p.base === baseRef),
+      );
+      const key = (p: PullState) =>
+        (sort === "updated" ? p.updated_at : p.created_at) + String(p.number).padStart(8, "0");
+      list = list.sort((a, b) => key(a).localeCompare(key(b)));
+      if (direction === "desc") list.reverse();
+      return paged(list, url, (p) => prJson(p, false));
+    }
+    if (path === "/pulls" && m === "POST") {
+      const no = denied("pullRequests");
+      if (no) return no;
+      const b = await body(req);
+      const head = String(b?.head ?? "").replace(new RegExp(`^${owner}:`), "");
+      const baseRef = String(b?.base ?? "");
+      if (!b?.title || !head || !baseRef)
+        return validation([
+          { resource: "PullRequest", field: b?.title ? "head" : "title", code: "missing_field" },
+        ]);
+      if (!branchSha(head)) return validation([{ resource: "PullRequest", field: "head", code: "invalid" }]);
+      if (!branchSha(baseRef))
+        return validation([{ resource: "PullRequest", field: "base", code: "invalid" }]);
+      if (pulls.some((p) => p.state === "open" && p.head === head && p.base === baseRef))
+        return validation([
+          {
+            resource: "PullRequest",
+            code: "custom",
+            message: `A pull request already exists for ${owner}:${head}.`,
+          },
+        ]);
+      const now = NOW();
+      const p: PullState = {
+        number: pulls.length + 1,
+        title: String(b.title),
+        body: typeof b.body === "string" ? b.body : null,
+        state: "open",
+        head,
+        base: baseRef,
+        draft: b.draft === true,
+        labels: [],
+        merged_at: null,
+        merge_commit_sha: null,
+        created_at: now,
+        updated_at: now,
+        closed_at: null,
+      };
+      pulls.push(p);
+      return json(prJson(p, true), 201, { location: `${api()}/pulls/${p.number}` });
+    }
+    const pullMatch = /^\/pulls\/(\d+)$/.exec(path);
+    if (pullMatch) {
+      const p = pulls.find((x) => x.number === Number(pullMatch[1]));
+      if (!p) return error(404, "Not Found");
+      if (m === "GET") return json(prJson(p, true));
+      if (m === "PATCH") {
+        const no = denied("pullRequests");
+        if (no) return no;
+        const b = (await body(req)) ?? {};
+        if (typeof b.title === "string") p.title = b.title;
+        if (typeof b.body === "string") p.body = b.body;
+        if (b.state === "open" && p.state === "closed") {
+          if (p.merged_at)
+            return validation([
+              {
+                resource: "PullRequest",
+                code: "custom",
+                message: "state cannot be changed. The pull request has already been merged.",
+              },
+            ]);
+          p.state = "open";
+          p.closed_at = null;
+        } else if (b.state === "closed" && p.state === "open") {
+          p.state = "closed";
+          p.closed_at = NOW();
+        }
+        touch(p);
+        return json(prJson(p, true));
+      }
+    }
+
+    // Issue labels and comments (PRs are issues)
+    const labelsMatch = /^\/issues\/(\d+)\/labels(?:\/(.+))?$/.exec(path);
+    if (labelsMatch) {
+      const p = pulls.find((x) => x.number === Number(labelsMatch[1]));
+      if (!p) return error(404, "Not Found");
+      const no = m !== "GET" ? denied("pullRequests") : undefined;
+      if (no) return no;
+      if (m === "POST" && !labelsMatch[2]) {
+        const b = await body(req);
+        const names = Array.isArray(b?.labels) ? b.labels : undefined;
+        if (!names || names.some((n) => typeof n !== "string" || n === ""))
+          return validation([{ resource: "Label", field: "name", code: "invalid" }]);
+        for (const n of names as string[]) if (!p.labels.includes(n)) p.labels.push(n);
+        touch(p);
+        return json(p.labels.map(label));
+      }
+      if (m === "DELETE" && labelsMatch[2]) {
+        const name = labelsMatch[2];
+        if (!p.labels.includes(name)) return error(404, "Label does not exist");
+        p.labels = p.labels.filter((l) => l !== name);
+        touch(p);
+        return json(p.labels.map(label));
+      }
+      if (m === "GET") return json(p.labels.map(label));
+    }
+    const commentsMatch = /^\/issues\/(\d+)\/comments$/.exec(path);
+    if (commentsMatch && m === "POST") {
+      const p = pulls.find((x) => x.number === Number(commentsMatch[1]));
+      if (!p) return error(404, "Not Found");
+      const no = denied("pullRequests");
+      if (no) return no;
+      const b = await body(req);
+      if (typeof b?.body !== "string")
+        return validation([{ resource: "IssueComment", field: "body", code: "missing_field" }]);
+      const c: CommentState = { id: nextId++, issue: p.number, body: b.body, created_at: NOW() };
+      comments.push(c);
+      return json(
+        {
+          id: c.id,
+          node_id: nodeId("IssueComment", c.id),
+          url: `${api()}/issues/comments/${c.id}`,
+          html_url: `${web}/pull/${p.number}#issuecomment-${c.id}`,
+          body: c.body,
+          user: user(),
+          created_at: c.created_at,
+          updated_at: c.created_at,
+          issue_url: `${api()}/issues/${p.number}`,
+          author_association: "NONE",
+        },
+        201,
+      );
+    }
+
+    // Git refs (tags)
+    const refMatch = /^\/git\/ref\/tags\/(.+)$/.exec(path);
+    if (refMatch && m === "GET") {
+      const o = refObject(refMatch[1]!);
+      return o ? json(refJson(refMatch[1]!, o)) : error(404, "Not Found");
+    }
+    if (path === "/git/refs" && m === "POST") {
+      const no = denied("contents");
+      if (no) return no;
+      const b = await body(req);
+      const ref = String(b?.ref ?? "");
+      const sha = String(b?.sha ?? "");
+      if (!/^refs\/.+/.test(ref) || ref.split("/").length < 3)
+        return error(422, `${ref} is not a valid ref name.`);
+      if (!/^[0-9a-f]{40}$/.test(sha) || !commitExists(sha)) return error(422, "Object does not exist");
+      const tag = ref.replace(/^refs\/tags\//, "");
+      if (!ref.startsWith("refs/tags/")) return error(422, "shipline's stand-in only creates tags");
+      if (refObject(tag)) return error(422, "Reference already exists");
+      createTag(tag, sha);
+      return json(refJson(tag, { sha, type: "commit" }), 201, { location: `${api()}/git/refs/tags/${tag}` });
+    }
+    const gitTagMatch = /^\/git\/tags\/([0-9a-f]{40})$/.exec(path);
+    if (gitTagMatch && m === "GET" && opts.bare) {
+      const sha = gitTagMatch[1]!;
+      const r = git(opts.bare, ["cat-file", "tag", sha]);
+      if (!r.ok) return error(404, "Not Found");
+      const [head, ...msg] = r.out.split("\n\n");
+      const field = (k: string) => new RegExp(`^${k} (.*)$`, "m").exec(head ?? "")?.[1] ?? "";
+      const tagger = /^(.*) <(.*)> (\d+)/.exec(field("tagger"));
+      return json({
+        node_id: nodeId("Tag", 1),
+        tag: field("tag"),
+        sha,
+        url: `${api()}/git/tags/${sha}`,
+        message: msg.join("\n\n"),
+        tagger: {
+          name: tagger?.[1] ?? "",
+          email: tagger?.[2] ?? "",
+          date: new Date(Number(tagger?.[3] ?? 0) * 1000).toISOString().replace(/\.\d+Z$/, "Z"),
+        },
+        object: { sha: field("object"), type: field("type"), url: `${api()}/git/commits/${field("object")}` },
+        verification: {
+          verified: false,
+          reason: "unsigned",
+          signature: null,
+          payload: null,
+          verified_at: null,
+        },
+      });
+    }
+
+    // Releases
+    if (path === "/releases" && m === "GET") return paged([...releases].reverse(), url, releaseJson);
+    if (path === "/releases" && m === "POST") {
+      const no = denied("contents");
+      if (no) return no;
+      const b = await body(req);
+      const tag = typeof b?.tag_name === "string" ? b.tag_name : "";
+      if (!tag) return validation([{ resource: "Release", field: "tag_name", code: "missing_field" }]);
+      if (releases.some((r) => r.tag_name === tag))
+        return validation([{ resource: "Release", code: "already_exists", field: "tag_name" }]);
+      const target = typeof b?.target_commitish === "string" ? b.target_commitish : "main";
+      const draft = b?.draft === true;
+      if (!draft && !refObject(tag)) {
+        const sha = /^[0-9a-f]{40}$/.test(target) ? target : branchSha(target);
+        if (!sha || !commitExists(sha))
+          return validation([{ resource: "Release", code: "invalid", field: "target_commitish" }]);
+        createTag(tag, sha);
+      }
+      const now = NOW();
+      const r: ReleaseState = {
+        id: nextId++,
+        tag_name: tag,
+        target_commitish: target,
+        name: typeof b?.name === "string" ? b.name : tag,
+        body: typeof b?.body === "string" ? b.body : null,
+        draft,
+        prerelease: b?.prerelease === true,
+        created_at: now,
+        published_at: draft ? null : now,
+      };
+      releases.push(r);
+      return json(releaseJson(r), 201, { location: `${api()}/releases/${r.id}` });
+    }
+    const byTag = /^\/releases\/tags\/(.+)$/.exec(path);
+    if (byTag && m === "GET") {
+      // Like GitHub: drafts are not returned by tag.
+      const r = releases.find((x) => x.tag_name === byTag[1] && !x.draft);
+      return r ? json(releaseJson(r)) : error(404, "Not Found");
+    }
+    return error(404, "Not Found");
+  }
+
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: faults.wrap(handle) });
+  base = `http://127.0.0.1:${server.port}`;
+  return {
+    url: base,
+    owner,
+    repo,
+    token,
+    env: { GITHUB_API_URL: base, GITHUB_TOKEN: token, GITHUB_REPOSITORY: `${owner}/${repo}` },
+    faults,
+    pulls,
+    releases,
+    comments,
+    tags,
+    permissions,
+    merge(number, sha) {
+      const p = pulls.find((x) => x.number === number);
+      if (!p) throw new Error(`no PR #${number}`);
+      const now = NOW();
+      Object.assign(p, {
+        state: "closed",
+        merged_at: now,
+        closed_at: now,
+        merge_commit_sha: sha,
+        updated_at: now,
+      });
+    },
+    tagSha,
+    stop: () => server.stop(true),
+  };
+}
