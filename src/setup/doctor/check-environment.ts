@@ -6,6 +6,7 @@
 import type { ShiplineConfig } from "../../config/shipline.ts";
 import { errorMessage } from "../../errors.ts";
 import { events, readWorkflows, steps } from "../existing-workflows.ts";
+import type { EmbeddedRootInfo } from "./embedded-root.ts";
 import { type DoctorContext, error, type Finding, ok, warn } from "./finding.ts";
 
 export function checkGateTools(ctx: DoctorContext, cfg: ShiplineConfig): Finding[] {
@@ -205,21 +206,17 @@ export function trustedRootDate(root: TrustedRootLike): Date | undefined {
   return starts.length ? new Date(Math.max(...starts)) : undefined;
 }
 
-export function checkTrustedRoot(
-  root: TrustedRootLike | undefined,
-  now = new Date(),
-  fetchedAt?: Date,
-): Finding[] {
-  if (!root)
+export function checkTrustedRoot(info: EmbeddedRootInfo, now = new Date()): Finding[] {
+  if (!info.root)
     return [
-      warn(
+      error(
         "trusted-root",
-        "this build of shipline has no embedded Sigstore trusted root",
-        "offline `shipline verify` needs --trusted-root FILE.",
-        "pass --trusted-root to verify, or use a release build of shipline",
+        "the embedded Sigstore trusted root is unusable",
+        info.problem ?? "offline `shipline verify` cannot use it.",
+        "reinstall shipline from a verified release (install.sh checks SHA256SUMS), or pass --trusted-root FILE",
       ),
     ];
-  const date = fetchedAt ?? trustedRootDate(root);
+  const root = info.root as TrustedRootLike;
   const open = (root.certificateAuthorities ?? []).some(
     (c) => !c.validFor?.end || new Date(c.validFor.end) > now,
   );
@@ -229,18 +226,19 @@ export function checkTrustedRoot(
         "trusted-root",
         "every certificate authority in the embedded trusted root has expired",
         "new Sigstore signatures cannot be verified with it.",
-        "upgrade shipline, or pass a current root with --trusted-root (e.g. from `sigstore` TUF: trusted_root.json)",
+        "upgrade shipline, or pass a current root with --trusted-root (sigstore's TUF target trusted_root.json)",
       ),
     ];
-  const days = date ? Math.floor((now.getTime() - date.getTime()) / 86_400_000) : undefined;
-  const label = date ? `${date.toISOString().slice(0, 10)}, ${days} days old` : "date unknown";
-  if (days !== undefined && days > 365)
+  const date = info.date ?? trustedRootDate(root);
+  const days = Math.floor((now.getTime() - date.getTime()) / 86_400_000);
+  const label = `current as of ${date.toISOString().slice(0, 10)}, ${days} days ago`;
+  if (now > info.tufExpires || days > 730)
     return [
       warn(
         "trusted-root",
-        `the embedded Sigstore trusted root is old (${label})`,
-        "keys rotated since then are unknown to it: verifying recent signatures offline may fail.",
-        "upgrade shipline, or pass a current root with --trusted-root",
+        `the embedded Sigstore trusted root is old (${label}${now > info.tufExpires ? `; its TUF root expired ${info.tufExpires.toISOString().slice(0, 10)}` : ""})`,
+        "keys Sigstore rotated in since then are unknown to it: verifying recent signatures offline may fail.",
+        "upgrade shipline, or pass a current root with --trusted-root (sigstore's TUF target trusted_root.json)",
       ),
     ];
   return [ok("trusted-root", `embedded Sigstore trusted root: ${label}`)];

@@ -42,8 +42,7 @@ export async function runDoctor(ctx: DoctorContext): Promise<Finding[]> {
   if (cfg) findings.push(...checkGateTools(ctx, cfg));
   findings.push(...checkWorkflows(ctx));
   if (cfg) findings.push(...checkTrustedPublishing(ctx, cfg));
-  const root = embeddedTrustedRoot();
-  findings.push(...checkTrustedRoot(root?.root, new Date(), root?.date));
+  findings.push(...checkTrustedRoot(embeddedTrustedRoot()));
   if (ctx.online && cfg) findings.push(...(await checkPypi(ctx, cfg, config)));
   return findings;
 }

@@ -1,0 +1,226 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseToml } from "smol-toml";
+import { parse } from "yaml";
+import { readShiplineTable } from "../../src/config/shipline.ts";
+import { applyInit, unifiedDiff } from "../../src/setup/init-apply.ts";
+import { planInit } from "../../src/setup/init-plan.ts";
+import { hasBinary, shipline } from "../helpers/cli.ts";
+import { TestRepo } from "../helpers/repo.ts";
+import { actionProblems, workflowProblems } from "./actions-syntax.ts";
+
+const repos: TestRepo[] = [];
+afterEach(() => {
+  for (const r of repos.splice(0)) r.remove();
+});
+
+function project(pyproject = '[project]\nname = "sample"\nversion = "1.4.0"\n'): TestRepo {
+  const r = TestRepo.create();
+  repos.push(r);
+  r.commit("feat: initial", { "pyproject.toml": pyproject, "src/sample/__init__.py": "" });
+  return r;
+}
+
+const read = (r: TestRepo, p: string) => readFileSync(join(r.dir, p), "utf8");
+
+/** The seed's stack: release-please-action + gh-action-pypi-publish, dot-config, a Python matrix CI. */
+function seedRepo(): TestRepo {
+  const r = project('[project]\nname = "runpod-flash"\nversion = "0.5.2"\n');
+  r.commit("ci: release-please", {
+    ".release-please-config.json":
+      '{\n  "packages": { ".": { "release-type": "python" } },\n  "separate-pull-requests": false\n}\n',
+    ".release-please-manifest.json": '{ ".": "0.5.2" }\n',
+    ".github/workflows/release-please.yml": `name: Release Please
+on:
+  push:
+    branches: [trunk]
+permissions:
+  contents: write
+  pull-requests: write
+jobs:
+  release-please:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: googleapis/release-please-action@v4
+        id: release
+        with:
+          config-file: .release-please-config.json
+          manifest-file: .release-please-manifest.json
+  publish:
+    needs: release-please
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+    steps:
+      - uses: actions/checkout@v4
+      - uses: pypa/gh-action-pypi-publish@release/v1
+`,
+    ".github/workflows/ci.yml": `name: CI
+on: [pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        python-version: [3.9, 3.10, "3.12"]
+    steps:
+      - run: make check
+`,
+  });
+  return r;
+}
+
+describe("shipline init (library, real git repos)", () => {
+  test("a fresh project gets valid workflows, config, manifest, [tool.shipline] and .gitignore", () => {
+    const r = project();
+    const plan = planInit(r.dir);
+    expect(plan.changes.every((c) => !c.conflict)).toBe(true);
+    applyInit(plan, false);
+
+    for (const wf of ["ci.yml", "release.yml"]) {
+      const text = read(r, `.github/workflows/${wf}`);
+      expect(workflowProblems(parse(text), text)).toEqual([]);
+    }
+    const ci = parse(read(r, ".github/workflows/ci.yml"));
+    expect(Object.keys(ci.on).sort()).toEqual(["pull_request", "push"]);
+    const rel = parse(read(r, ".github/workflows/release.yml"));
+    expect(rel.on.push.branches).toEqual(["main"]);
+    expect(rel.permissions).toEqual({ contents: "write", "pull-requests": "write", "id-token": "write" });
+    const run = rel.jobs.release.steps.find((s: { uses?: string }) =>
+      s.uses?.startsWith("shipline/shipline@"),
+    );
+    expect(run.with.args).toBe("run");
+    expect(run.with.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(rel.jobs.release.steps[0].with["fetch-depth"]).toBe(0);
+
+    expect(JSON.parse(read(r, ".release-please-manifest.json"))).toEqual({ ".": "1.4.0" });
+    const cfg = JSON.parse(read(r, "release-please-config.json"));
+    expect(cfg.packages["."]["release-type"]).toBe("python");
+    const tool = (parseToml(read(r, "pyproject.toml")) as { tool: { shipline: unknown } }).tool.shipline;
+    expect(readShiplineTable(tool, "pyproject.toml").python).toEqual(["3.9", "3.10", "3.11", "3.12", "3.13"]);
+    expect(read(r, "pyproject.toml")).toStartWith('[project]\nname = "sample"\nversion = "1.4.0"\n');
+    expect(read(r, ".gitignore").split("\n")).toContain(".shipline/");
+
+    // Second run: nothing to do.
+    expect(planInit(r.dir).changes).toEqual([]);
+  });
+
+  test("existing release-please files are kept byte for byte; .gitignore and pyproject are only appended to", () => {
+    const r = project(
+      '[project]\nname = "x"\nversion = "2.0.0"\n\n[tool.shipline]\norder = "publish-first"\n',
+    );
+    const config = '{"packages":{".":{"release-type":"python","package-name":"x"}}}';
+    r.commit("chore: rp", {
+      "release-please-config.json": config,
+      ".release-please-manifest.json": '{".":"1.9.0"}',
+      ".gitignore": "dist/",
+    });
+    applyInit(planInit(r.dir), false);
+    expect(read(r, "release-please-config.json")).toBe(config);
+    expect(read(r, ".release-please-manifest.json")).toBe('{".":"1.9.0"}');
+    expect(read(r, "pyproject.toml")).toBe(
+      '[project]\nname = "x"\nversion = "2.0.0"\n\n[tool.shipline]\norder = "publish-first"\n',
+    );
+    expect(read(r, ".gitignore")).toStartWith("dist/\n");
+    expect(read(r, ".gitignore")).toContain("\n.shipline/\n");
+  });
+
+  test("a dynamic version takes the manifest version from the latest tag", () => {
+    const r = project('[project]\nname = "dyn"\ndynamic = ["version"]\n');
+    r.tag("v1.2.3");
+    r.commit("fix: later");
+    r.tag("v1.10.0");
+    applyInit(planInit(r.dir), false);
+    expect(JSON.parse(read(r, ".release-please-manifest.json"))).toEqual({ ".": "1.10.0" });
+  });
+
+  test("migration: refuses without --force and writes nothing; with --force replaces the release-please workflow", () => {
+    const r = seedRepo();
+    const before = r.git("status", "--porcelain");
+    const plan = planInit(r.dir);
+    expect(plan.migrated).toBe(true);
+    expect(() => applyInit(plan, false)).toThrow(/release-please\.yml.*nothing was written/);
+    expect(r.git("status", "--porcelain")).toBe(before);
+
+    applyInit(planInit(r.dir), true);
+    expect(existsSync(join(r.dir, ".github/workflows/release-please.yml"))).toBe(false);
+    expect(existsSync(join(r.dir, "release-please-config.json"))).toBe(false); // dot-config kept, not duplicated
+    expect(read(r, ".release-please-config.json")).toContain('"separate-pull-requests": false');
+    const rel = parse(read(r, ".github/workflows/release.yml"));
+    expect(rel.on.push.branches).toEqual(["trunk"]); // release branch carried over
+    const py = rel.jobs.release.steps.find((s: { uses?: string }) =>
+      s.uses?.startsWith("actions/setup-python"),
+    );
+    expect(py.with["python-version"].trim().split("\n")).toEqual(["3.9", "3.10", "3.12"]); // unquoted 3.10 read as meant
+    const text = read(r, ".github/workflows/ci.yml");
+    expect(workflowProblems(parse(text), text)).toEqual([]);
+  });
+
+  test("--dry-run's diff applies with `git apply` to exactly what init writes", () => {
+    const r = seedRepo();
+    const diff = unifiedDiff(planInit(r.dir));
+    expect(diff).toContain("--- /dev/null\n+++ b/.github/workflows/release.yml");
+    expect(diff).toContain("--- a/.github/workflows/release-please.yml\n+++ /dev/null");
+    writeFileSync(join(r.dir, "../init.patch"), diff);
+    r.git("apply", "../init.patch");
+    const applied = r.git("status", "--porcelain");
+    const patched = ["ci.yml", "release.yml"].map((f) => read(r, `.github/workflows/${f}`));
+    r.git("reset", "-q", "--hard");
+    r.git("clean", "-qfd");
+    applyInit(planInit(r.dir), true);
+    expect(r.git("status", "--porcelain")).toBe(applied);
+    expect(["ci.yml", "release.yml"].map((f) => read(r, `.github/workflows/${f}`))).toEqual(patched);
+  });
+
+  test("no pyproject.toml is a clear error", () => {
+    const r = TestRepo.create();
+    repos.push(r);
+    r.commit("chore: empty");
+    expect(() => planInit(r.dir)).toThrow(/no pyproject\.toml/);
+  });
+
+  test("action.yml at the repo root is a valid composite action that verifies SHA256SUMS", () => {
+    const text = readFileSync(join(import.meta.dir, "../../action.yml"), "utf8");
+    const doc = parse(text);
+    expect(actionProblems(doc, text)).toEqual([]);
+    expect(doc.inputs.version.required).toBe(true);
+    expect(text).toContain("SHA256SUMS");
+    expect(text).toContain("refusing to run it");
+  });
+
+  test("the syntax checker itself rejects undocumented keys and missing permissions values", () => {
+    const bad = {
+      on: { pushh: null },
+      jobs: { a: { "runs-on": "x", steps: [{ uses: "a/b@v1", runn: "x" }] } },
+      permissions: { contents: "writ" },
+    };
+    const problems = workflowProblems(bad, "${{ foo.bar }}");
+    expect(problems.join("\n")).toContain('unknown event "pushh"');
+    expect(problems.join("\n")).toContain('unknown key "runn"');
+    expect(problems.join("\n")).toContain("not read/write/none");
+    expect(problems.join("\n")).toContain('unknown context "foo"');
+  });
+});
+
+describe.skipIf(!hasBinary())("shipline init (compiled binary)", () => {
+  test("--dry-run prints a diff on stdout and writes nothing; conflicts exit 1 without --force", async () => {
+    const r = seedRepo();
+    const dry = await shipline(["init", "--dry-run"], { cwd: r.dir });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain("+++ b/.github/workflows/release.yml");
+    expect(dry.stderr).toContain("needs --force");
+    expect(r.git("status", "--porcelain")).toBe("");
+    const refused = await shipline(["init"], { cwd: r.dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("nothing was written");
+    expect(r.git("status", "--porcelain")).toBe("");
+    const forced = await shipline(["init", "--force", "--json"], { cwd: r.dir });
+    expect(forced.code).toBe(0);
+    const out = JSON.parse(forced.stdout);
+    expect(out.changes.map((c: { path: string }) => c.path)).toContain(
+      ".github/workflows/release-please.yml",
+    );
+    expect(existsSync(join(r.dir, ".github/workflows/release.yml"))).toBe(true);
+  });
+});
