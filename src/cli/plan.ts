@@ -1,7 +1,7 @@
-import { NotAvailableError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
+import { printJson } from "../ui/log.ts";
 import { defineShiplineCommand } from "./common.ts";
 
-// Placeholder: flags are the DESIGN.md contract; the body lands with its issue.
 export default defineShiplineCommand({
   name: "plan",
   description: "Next release(s) from local git, exactly as release-please would propose them. No network.",
@@ -26,7 +26,23 @@ export default defineShiplineCommand({
     "shipline plan --json --repo octo/pkg --date 2026-02-06",
     "shipline plan --explain",
   ],
-  async run() {
-    throw new NotAvailableError("`shipline plan`");
+  async run({ args, cwd, log, json }) {
+    const date = args.date as string | undefined;
+    if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date))
+      throw new UsageError(`--date ${date}: expected YYYY-MM-DD`, "e.g. --date 2026-02-06");
+    const { repoRoot } = await import("../git/git.ts");
+    const { planReleases } = await import("../plan/planner.ts");
+    const { toPlanJson } = await import("../plan/types.ts");
+    const root = repoRoot(cwd);
+    const plan = await planReleases(root, { date, repo: args.repo as string | undefined });
+    for (const w of plan.warnings ?? []) log.warn(w);
+    for (const r of plan.releases) for (const w of r.warnings) log.warn(w);
+    if (json) {
+      printJson({ releases: plan.releases.map(toPlanJson) });
+      return 0;
+    }
+    const { printPlan } = await import("../plan/explain.ts");
+    printPlan(plan, log, Boolean(args.explain));
+    return 0;
   },
 });

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: release-please title placeholders are literal ${…} text
 /**
  * release-please's own config files, read unchanged: `release-please-config.json` (or the
  * shipline extension `.release-please-config.json`; when both exist only the non-dot one is

@@ -77,7 +77,14 @@ export async function* gitStream(args: string[], opts: GitOptions): AsyncGenerat
     stdout: "pipe",
     stderr: "pipe",
   });
-  for await (const chunk of proc.stdout) yield chunk;
+  let finished = false;
+  try {
+    for await (const chunk of proc.stdout) yield chunk;
+    finished = true;
+  } finally {
+    // The consumer stopped early (e.g. the release commit was found): stop git now.
+    if (!finished) proc.kill();
+  }
   const exitCode = await proc.exited;
   if (exitCode !== 0 && !opts.allowFailure) fail(args, await new Response(proc.stderr).text(), exitCode);
 }

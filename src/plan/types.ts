@@ -35,6 +35,12 @@ export interface PlannedRelease {
   commits: PlannedCommit[];
   /** Loud warnings, e.g. a breaking change taking a 0.x package to 1.0.0. */
   warnings: string[];
+  /** How the version was chosen: major | minor | patch | release-as | initial. */
+  bump?: string;
+  /** The same in words, naming the commit that decided it (for the human plan). */
+  reason?: string;
+  /** Component for the release PR branch (ignores include-component-in-tag, spec §1.4). */
+  branchComponent?: string;
 }
 
 export interface Plan {
@@ -44,7 +50,16 @@ export interface Plan {
   repo: string;
   releases: PlannedRelease[];
   /** Packages with nothing to release, and why (for `plan --explain`). */
-  skipped: { path: string; component: string; reason: string }[];
+  skipped: {
+    path: string;
+    component: string;
+    reason: string;
+    /** The commits looked at, with why each does not count (for `plan --explain`). */
+    commits?: PlannedCommit[];
+    previousTag?: string | null;
+  }[];
+  /** Plan-wide warnings (unknown config keys, manifest/tag disagreement…). */
+  warnings?: string[];
 }
 
 /** A full-content file change the release PR commits (version files, manifest, CHANGELOG). */

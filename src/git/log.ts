@@ -1,0 +1,111 @@
+/**
+ * Streaming commit reader: `git log -z --format=%x1e%H%x1f%B [--name-only]`, parsed record by
+ * record from bytes, so memory stays bounded on huge histories and nothing kept pins a big
+ * chunk (each field is decoded on its own; see research/perf-notes.md). The consumer can stop
+ * early (the generator's return kills git).
+ *
+ * Order is plain `git log` order (not first-parent), as release-please walks history; a merge
+ * commit's file list is its diff against the first parent (what GitHub's API reports).
+ */
+import { gitStream } from "./git.ts";
+
+export interface LogCommit {
+  sha: string;
+  /** Full message (%B), trimmed, as release-please's local Scm reads it. */
+  message: string;
+  /** Changed paths (empty when not requested). */
+  files: string[];
+}
+
+export interface LogOptions {
+  cwd: string;
+  /** Revision(s) to walk, default HEAD. */
+  revs?: string[];
+  /** Read the changed paths too (needed for monorepos and exclude-paths). */
+  files?: boolean;
+  /** At most this many commits (release-please's commit-search-depth). */
+  maxCount?: number;
+}
+
+const RS = 0x1e;
+const US = 0x1f;
+const NUL = 0;
+const LF = 0x0a;
+
+const decoder = new TextDecoder();
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * Parse one record starting at `start` (which holds RS). Returns the commit and the offset
+ * after it, or undefined when the buffer does not yet hold the whole record.
+ */
+function parseRecord(
+  buf: Uint8Array,
+  start: number,
+  eof: boolean,
+  withFiles: boolean,
+): { commit: LogCommit; next: number } | undefined {
+  const us = buf.indexOf(US, start + 1);
+  if (us < 0) return undefined;
+  const bodyEnd = buf.indexOf(NUL, us + 1);
+  if (bodyEnd < 0) return undefined;
+  const sha = decoder.decode(buf.subarray(start + 1, us));
+  const message = decoder.decode(buf.subarray(us + 1, bodyEnd)).trim();
+  let pos = bodyEnd + 1;
+  const files: string[] = [];
+  if (withFiles) {
+    if (pos >= buf.length && !eof) return undefined;
+    if (buf[pos] === LF) {
+      pos++;
+      for (;;) {
+        if (pos >= buf.length) {
+          if (eof) break;
+          return undefined;
+        }
+        if (buf[pos] === RS) break;
+        const end = buf.indexOf(NUL, pos);
+        if (end < 0) return undefined;
+        files.push(decoder.decode(buf.subarray(pos, end)));
+        pos = end + 1;
+        if (pos >= buf.length && !eof) return undefined;
+      }
+    }
+  }
+  return { commit: { sha, message, files }, next: pos };
+}
+
+/** Commits newest first, streamed. */
+export async function* readLog(o: LogOptions): AsyncGenerator<LogCommit> {
+  const args = ["log", "-z", "--format=%x1e%H%x1f%B"];
+  if (o.files) args.push("--name-only", "--diff-merges=first-parent", "--no-ext-diff");
+  if (o.maxCount !== undefined) args.push("-n", String(o.maxCount));
+  args.push(...(o.revs ?? ["HEAD"]), "--");
+  let buf: Uint8Array = new Uint8Array(0);
+  const withFiles = Boolean(o.files);
+  const drain = function* (eof: boolean): Generator<LogCommit> {
+    let pos = 0;
+    while (pos < buf.length) {
+      if (buf[pos] !== RS) {
+        pos++;
+        continue;
+      }
+      const r = parseRecord(buf, pos, eof, withFiles);
+      if (!r) break;
+      yield r.commit;
+      pos = r.next;
+    }
+    buf = pos >= buf.length ? new Uint8Array(0) : buf.slice(pos);
+  };
+  for await (const chunk of gitStream(args, { cwd: o.cwd })) {
+    buf = concat(buf, chunk);
+    yield* drain(false);
+  }
+  yield* drain(true);
+}

@@ -1,0 +1,316 @@
+/**
+ * Commit parsing exactly as release-please 17.11 does it (src/commit.ts), on top of the same
+ * grammar package (`@conventional-commits/parser` 0.4.1). This is a line-by-line port, quirks
+ * included, because the output must be byte-identical (spec §2.3–2.7):
+ *  - the unist visitors are re-implemented with unist-util-visit-parents@3 semantics, including
+ *    the shared `parents` array that release-please mutates with `.pop()` (a second
+ *    `BREAKING CHANGE:` line in a body is therefore ignored);
+ *  - `String(body)` in the original is "[object Object]", so that extra body scan never fires;
+ *  - conventional-commits-filter never removes anything (revert is always null), so it is omitted.
+ * Differential tests against the real release-please (tests/plan/differential.test.ts) hold
+ * this file to it.
+ */
+import { parser as ccParser } from "@conventional-commits/parser";
+
+export interface Note {
+  title: string;
+  text: string;
+}
+
+export interface Reference {
+  prefix: string;
+  action: string;
+  issue: string;
+}
+
+/** A raw commit as git gives it (newest first in every list). */
+export interface RawCommit {
+  sha: string;
+  message: string;
+  files: string[];
+  /** Set when the subject ends in ` (#N)` or is `Merge pull request #N from …` (release-please's local Scm). */
+  pullRequest?: { number: number; body: string };
+}
+
+export interface ConventionalCommit {
+  sha: string;
+  /** Normalised header `type(scope)!: text`. */
+  message: string;
+  files: string[];
+  type: string;
+  scope: string | null;
+  bareMessage: string;
+  notes: Note[];
+  references: Reference[];
+  breaking: boolean;
+}
+
+interface Node {
+  type: string;
+  value?: string;
+  children?: Node[];
+}
+
+interface ChangelogCommit {
+  body: string;
+  subject: string;
+  type: string;
+  scope: string | null;
+  notes: Note[];
+  references: Reference[];
+  header: string;
+  footer: string | null;
+}
+
+type Visitor = (node: Node, parents: Node[]) => void;
+
+/** unist-util-visit-parents@3: preorder; `parents` is shared by siblings (mutations leak to later siblings). */
+function visitParents(tree: Node | undefined, types: string[] | null, visitor: Visitor): void {
+  if (!tree) return;
+  const one = (node: Node, parents: Node[]) => {
+    const grandparents = parents.concat(node);
+    if (!types || types.includes(node.type)) visitor(node, parents);
+    if (node.children) for (const child of node.children) one(child, grandparents);
+  };
+  one(tree, []);
+}
+
+function visit(tree: Node | undefined, types: string[] | null, visitor: (node: Node) => void): void {
+  visitParents(tree, types, (n) => visitor(n));
+}
+
+const NUMBER_REGEX = /^[0-9]+$/;
+
+function blank(): ChangelogCommit {
+  return {
+    body: "",
+    subject: "",
+    type: "",
+    scope: null,
+    notes: [],
+    references: [],
+    header: "",
+    footer: null,
+  };
+}
+
+function toConventionalChangelogFormat(ast: Node): ChangelogCommit[] {
+  const commits: ChangelogCommit[] = [];
+  const headerCommit = blank();
+  let body: Node | undefined;
+  let summary: Node | undefined;
+  visit(ast, ["body", "summary"], (node) => {
+    if (node.type === "body") body = node;
+    else summary = node;
+  });
+  visit(summary, null, (node) => {
+    switch (node.type) {
+      case "type":
+        headerCommit.type = node.value as string;
+        headerCommit.header += node.value;
+        break;
+      case "scope":
+        headerCommit.scope = node.value as string;
+        headerCommit.header += `(${node.value})`;
+        break;
+      case "breaking-change":
+        headerCommit.header += "!";
+        break;
+      case "text":
+        headerCommit.subject = node.value as string;
+        headerCommit.header += `: ${node.value}`;
+        break;
+    }
+  });
+  if (body) visit(body, ["text", "newline"], (node) => (headerCommit.body += node.value));
+
+  const breaking: Note = { title: "BREAKING CHANGE", text: "" };
+  visitParents(ast, ["breaking-change"], (_node, ancestors) => {
+    let hitBreakingMarker = false;
+    let parent = ancestors.pop();
+    if (!parent) return;
+    switch (parent.type) {
+      case "summary":
+        breaking.text = headerCommit.subject;
+        break;
+      case "body":
+        breaking.text = "";
+        visit(parent, ["breaking-change", "text", "newline"], (n) => {
+          if (n.type === "breaking-change") {
+            hitBreakingMarker = true;
+            return;
+          }
+          if (!hitBreakingMarker) return;
+          breaking.text += n.value;
+        });
+        break;
+      case "token":
+        if (!(_node.value as string).includes("BREAKING")) return;
+        parent = ancestors.pop();
+        visit(parent, ["text", "newline"], (n) => {
+          breaking.text = n.value as string;
+        });
+        break;
+    }
+  });
+  // (release-please's extra `String(body).match(/BREAKING-CHANGE:…/)` scan is a no-op: String(node) is "[object Object]".)
+  if (breaking.text !== "") headerCommit.notes.push(breaking);
+
+  visit(ast, ["footer"], (footer) => {
+    const reference: Reference = { prefix: "#", action: "", issue: "" };
+    let hasRefSeparator = false;
+    visit(footer, ["type", "separator", "text"], (n) => {
+      const v = n.value as string;
+      switch (n.type) {
+        case "type":
+          reference.action = v;
+          break;
+        case "separator":
+          if (v.includes("#")) hasRefSeparator = true;
+          break;
+        case "text":
+          if (v.charAt(0) === "#") {
+            hasRefSeparator = true;
+            reference.issue = v.substring(1);
+          } else reference.issue = v;
+          break;
+      }
+    });
+    if (hasRefSeparator && NUMBER_REGEX.test(reference.issue)) headerCommit.references.push(reference);
+  });
+
+  // Footers that look like commits become extra commits (they come before the header commit).
+  visitParents(ast, ["type"], (node, ancestors) => {
+    let parent = ancestors.pop();
+    if (!parent || parent.type !== "token") return;
+    parent = ancestors.pop();
+    let footerText = "";
+    const semanticFooter = (node.value as string).toLowerCase() === "release-as";
+    visit(parent, ["type", "scope", "breaking-change", "separator", "text", "newline"], (n) => {
+      switch (n.type) {
+        case "scope":
+          footerText += `(${n.value})`;
+          break;
+        case "separator":
+          if ((n.value as string).includes("#")) return;
+          footerText += `${n.value} `;
+          break;
+        default:
+          footerText += n.value;
+      }
+    });
+    if (semanticFooter) {
+      let releaseAs = "";
+      visit(parent, ["text"], (n) => {
+        releaseAs = n.value as string;
+      });
+      headerCommit.notes.push({ title: "RELEASE AS", text: releaseAs });
+      if (!headerCommit.footer) headerCommit.footer = "";
+      headerCommit.footer += `\n${footerText.toLowerCase()}`.trimStart();
+    }
+    try {
+      for (const c of toConventionalChangelogFormat(ccParser(footerText) as Node)) commits.push(c);
+    } catch {
+      // Not an additional commit.
+    }
+  });
+  commits.push(headerCommit);
+  return commits;
+}
+
+const hasExtendedContext = (line: string) => /^#### |^[*-] /.test(line);
+
+function postProcessCommit(commit: ChangelogCommit): ChangelogCommit {
+  for (const note of commit.notes) {
+    let text = "";
+    let i = 0;
+    let extendedContext = false;
+    for (const chunk of note.text.split(/\r?\n/)) {
+      if (i > 0 && hasExtendedContext(chunk) && !extendedContext) {
+        text = `${text.trim()}\n`;
+        extendedContext = true;
+      }
+      if (chunk === "") break;
+      if (extendedContext) text += `    ${chunk}\n`;
+      else text += `${chunk} `;
+      i++;
+    }
+    note.text = text.trim();
+  }
+  const m = commit.body?.match(/BREAKING-CHANGE:\s*(.*)/);
+  if (m?.[1]) {
+    const existing = commit.notes.find((n) => n.title === "BREAKING CHANGE");
+    if (existing) existing.text += `\n${m[1].trim()}`;
+    else commit.notes.push({ title: "BREAKING CHANGE", text: m[1].trim() });
+  }
+  return commit;
+}
+
+const SPLIT = /\r?\n\r?\n(?=(?:feat|fix|docs|style|refactor|perf|test|build|ci|chore|revert)(?:\(.*?\))?: )/;
+
+/** Cut out BEGIN_NESTED_COMMIT blocks, then split the rest on blank line + one of the 11 types. */
+export function splitMessages(message: string): string[] {
+  const parts = message.split("BEGIN_NESTED_COMMIT");
+  const messages = [parts.shift() as string];
+  for (const part of parts) {
+    const [newMessage, ...rest] = part.split("END_NESTED_COMMIT");
+    messages.push(newMessage as string);
+    messages[0] = messages[0] + rest.join("END_NESTED_COMMIT");
+  }
+  const conventional = (messages[0] as string).split(SPLIT).filter(Boolean);
+  return [...conventional, ...messages.slice(1)];
+}
+
+export function preprocessCommitMessage(commit: RawCommit): string {
+  if (commit.pullRequest) {
+    const override = (commit.pullRequest.body.split("BEGIN_COMMIT_OVERRIDE")[1] || "")
+      .split("END_COMMIT_OVERRIDE")[0]
+      ?.trim();
+    if (override) return override;
+  }
+  return commit.message;
+}
+
+/** One message → its conventional commits (extra footer commits first). Throws when the header does not parse. */
+function parseMessage(message: string): ChangelogCommit[] {
+  return toConventionalChangelogFormat(ccParser(message) as Node).map(postProcessCommit);
+}
+
+/** release-please's parseConventionalCommits for one raw commit. Unparsable pieces are skipped. */
+export function parseCommit(commit: RawCommit, out: ConventionalCommit[] = []): ConventionalCommit[] {
+  for (const msg of splitMessages(preprocessCommitMessage(commit))) {
+    let parsed: ChangelogCommit[];
+    try {
+      parsed = parseMessage(msg);
+    } catch {
+      continue;
+    }
+    for (const p of parsed)
+      out.push({
+        sha: commit.sha,
+        message: p.header,
+        files: commit.files,
+        type: p.type,
+        scope: p.scope,
+        bareMessage: p.subject,
+        notes: p.notes,
+        references: p.references,
+        breaking: p.notes.some((n) => n.title === "BREAKING CHANGE"),
+      });
+  }
+  return out;
+}
+
+export function parseConventionalCommits(commits: RawCommit[]): ConventionalCommit[] {
+  const out: ConventionalCommit[] = [];
+  for (const c of commits) parseCommit(c, out);
+  return out;
+}
+
+/** The local Scm's PR detection: subject ends in ` (#N)` or is `Merge pull request #N from X`. */
+export function pullRequestOf(message: string): RawCommit["pullRequest"] {
+  const subject = (message.split("\n", 1)[0] as string).trim();
+  const m = /\s\(#(\d+)\)$/.exec(subject) ?? /^Merge pull request #(\d+) from (.*)$/.exec(subject);
+  const n = m ? Number.parseInt(m[1] as string, 10) : 0;
+  return n ? { number: n, body: message } : undefined;
+}

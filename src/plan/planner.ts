@@ -1,0 +1,344 @@
+/**
+ * planReleases: what release-please's manifest flow (src/manifest.ts buildPullRequests +
+ * src/strategies/base.ts buildReleasePullRequest) would propose, from local git only.
+ *
+ * One streaming `git log` walk (newest first, release-please's order and stop rules, at most
+ * commit-search-depth commits), split per package path as release-please's CommitSplit /
+ * commitsAfterSha / CommitExclude do, each commit parsed once and only if some package takes it.
+ */
+import {
+  type ChangelogSection,
+  componentOf,
+  loadReleasePleaseConfig,
+  type PackageConfig,
+  type ReleasePleaseConfig,
+  tagComponentOf,
+} from "../config/release-please.ts";
+import { ShiplineError } from "../errors.ts";
+import { currentBranch } from "../git/branch-commit.ts";
+import { git } from "../git/git.ts";
+import { readLog } from "../git/log.ts";
+import { resolveSlug } from "../github/context.ts";
+import { buildNotes, isEmptyEntry, PRESET_SECTIONS, PYTHON_SECTIONS } from "./changelog.ts";
+import { type ConventionalCommit, parseCommit, pullRequestOf } from "./commits.ts";
+import { findRelease, prTitle, tagFor } from "./tags.ts";
+import type { Plan, PlannedCommit, PlannedRelease } from "./types.ts";
+import { bumpVersion, classify, Version } from "./version.ts";
+
+export interface PlanOptions {
+  /** Changelog date YYYY-MM-DD (default: today, UTC). */
+  date?: string;
+  /** OWNER/NAME (default: GITHUB_REPOSITORY, else the origin remote). */
+  repo?: string;
+  /** Base branch for titles (default: GITHUB_REF's branch, else the checked-out branch, else main). */
+  targetBranch?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Already loaded config (the stage and CLI load it once). */
+  config?: ReleasePleaseConfig;
+}
+
+/** Commits kept for --explain per package; the plan itself is never capped. */
+const EXPLAIN_LIMIT = 500;
+
+export function sectionsOf(p: PackageConfig): ChangelogSection[] {
+  return p.changelogSections ?? (p.releaseType === "python" ? PYTHON_SECTIONS : PRESET_SECTIONS);
+}
+
+interface PackageState {
+  p: PackageConfig;
+  previous?: Version;
+  previousTag?: string;
+  releaseSha?: string;
+  /** The manifest version's tag was looked for and not found. */
+  tagMissing: boolean;
+  done: boolean;
+  commits: ConventionalCommit[];
+  rawCount: number;
+  explain: PlannedCommit[];
+  ignored: number;
+}
+
+const normalizePath = (path: string) => path.replace(/\/$/, "").replace(/^\//, "");
+
+function targetBranchOf(root: string, o: PlanOptions, env: NodeJS.ProcessEnv): string {
+  if (o.targetBranch) return o.targetBranch;
+  if (env.GITHUB_BASE_REF) return env.GITHUB_BASE_REF;
+  if (env.GITHUB_REF?.startsWith("refs/heads/")) return env.GITHUB_REF.slice("refs/heads/".length);
+  return currentBranch(root) ?? "main";
+}
+
+function explainCommit(c: ConventionalCommit, sections: ChangelogSection[]): PlannedCommit {
+  const typeKey = c.type.toLowerCase();
+  const entry = sections.find((e) => e.type === typeKey && !(e.scope && e.scope !== c.scope));
+  const releaseAs = c.notes.find((n) => n.title === "RELEASE AS");
+  let note: string;
+  if (releaseAs) note = `Release-As: ${releaseAs.text}`;
+  else if (c.breaking)
+    note = `breaking change${entry && !entry.hidden ? ` (listed under ${entry.section})` : ""}`;
+  else if (entry && !entry.hidden)
+    note = `listed under ${entry.section}${c.type === "feat" || c.type === "feature" ? " (minor)" : ""}`;
+  else if (c.type === "feature") note = "feature: minor bump, but not listed (no section for it)";
+  else if (entry) note = `hidden type "${c.type}" (not listed; counts as a patch)`;
+  else note = `type "${c.type}" has no changelog section (not listed; counts as a patch)`;
+  return {
+    sha: c.sha,
+    subject: c.message,
+    type: c.type,
+    scope: c.scope ?? undefined,
+    breaking: c.breaking,
+    note,
+  };
+}
+
+/** Why the version moved, in words (for the human plan). */
+function bumpReason(s: PackageState, version: Version, fromConfig: boolean): { kind: string; why: string } {
+  const p = s.p;
+  if (fromConfig) return { kind: "release-as", why: `release-as "${p.releaseAs}" in the config` };
+  const ra = s.commits.find((c) => c.notes.some((n) => n.title === "RELEASE AS"));
+  if (ra) return { kind: "release-as", why: `Release-As footer in ${ra.sha.slice(0, 7)} (${ra.message})` };
+  if (!s.previous) return { kind: "initial", why: "first release (python always starts at 0.1.0)" };
+  if (p.versioning.startsWith("always-bump-"))
+    return { kind: p.versioning.slice(12), why: `versioning "${p.versioning}"` };
+  const k = classify(s.previous, s.commits, p).kind;
+  const first =
+    k === "major" || (k === "minor" && s.commits.some((c) => c.breaking))
+      ? s.commits.find((c) => c.breaking)
+      : (s.commits.find((c) => c.type === "feat" || c.type === "feature") ?? s.commits[0]);
+  const what = first ? ` (${first.sha.slice(0, 7)} ${first.message})` : "";
+  const label = s.commits.some((c) => c.breaking)
+    ? "breaking change"
+    : s.commits.some((c) => c.type === "feat" || c.type === "feature")
+      ? "feature"
+      : "fixes and other commits";
+  return { kind: k, why: `${k}: ${label}${what} → ${version.toString()}` };
+}
+
+function preMajorWarning(
+  s: PackageState,
+  version: Version,
+  component: string,
+  file: string,
+): string | undefined {
+  const prev = s.previous;
+  if (!prev || prev.major !== 0 || version.major < 1 || s.p.releaseAs) return undefined;
+  if (s.commits.some((c) => c.notes.some((n) => n.title === "RELEASE AS"))) return undefined;
+  const b = s.commits.find((c) => c.breaking);
+  if (!b) return undefined;
+  const who = component || s.p.path;
+  return (
+    `a breaking change (${b.sha.slice(0, 7)} ${b.message}) takes ${who} from ${prev} to ${version} — a 1.0.0 release. ` +
+    `If that is not intended, set "bump-minor-pre-major": true for "${s.p.path}" in ${file} ` +
+    `(breaking changes then bump 0.x minor: ${prev.major}.${prev.minor + 1}.0), or add a footer ` +
+    `"Release-As: ${prev.major}.${prev.minor + 1}.0" to a new commit`
+  );
+}
+
+function belongsTo(path: string, files: string[], sortedPaths: string[]): boolean {
+  if (path === ".") return true;
+  if (files.length === 0) return true; // release-please's includeEmpty
+  for (const f of files) {
+    if (!f.includes("/")) continue;
+    const owner = sortedPaths.find((p) => f.indexOf(`${p}/`) === 0);
+    if (owner === path) return true;
+  }
+  return false;
+}
+
+function excluded(path: string, files: string[], excludes: string[]): boolean {
+  if (excludes.length === 0) return false;
+  const relevant = (f: string, p: string) => p === "." || f.indexOf(`${p}/`) === 0;
+  return files.filter((f) => relevant(f, path)).every((f) => excludes.some((e) => relevant(f, e)));
+}
+
+export async function planReleases(root: string, o: PlanOptions = {}): Promise<Plan> {
+  const env = o.env ?? process.env;
+  const cfg = o.config ?? loadReleasePleaseConfig(root);
+  const repo = resolveSlug(root, o.repo, env);
+  const [owner, repository] = repo.split("/") as [string, string];
+  const targetBranch = targetBranchOf(root, o, env);
+  const plan: Plan = { targetBranch, repo, releases: [], skipped: [], warnings: [...cfg.warnings] };
+
+  // §7.1 steps 1–4: previous release per path.
+  const states: PackageState[] = cfg.packages.map((p) => {
+    const raw = cfg.manifest[p.path];
+    const s: PackageState = {
+      p,
+      tagMissing: false,
+      done: false,
+      commits: [],
+      rawCount: 0,
+      explain: [],
+      ignored: 0,
+    };
+    if (raw === undefined) return s;
+    const v = Version.parse(raw, `${cfg.manifestFile} "${p.path}"`);
+    if (v.toString() === "0.0.0") return s;
+    s.previous = v;
+    const found = findRelease(root, p, v);
+    if (found) {
+      s.previousTag = found.tag;
+      s.releaseSha = found.sha;
+    } else {
+      s.previousTag = tagFor(p, v);
+      s.tagMissing = true;
+    }
+    return s;
+  });
+  const needsBootstrap = states.some((s) => !s.releaseSha);
+  const releaseShas = new Set(states.map((s) => s.releaseSha).filter((x): x is string => Boolean(x)));
+  const sortedPaths = cfg.packages
+    .map((p) => normalizePath(p.path))
+    .filter((p) => p !== ".")
+    .sort((a, b) => b.length - a.length);
+  const excludes = new Map(cfg.packages.map((p) => [p.path, p.excludePaths.map(normalizePath)]));
+  const needFiles = sortedPaths.length > 0 || cfg.packages.some((p) => p.excludePaths.length > 0);
+
+  // Steps 5–6: one walk.
+  let seen = 0;
+  let scanned = 0;
+  let stoppedBy = "the start of history";
+  const headExists = git(["rev-parse", "--verify", "-q", "HEAD"], { cwd: root, allowFailure: true });
+  if (headExists.exitCode === 0) {
+    for await (const commit of readLog({ cwd: root, files: needFiles, maxCount: cfg.commitSearchDepth })) {
+      if (releaseShas.has(commit.sha)) seen++;
+      if (cfg.lastReleaseSha && cfg.lastReleaseSha === commit.sha) {
+        stoppedBy = `last-release-sha ${commit.sha.slice(0, 7)}`;
+        break;
+      }
+      if (needsBootstrap && commit.sha === cfg.bootstrapSha) {
+        stoppedBy = `bootstrap-sha ${commit.sha.slice(0, 7)}`;
+        break;
+      }
+      if (!needsBootstrap && seen >= releaseShas.size) {
+        stoppedBy = `the release commit ${commit.sha.slice(0, 7)}`;
+        break;
+      }
+      scanned++;
+      let parsed: ConventionalCommit[] | undefined;
+      for (const s of states) {
+        if (s.done || !belongsTo(normalizePath(s.p.path), commit.files, sortedPaths)) continue;
+        if (s.releaseSha === commit.sha) {
+          s.done = true;
+          continue;
+        }
+        if (excluded(normalizePath(s.p.path), commit.files, excludes.get(s.p.path) ?? [])) continue;
+        if (!parsed) {
+          const raw = {
+            sha: commit.sha,
+            message: commit.message,
+            files: commit.files,
+            pullRequest: pullRequestOf(commit.message),
+          };
+          parsed = parseCommit(raw);
+        }
+        s.rawCount++;
+        for (const c of parsed) s.commits.push(c);
+        if (s.explain.length < EXPLAIN_LIMIT) {
+          if (parsed.length === 0)
+            s.explain.push({
+              sha: commit.sha,
+              subject: commit.message.split("\n", 1)[0] as string,
+              breaking: false,
+              note: "ignored: the header is not a conventional commit",
+            });
+          for (const c of parsed) s.explain.push(explainCommit(c, sectionsOf(s.p)));
+        }
+        if (parsed.length === 0) s.ignored++;
+      }
+    }
+    if (scanned >= cfg.commitSearchDepth)
+      stoppedBy = `commit-search-depth (${cfg.commitSearchDepth} commits)`;
+  }
+
+  // Per package: version, tag, title, entry (buildReleasePullRequest).
+  for (const s of states) {
+    const p = s.p;
+    const component = tagComponentOf(p);
+    const skip = (reason: string) =>
+      plan.skipped.push({
+        path: p.path,
+        component,
+        reason,
+        commits: s.explain,
+        previousTag: s.previousTag ?? null,
+      });
+    if (s.tagMissing)
+      plan.warnings?.push(
+        `${p.path}: the manifest says ${s.previous} but tag ${s.previousTag} does not exist, so every commit back to ${stoppedBy} counts (release-please does the same). ` +
+          `Create the tag on the release commit, or fix ${cfg.manifestFile}/the tag settings (component, include-v-in-tag, tag-separator).`,
+      );
+    if (s.commits.length === 0) {
+      skip(
+        s.rawCount === 0
+          ? `no commits since ${s.previousTag ?? "the start of history"} touch this package`
+          : `none of the ${s.rawCount} commit(s) since ${s.previousTag ?? "the start of history"} has a conventional header`,
+      );
+      continue;
+    }
+    let version: Version;
+    const fromConfig = Boolean(p.releaseAs);
+    const ra = s.commits.find((c) => c.notes.some((n) => n.title === "RELEASE AS"));
+    try {
+      if (p.releaseAs) version = Version.parse(p.releaseAs, `release-as of "${p.path}" in ${cfg.configFile}`);
+      else if (ra) version = Version.parse(ra.notes.find((n) => n.title === "RELEASE AS")?.text ?? "");
+      else if (s.previous) version = bumpVersion(s.previous, s.commits, p);
+      else
+        version =
+          p.releaseType === "python" ? new Version(0, 1, 0) : Version.parse(p.initialVersion ?? "1.0.0");
+    } catch (e) {
+      if (ra && !p.releaseAs && e instanceof ShiplineError)
+        throw new ShiplineError(
+          `the Release-As footer of commit ${ra.sha.slice(0, 7)} (${ra.message}) is not a version: ${e.message}`,
+          "release-please aborts the whole run on this too; push a commit with a valid `Release-As: X.Y.Z` footer",
+        );
+      throw e;
+    }
+    const tag = tagFor(p, version);
+    const changelog = buildNotes(s.commits, {
+      host: p.changelogHost,
+      owner,
+      repository,
+      version: version.toString(),
+      previousTag: s.previousTag,
+      currentTag: tag,
+      changelogSections: sectionsOf(p),
+      date: o.date,
+    });
+    if (isEmptyEntry(changelog)) {
+      skip(
+        `no user-facing commits since ${s.previousTag ?? "the start of history"}: all ${s.commits.length} parsed commit(s) have hidden types (chore, ci, build, test, refactor, style…). Use fix:/feat:/docs:/deps:, or a Release-As: footer`,
+      );
+      continue;
+    }
+    const bump = bumpReason(s, version, fromConfig);
+    const warnings: string[] = [];
+    const w = preMajorWarning(s, version, component, cfg.configFile);
+    if (w) warnings.push(w);
+    const release: PlannedRelease = {
+      path: p.path,
+      component,
+      packageName: p.packageName,
+      previousVersion: s.previous ? s.previous.toString() : null,
+      version: version.toString(),
+      previousTag: s.previousTag ?? null,
+      tag,
+      title: prTitle(
+        p.pullRequestTitlePattern,
+        component,
+        targetBranch,
+        version.toString(),
+        p.componentNoSpace,
+      ),
+      changelog,
+      prerelease: p.prerelease && (Boolean(version.preRelease) || version.major === 0),
+      draft: p.draft,
+      commits: s.explain,
+      warnings,
+      bump: bump.kind,
+      reason: bump.why,
+      branchComponent: componentOf(p),
+    };
+    plan.releases.push(release);
+  }
+  return plan;
+}
