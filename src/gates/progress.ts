@@ -43,7 +43,7 @@ export class Progress {
     const now = performance.now();
     const parts = [...this.running].map(([l, t]) => `${l} ${Math.floor((now - t) / 1000)}s`);
     const line = `⏳ [${this.done}/${this.o.total}] ${parts.join(" · ") || "…"}`;
-    const width = process.stderr.columns ?? 120;
+    const width = process.stderr.columns || 120;
     process.stderr.write(`\r\x1b[2K${line.slice(0, Math.max(20, width - 1))}`);
     this.drawn = true;
   }
