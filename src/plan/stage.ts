@@ -1,4 +1,58 @@
-import { notYet } from "../pipeline/flow.ts";
+/**
+ * The plan stage: "release" when HEAD is a merged release PR (pending releases), "pr" when
+ * something is releasable, else "none". Pure reading of local git, so re-running it is
+ * idempotent by construction. `[tool.shipline] confirm-major = true` makes it refuse a major
+ * release unless the run was started with an explicit confirmation (options.allowMajor) or
+ * the version came from Release-As.
+ */
+import { loadReleasePleaseConfig } from "../config/release-please.ts";
+import { loadShiplineConfig } from "../config/shipline.ts";
+import { ShiplineError } from "../errors.ts";
+import type { Stage } from "../pipeline/stage.ts";
+import { findPendingReleases } from "./pending.ts";
+import { planReleases } from "./planner.ts";
+import type { PlannedRelease, PlanStageResult } from "./types.ts";
 
-// Placeholder until this concern lands; replaced by the real stage.
-export const planStage = notYet("plan");
+/** A release that raises the major version (not by Release-As, not the first release). */
+export function isUnconfirmedMajor(r: PlannedRelease): boolean {
+  if (!r.previousVersion || r.bump === "release-as" || r.bump === "initial") return false;
+  const prev = Number(r.previousVersion.split(".")[0]);
+  const next = Number(r.version.split(".")[0]);
+  return next > prev;
+}
+
+export const planStage: Stage<PlanStageResult> = {
+  name: "plan",
+  async run(ctx) {
+    const cfg = loadReleasePleaseConfig(ctx.root);
+    const pending = findPendingReleases(ctx.root, cfg);
+    if (pending.length > 0) {
+      for (const p of pending)
+        ctx.log.info(`merged release PR: ${p.name} (tag ${p.tag} at ${p.sha.slice(0, 7)})`);
+      return { result: { action: "release", releases: [], pending } };
+    }
+    const plan = await planReleases(ctx.root, {
+      date: ctx.options.date,
+      repo: ctx.options.repo,
+      env: ctx.env,
+      config: cfg,
+    });
+    for (const w of plan.warnings ?? []) ctx.log.warn(w);
+    for (const r of plan.releases) for (const w of r.warnings) ctx.log.warn(w);
+    const majors = plan.releases.filter(isUnconfirmedMajor);
+    if (majors.length > 0 && !ctx.options.allowMajor && loadShiplineConfig(ctx.root).confirmMajor) {
+      const m = majors[0] as PlannedRelease;
+      throw new ShiplineError(
+        `refusing a major release: ${m.component || m.path} ${m.previousVersion} → ${m.version} ([tool.shipline] confirm-major = true)`,
+        "confirm it with --allow-major, or add a `Release-As: X.Y.Z` footer to a commit, or set bump-minor-pre-major for 0.x",
+      );
+    }
+    for (const r of plan.releases)
+      ctx.log.info(`${r.component || r.path}: ${r.previousVersion ?? "-"} → ${r.version}`);
+    if (plan.releases.length === 0)
+      for (const s of plan.skipped) ctx.log.info(`${s.component || s.path}: no release — ${s.reason}`);
+    return {
+      result: { action: plan.releases.length > 0 ? "pr" : "none", releases: plan.releases, pending: [] },
+    };
+  },
+};

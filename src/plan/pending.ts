@@ -1,0 +1,89 @@
+/**
+ * Is HEAD a merged release PR? As release-please's manifest flow sees it from git alone: the
+ * HEAD commit changed the manifest to a version whose tag does not exist yet. The release
+ * body is that version's entry in the package's CHANGELOG at HEAD (release-please takes the
+ * PR body's notes, which hold the same entry; spec §5.7), heading included, trimmed.
+ */
+import {
+  loadReleasePleaseConfig,
+  MANIFEST_FILE,
+  type PackageConfig,
+  type ReleasePleaseConfig,
+  tagComponentOf,
+} from "../config/release-please.ts";
+import { fileAt } from "../git/branch-commit.ts";
+import { git, tagCommit } from "../git/git.ts";
+import { tagFor } from "./tags.ts";
+import type { PendingRelease } from "./types.ts";
+import { Version } from "./version.ts";
+
+function manifestAt(root: string, rev: string, file: string): Record<string, unknown> {
+  const text = fileAt(root, rev, file);
+  if (text === undefined) return {};
+  try {
+    const v = JSON.parse(text);
+    return v && typeof v === "object" && !Array.isArray(v) ? v : {};
+  } catch {
+    return {};
+  }
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The entry for `version` in a CHANGELOG: from its `## ` heading to the next `## ` heading, trimmed. */
+export function changelogEntry(text: string, version: string): string | undefined {
+  const lines = text.replace(/\r\n/g, "\n").split("\n");
+  const head = new RegExp(`^## (\\[v?${escapeRe(version)}\\]|v?${escapeRe(version)}( |$))`);
+  const start = lines.findIndex((l) => head.test(l));
+  if (start < 0) return undefined;
+  let end = lines.length;
+  for (let i = start + 1; i < lines.length; i++)
+    if (/^##? /.test(lines[i] as string)) {
+      end = i;
+      break;
+    }
+  return lines.slice(start, end).join("\n").trim();
+}
+
+/** GitHub release name (spec §5.7). */
+export function releaseName(p: PackageConfig, version: string): string {
+  const v = `${p.includeVInReleaseName ? "v" : ""}${version}`;
+  const component = tagComponentOf(p);
+  return component ? `${component}: ${v}` : v;
+}
+
+export function findPendingReleases(root: string, config?: ReleasePleaseConfig): PendingRelease[] {
+  const cfg = config ?? loadReleasePleaseConfig(root);
+  const head = git(["rev-parse", "--verify", "-q", "HEAD"], { cwd: root, allowFailure: true });
+  if (head.exitCode !== 0) return [];
+  const sha = head.stdout.trim();
+  const parent = git(["rev-parse", "--verify", "-q", "HEAD^"], { cwd: root, allowFailure: true });
+  const file = cfg.manifestFile ?? MANIFEST_FILE;
+  const after = manifestAt(root, sha, file);
+  const before = parent.exitCode === 0 ? manifestAt(root, parent.stdout.trim(), file) : {};
+  const out: PendingRelease[] = [];
+  for (const p of cfg.packages) {
+    const now = after[p.path];
+    if (typeof now !== "string" || now === before[p.path] || p.skipGithubRelease) continue;
+    const v = Version.tryParse(now);
+    if (!v) continue;
+    const version = v.toString();
+    const tag = tagFor(p, version);
+    if (tagCommit(root, tag)) continue;
+    const changelogPath = p.path === "." ? p.changelogPath : `${p.path}/${p.changelogPath}`;
+    const text = p.skipChangelog ? undefined : fileAt(root, sha, changelogPath);
+    out.push({
+      path: p.path,
+      component: tagComponentOf(p),
+      packageName: p.packageName,
+      version,
+      tag,
+      sha,
+      name: releaseName(p, version),
+      notes: (text && changelogEntry(text, version)) ?? "",
+      prerelease: p.prerelease && (Boolean(v.preRelease) || v.major === 0),
+      draft: p.draft,
+    });
+  }
+  return out;
+}
