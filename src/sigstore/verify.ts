@@ -12,10 +12,13 @@
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { bundleFromJSON } from "@sigstore/bundle";
+import { bundleFromJSON, ValidationError } from "@sigstore/bundle";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { type Signer, toSignedEntity, toTrustMaterial, VerificationError, Verifier } from "@sigstore/verify";
 import { ShiplineError } from "../errors.ts";
+
+export type { ArtifactRef } from "./attestation.ts";
+
 import { type ArtifactRef, attestationToBundle, statementMismatch } from "./attestation.ts";
 import { type LoadedRoot, loadRoot } from "./trusted-root.ts";
 
@@ -43,7 +46,8 @@ export interface VerifyResult {
 export type VerifyMode = "bundle" | "attestation";
 
 /** `sha256:<hex>` stands for an artifact we only know by digest (as sigstore-python allows). */
-export function artifactRef(file: string): ArtifactRef {
+export function artifactRef(file: string | ArtifactRef): ArtifactRef {
+  if (typeof file !== "string") return file;
   const m = /^sha256:([0-9a-fA-F]{64})$/.exec(file);
   if (m) return { name: file, sha256: m[1]!.toLowerCase() };
   let data: Buffer;
@@ -92,6 +96,12 @@ function describe(e: unknown): string {
     if (code === "SIGNATURE_ERROR") return `signature invalid: ${msg}`;
     if (code.startsWith("TIMESTAMP")) return `timestamp invalid: ${msg}`;
     return `${code ? `${code}: ` : ""}${msg}`;
+  }
+  if (e instanceof ValidationError) {
+    const fields = e.fields ?? [];
+    if (fields.some((f) => f.includes("inclusionProof")))
+      return `missing inclusion proof: ${fields.filter((f) => f.includes("inclusionProof")).join(", ")}`;
+    return `invalid bundle: ${fields.length ? `missing or bad ${fields.join(", ")}` : e.message}`;
   }
   return `invalid or unsupported bundle: ${(e as Error)?.message ?? String(e)}`;
 }
@@ -183,13 +193,15 @@ export function verifyBundleJson(
   }
 }
 
-function withFile(file: string, r: Omit<VerifyResult, "file">): VerifyResult {
-  return { file, ...r };
+const label = (file: string | ArtifactRef) => (typeof file === "string" ? file : file.name);
+
+function withFile(file: string | ArtifactRef, r: Omit<VerifyResult, "file">): VerifyResult {
+  return { file: label(file), ...r };
 }
 
 /** `<file>` against a Sigstore bundle (`.sigstore.json`). */
 export function verifyBundleFile(
-  file: string,
+  file: string | ArtifactRef,
   bundlePath: string,
   policy: IdentityPolicy,
   trustedRoot?: string,
@@ -203,7 +215,7 @@ export function verifyBundleFile(
 
 /** `<file>` against a PEP 740 attestation (`.publish.attestation`): what PyPI would check, offline. */
 export function verifyAttestationFile(
-  file: string,
+  file: string | ArtifactRef,
   attestationPath: string,
   policy: IdentityPolicy,
   trustedRoot?: string,
@@ -213,14 +225,14 @@ export function verifyAttestationFile(
   const att = readJson(attestationPath, "--attestation");
   // A list is what the upload form field carries; accept it too (every element must verify).
   const list = Array.isArray(att) ? att : [att];
-  if (!list.length) return { file, ok: false, reason: "the attestation list is empty" };
-  let last: VerifyResult = { file, ok: false };
+  if (!list.length) return { file: label(file), ok: false, reason: "the attestation list is empty" };
+  let last: VerifyResult = { file: label(file), ok: false };
   for (const one of list) {
     let bundle: Obj;
     try {
       bundle = attestationToBundle(one);
     } catch (e) {
-      return { file, ok: false, reason: `malformed attestation: ${(e as Error).message}` };
+      return { file: label(file), ok: false, reason: `malformed attestation: ${(e as Error).message}` };
     }
     last = withFile(file, verifyBundleJson(artifact, bundle, policy, root, "attestation"));
     if (!last.ok) return last;
@@ -233,7 +245,7 @@ export function verifyAttestationFile(
  * attestations}]}`, spec §3.6): valid when every attestation of some bundle verifies.
  */
 export function verifyProvenanceFile(
-  file: string,
+  file: string | ArtifactRef,
   provenancePath: string,
   policy: IdentityPolicy,
   trustedRoot?: string,
@@ -242,15 +254,24 @@ export function verifyProvenanceFile(
   const artifact = artifactRef(file);
   const prov = readJson(provenancePath, "--provenance");
   if (!isObj(prov) || prov.version !== 1 || !Array.isArray(prov.attestation_bundles))
-    return { file, ok: false, reason: "not a PyPI provenance object (version 1 with attestation_bundles)" };
+    return {
+      file: label(file),
+      ok: false,
+      reason: "not a PyPI provenance object (version 1 with attestation_bundles)",
+    };
   if (!prov.attestation_bundles.length)
-    return { file, ok: false, reason: "the provenance has no attestation bundles" };
+    return { file: label(file), ok: false, reason: "the provenance has no attestation bundles" };
   let failure: VerifyResult | undefined;
   for (const ab of prov.attestation_bundles) {
     const publisher = isObj(ab) && isObj(ab.publisher) ? ab.publisher : undefined;
     const atts = isObj(ab) && Array.isArray(ab.attestations) ? ab.attestations : [];
     if (!atts.length) {
-      failure ??= { file, ok: false, reason: "an attestation bundle has no attestations", publisher };
+      failure ??= {
+        file: label(file),
+        ok: false,
+        reason: "an attestation bundle has no attestations",
+        publisher,
+      };
       continue;
     }
     let result: VerifyResult | undefined;
@@ -261,7 +282,7 @@ export function verifyProvenanceFile(
           verifyBundleJson(artifact, attestationToBundle(one), policy, root, "attestation"),
         );
       } catch (e) {
-        result = { file, ok: false, reason: `malformed attestation: ${(e as Error).message}` };
+        result = { file: label(file), ok: false, reason: `malformed attestation: ${(e as Error).message}` };
       }
       if (!result.ok) break;
     }
