@@ -95,7 +95,8 @@ export class GitHub {
       baseUrl: this.baseUrl,
       userAgent: `shipline/${VERSION}`,
       log: { debug: () => {}, info: () => {}, warn: (m: string) => o.log.debug(m), error: () => {} },
-      retry: { retries: 3 },
+      // Backoff (n+1)² × 250 ms for retries n = 1..3: 1 s, 2.25 s, 4 s (the plugin counts from 1).
+      retry: { retries: 3, retryAfterBaseValue: 250 },
       throttle: {
         write: passThrough,
         notifications: passThrough,
@@ -132,7 +133,10 @@ export class GitHub {
     if (e instanceof ShiplineError) return e;
     if (!isRequestError(e))
       return new ShiplineError(`could not ${op.what} on GitHub: ${(e as Error)?.message ?? e}`);
-    const msg = String(e.message).split("\n")[0];
+    // Octokit appends " - <documentation_url>" to GitHub's message.
+    const msg = String(e.message)
+      .split("\n")[0]
+      ?.replace(/ - https?:\/\/\S+$/, "");
     const where = `${this.slug} (${this.baseUrl})`;
     if (e.status === 401)
       return new ShiplineError(
