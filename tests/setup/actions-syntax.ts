@@ -126,9 +126,12 @@ function expressions(text: string, out: string[], contexts = CONTEXTS): void {
 
 function checkSteps(steps: unknown, where: string, out: string[], composite: boolean): void {
   if (!Array.isArray(steps) || !steps.length) return void out.push(`${where}.steps must be a non-empty list`);
-  steps.forEach((s, i) => {
+  for (const [i, s] of steps.entries()) {
     const w = `${where}.steps[${i}]`;
-    if (!isObj(s)) return void out.push(`${w} must be a mapping`);
+    if (!isObj(s)) {
+      out.push(`${w} must be a mapping`);
+      continue;
+    }
     keys(s, STEP_KEYS, w, out);
     if ("uses" in s === "run" in s) out.push(`${w} needs exactly one of uses/run`);
     if ("uses" in s && !/^([\w.-]+\/[\w./-]+@[\w./-]+|\.\/.+|docker:\/\/.+)$/.test(String(s.uses)))
@@ -136,7 +139,7 @@ function checkSteps(steps: unknown, where: string, out: string[], composite: boo
     if (composite && "run" in s && typeof s.shell !== "string")
       out.push(`${w}: composite run steps need shell`);
     for (const k of ["with", "env"]) if (k in s && !isObj(s[k])) out.push(`${w}.${k} must be a mapping`);
-  });
+  }
 }
 
 function checkPermissions(p: unknown, where: string, out: string[]): void {

@@ -195,7 +195,7 @@ describe("shipline init (library, real git repos)", () => {
       jobs: { a: { "runs-on": "x", steps: [{ uses: "a/b@v1", runn: "x" }] } },
       permissions: { contents: "writ" },
     };
-    const problems = workflowProblems(bad, "${{ foo.bar }}");
+    const problems = workflowProblems(bad, ["$", "{{ foo.bar }}"].join(""));
     expect(problems.join("\n")).toContain('unknown event "pushh"');
     expect(problems.join("\n")).toContain('unknown key "runn"');
     expect(problems.join("\n")).toContain("not read/write/none");

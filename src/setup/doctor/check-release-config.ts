@@ -158,24 +158,28 @@ function versionFindings(root: string, cfg: ReleasePleaseConfig): Finding[] {
     else if (manifestVersion === "0.0.0" && !latest)
       out.push(ok("tags", `no release yet${label}: the first release will be cut from the whole history`));
     else {
-      const head = git(["log", "-1", "--format=%s", "--", MANIFEST_FILE], {
+      // Pending: HEAD is the release commit that set this version (what `shipline release` tags).
+      const last = git(["log", "-1", "--format=%H%x00%s", "--", MANIFEST_FILE], {
         cwd: root,
         allowFailure: true,
-      }).stdout.trim();
-      const pending = /release/i.test(head);
+      })
+        .stdout.trim()
+        .split("\0");
+      const [sha = "", subject = ""] = last;
+      const headSha = git(["rev-parse", "HEAD"], { cwd: root, allowFailure: true }).stdout.trim();
       out.push(
-        pending
+        sha === headSha && /release/i.test(subject)
           ? warn(
               "tags",
               `release ${manifestVersion}${label} is merged but not tagged (no tag ${expected})`,
-              `the last change to ${MANIFEST_FILE} ("${head}") set ${manifestVersion}, and ${expected} does not exist: the release step has not run yet (or failed).`,
+              `HEAD ("${subject}") set ${manifestVersion} in ${MANIFEST_FILE}, and ${expected} does not exist: the release step has not run yet (or failed).`,
               "run `shipline release` (or re-run the release workflow); it tags and creates the GitHub release",
             )
           : error(
               "tags",
               `the manifest says ${manifestVersion}${label} but tag ${expected} does not exist`,
               `release-please cannot find the last release: the next changelog takes the whole history (spec §7.2)${latest ? `; the newest release tag is ${latest.tag}` : ""}.`,
-              `tag the commit that released ${manifestVersion}: git tag ${expected} <sha> && git push origin ${expected}`,
+              `tag the commit that released ${manifestVersion}${sha ? ` (the last change to ${MANIFEST_FILE}: "${subject}")` : ""}: git tag ${expected} ${sha ? sha.slice(0, 12) : "<sha>"} && git push origin ${expected}`,
             ),
       );
     }

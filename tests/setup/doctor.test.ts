@@ -1,0 +1,315 @@
+/** `shipline doctor` on repositories broken in each way the seed's Troubleshooting lists. */
+import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { checkTrustedRoot } from "../../src/setup/doctor/check-environment.ts";
+import { embeddedTrustedRoot } from "../../src/setup/doctor/embedded-root.ts";
+import type { Finding } from "../../src/setup/doctor/finding.ts";
+import { runDoctor } from "../../src/setup/doctor/run-doctor.ts";
+import { hasBinary, shipline } from "../helpers/cli.ts";
+import { TestRepo, tempDir } from "../helpers/repo.ts";
+
+const repos: TestRepo[] = [];
+afterEach(() => {
+  for (const r of repos.splice(0)) r.remove();
+});
+
+/** A PATH holding stand-in executables for the default gates' tools (ruff, mypy, pytest) plus git. */
+const toolDir = tempDir("shipline-tools-");
+for (const t of ["ruff", "mypy", "pytest"]) {
+  writeFileSync(join(toolDir, t), "#!/bin/sh\nexit 0\n");
+  chmodSync(join(toolDir, t), 0o755);
+}
+const gitDir = Bun.which("git")!.replace(/\/git$/, "");
+const PATH = `${toolDir}:${gitDir}`;
+afterAll(() => rmSync(toolDir, { recursive: true, force: true }));
+
+const GOOD_WORKFLOW = `name: Release
+on:
+  push:
+    branches: [main]
+permissions:
+  contents: write
+  pull-requests: write
+  id-token: write
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: shipline/shipline@v0.1.0
+        with:
+          version: "0.1.0"
+`;
+
+function healthy(version = "1.0.0"): TestRepo {
+  const r = TestRepo.python(version);
+  repos.push(r);
+  r.commit("ci: release workflow", { ".github/workflows/release.yml": GOOD_WORKFLOW });
+  return r;
+}
+
+async function doctor(r: TestRepo, env: Record<string, string | undefined> = {}, online = false) {
+  return runDoctor({ root: r.dir, env: { PATH, ...env }, online });
+}
+
+function find(findings: Finding[], id: string): Finding {
+  const f = findings.filter((x) => x.id === id);
+  if (!f.length) throw new Error(`no finding ${id} in ${JSON.stringify(findings.map((x) => x.id))}`);
+  return f.find((x) => x.status !== "ok") ?? f[0]!;
+}
+
+describe("shipline doctor (real git repos)", () => {
+  test("a healthy repository has no warnings or errors except about its own commits", async () => {
+    const r = healthy();
+    r.commit("feat: a feature");
+    const f = await doctor(r);
+    const bad = f.filter((x) => x.status !== "ok" && x.id !== "trusted-root");
+    expect(bad).toEqual([]);
+    expect(find(f, "commits").title).toContain("1 releasable commit(s) since v1.0.0");
+  });
+
+  test("config that is not valid JSON → config-json error", async () => {
+    const r = healthy();
+    r.write("release-please-config.json", '{"packages": {".": {"release-type": "python",}}}');
+    const f = find(await doctor(r), "config-json");
+    expect(f.status).toBe("error");
+    expect(f.fix).toContain("release-please-config.json");
+  });
+
+  test("config of the wrong shape → config-schema error naming the key; unknown key → warning", async () => {
+    const r = healthy();
+    r.write(
+      "release-please-config.json",
+      JSON.stringify({
+        packages: {
+          ".": { "release-type": "python", "bump-minor-pre-major": "yes", "changelog-section": [] },
+        },
+      }),
+    );
+    const f = await doctor(r);
+    const schema = find(f, "config-schema");
+    expect(schema.status).toBe("error");
+    expect(schema.detail).toContain('packages["."].bump-minor-pre-major must be boolean');
+    const unknown = find(f, "config-unknown-keys");
+    expect(unknown.status).toBe("warn");
+    expect(unknown.detail).toContain("changelog-section");
+  });
+
+  test("missing config → config-missing error whose fix is init", async () => {
+    const r = TestRepo.create();
+    repos.push(r);
+    r.commit("feat: x", { "pyproject.toml": '[project]\nname = "x"\nversion = "0.1.0"\n' });
+    const f = find(await doctor(r), "config-missing");
+    expect(f.status).toBe("error");
+    expect(f.fix).toContain("shipline init");
+  });
+
+  test("missing manifest → manifest error", async () => {
+    const r = healthy();
+    r.git("rm", "-q", ".release-please-manifest.json");
+    const f = find(await doctor(r), "manifest");
+    expect(f.status).toBe("error");
+    expect(f.title).toContain(".release-please-manifest.json is missing");
+  });
+
+  test("pyproject version differs from the manifest → pyproject-version error", async () => {
+    const r = healthy();
+    r.write("pyproject.toml", '[project]\nname = "sample"\nversion = "1.1.0"\n');
+    const f = find(await doctor(r), "pyproject-version");
+    expect(f.status).toBe("error");
+    expect(f.title).toBe("pyproject.toml says 1.1.0 but .release-please-manifest.json says 1.0.0");
+  });
+
+  test("the manifest's tag is missing → tags error with the git tag command", async () => {
+    const r = healthy();
+    r.git("tag", "-d", "v1.0.0");
+    const released = r.git("rev-parse", "--short=12", "HEAD~1");
+    r.commit("fix: something");
+    r.tag("v0.9.0", "HEAD~2");
+    const f = find(await doctor(r), "tags");
+    expect(f.status).toBe("error");
+    expect(f.fix).toContain(`git tag v1.0.0 ${released}`);
+  });
+
+  test("a merged release PR not yet tagged → tags warning pointing at `shipline release`", async () => {
+    const r = healthy();
+    r.commit("chore(main): release 1.1.0", {
+      ".release-please-manifest.json": '{".": "1.1.0"}\n',
+      "pyproject.toml": '[project]\nname = "sample"\nversion = "1.1.0"\n',
+    });
+    const f = find(await doctor(r), "tags");
+    expect(f.status).toBe("warn");
+    expect(f.fix).toContain("shipline release");
+  });
+
+  test("a tag newer than the manifest → tags error", async () => {
+    const r = healthy();
+    r.commit("feat: x");
+    r.tag("v1.2.0");
+    const f = find(await doctor(r), "tags");
+    expect(f.status).toBe("error");
+    expect(f.fix).toContain('"1.2.0"');
+  });
+
+  test("only hidden commit types since the release → commits warning (release PR not created)", async () => {
+    const r = healthy();
+    r.commit("chore: tidy");
+    r.commit("ci: faster");
+    r.commit("test: more");
+    const f = find(await doctor(r), "commits");
+    expect(f.status).toBe("warn");
+    expect(f.title).toContain("all 4 commit(s) since v1.0.0 are hidden types"); // + the workflow commit (ci:)
+  });
+
+  test("a custom changelog-sections hides docs too (the seed lists only feat and fix)", async () => {
+    const r = healthy();
+    r.write(
+      "release-please-config.json",
+      JSON.stringify({
+        packages: { ".": { "release-type": "python" } },
+        "changelog-sections": [
+          { type: "feat", section: "Features", hidden: false },
+          { type: "fix", section: "Bug Fixes", hidden: false },
+        ],
+      }),
+    );
+    r.commit("docs: readme");
+    expect(find(await doctor(r), "commits").status).toBe("warn");
+  });
+
+  test("non-conventional commits → commits warning; a breaking one is releasable", async () => {
+    const r = healthy();
+    r.commit("Update stuff");
+    const f = find(await doctor(r), "commits");
+    expect(f.status).toBe("warn");
+    expect(f.detail).toContain("1 commit(s) are not conventional");
+    r.commit("refactor!: drop py38");
+    expect(find(await doctor(r), "commits").status).toBe("ok");
+  });
+
+  test("a blocking gate's tool missing from PATH → gate-tools error; disabling the gate clears it", async () => {
+    const r = healthy();
+    const f = await doctor(r, { PATH: "/nonexistent" });
+    const ruff = f.find((x) => x.id === "gate-tools" && x.title.startsWith("ruff"));
+    expect(ruff?.status).toBe("error");
+    expect(ruff?.fix).toContain("enabled = false");
+    const mypy = f.find((x) => x.id === "gate-tools" && x.title.startsWith("mypy"));
+    expect(mypy?.status).toBe("warn"); // mypy is non-blocking by default
+    r.write(
+      "pyproject.toml",
+      '[project]\nname = "sample"\nversion = "1.0.0"\n\n[tool.shipline.gates]\nlint = false\nformat = false\ntypecheck = false\ntests = false\n',
+    );
+    expect(find(await doctor(r, { PATH: "/nonexistent" }), "gate-tools").status).toBe("ok");
+  });
+
+  test("a release workflow without id-token: write → workflow-permissions error", async () => {
+    const r = healthy();
+    r.write(".github/workflows/release.yml", GOOD_WORKFLOW.replace("  id-token: write\n", ""));
+    const f = find(await doctor(r), "workflow-permissions");
+    expect(f.status).toBe("error");
+    expect(f.title).toContain("id-token: write");
+    expect(f.fix).toContain("id-token: write");
+  });
+
+  test("no workflow runs shipline, old release-please workflow present → warning with init as fix", async () => {
+    const r = healthy();
+    r.git("rm", "-q", ".github/workflows/release.yml");
+    r.write(
+      ".github/workflows/rp.yml",
+      "on: push\njobs:\n  rp:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: googleapis/release-please-action@v4\n",
+    );
+    const f = find(await doctor(r), "workflow-permissions");
+    expect(f.status).toBe("warn");
+    expect(f.fix).toContain("shipline init");
+  });
+
+  test("inside Actions without the OIDC request URL → trusted-publishing error; with it → ok", async () => {
+    const r = healthy();
+    const no = find(await doctor(r, { GITHUB_ACTIONS: "true" }), "trusted-publishing");
+    expect(no.status).toBe("error");
+    expect(no.fix).toContain("id-token: write");
+    const yes = find(
+      await doctor(r, {
+        GITHUB_ACTIONS: "true",
+        ACTIONS_ID_TOKEN_REQUEST_URL: "http://127.0.0.1:1/token",
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: "t",
+      }),
+      "trusted-publishing",
+    );
+    expect(yes.status).toBe("ok");
+  });
+
+  test("the embedded trusted root: dated, ok now, warned about once old, error when every CA expired", () => {
+    const info = embeddedTrustedRoot();
+    expect(info.root).toBeDefined();
+    expect(checkTrustedRoot(info, new Date("2026-01-01"))[0]!.status).toBe("ok");
+    expect(checkTrustedRoot(info, new Date("2027-06-01"))[0]!.status).toBe("warn");
+    const expired = {
+      ...info,
+      root: {
+        certificateAuthorities: [
+          { validFor: { start: "2021-01-01T00:00:00Z", end: "2022-01-01T00:00:00Z" } },
+        ],
+      },
+    };
+    expect(checkTrustedRoot(expired, new Date("2026-01-01"))[0]!.status).toBe("error");
+  });
+
+  test("--online: a version already on the index but not tagged → pypi-version-conflict error", async () => {
+    const released: Record<string, string[]> = { "1.0.0": ["sample-1.0.0.tar.gz"] };
+    // A loopback stand-in for PyPI's JSON API (GET /pypi/NAME/json).
+    const server = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch(req) {
+        const m = /^\/pypi\/([^/]+)\/json$/.exec(new URL(req.url).pathname);
+        if (!m || m[1] !== "sample") return new Response("not found", { status: 404 });
+        const releases = Object.fromEntries(
+          Object.entries(released).map(([v, fs]) => [v, fs.map((f) => ({ filename: f }))]),
+        );
+        return Response.json({ info: { version: Object.keys(released).at(-1) }, releases });
+      },
+    });
+    try {
+      const r = healthy();
+      const url = `http://127.0.0.1:${server.port}/legacy/`;
+      r.write(
+        "pyproject.toml",
+        `[project]\nname = "Sample"\nversion = "1.0.0"\n\n[tool.shipline.publish]\nrepository-url = "${url}"\n`,
+      );
+      expect(find(await doctor(r, {}, true), "pypi-version-conflict").status).toBe("ok");
+      r.git("tag", "-d", "v1.0.0"); // 1.0.0 is on the index but was never released here
+      const f = find(await doctor(r, {}, true), "pypi-version-conflict");
+      expect(f.status).toBe("error");
+      expect(f.detail).toContain("never accepts a file name twice");
+      r.write(
+        "pyproject.toml",
+        `[project]\nname = "other"\nversion = "1.0.0"\n\n[tool.shipline.publish]\nrepository-url = "${url}"\n`,
+      );
+      expect(find(await doctor(r, {}, true), "pypi").status).toBe("warn");
+    } finally {
+      server.stop(true);
+    }
+  });
+});
+
+describe.skipIf(!hasBinary())("shipline doctor (compiled binary)", () => {
+  test("--json prints {findings:[…]} with the contract's fields; exit 1 on an error finding, 0 otherwise", async () => {
+    const r = healthy();
+    const good = await shipline(["doctor", "--json"], { cwd: r.dir, env: { PATH } });
+    expect(good.code).toBe(0);
+    const out = JSON.parse(good.stdout) as { findings: Finding[] };
+    for (const f of out.findings) {
+      expect(Object.keys(f).sort()).toEqual(["detail", "fix", "id", "status", "title"]);
+      expect(["ok", "warn", "error"]).toContain(f.status);
+    }
+    expect(good.stderr).toContain("✓");
+    r.write(".release-please-manifest.json", "{");
+    const bad = await shipline(["doctor", "--json"], { cwd: r.dir, env: { PATH } });
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).findings.some((f: Finding) => f.status === "error")).toBe(true);
+    expect(bad.stderr).toContain("✗");
+    expect(bad.stderr).toContain("fix:");
+  });
+});
