@@ -160,7 +160,13 @@ export async function runGates(o: RunGatesOptions): Promise<GatesReport> {
     const logFile = join(logsDir, `${g.name}${python ? `-${python}` : ""}.log`);
     const logRel = relative(root, logFile);
     if (setupError)
-      return record(g, { ...base, status: failStatus, durationMs: 0, log: null, message: setupError });
+      return record(g, {
+        ...base,
+        status: failStatus,
+        durationMs: 0,
+        log: relative(root, join(logsDir, `venv-${python}.log`)),
+        message: setupError,
+      });
     progress.start(g.name, python);
     const cwd = resolve(root, g.cwd);
     const resolved = await resolveGate(g, {
@@ -236,7 +242,7 @@ export async function runGates(o: RunGatesOptions): Promise<GatesReport> {
               progress.note(`venv for Python ${interp.version} (${interp.full}) ready: ${v.method}`);
             return v;
           } catch (e) {
-            return `venv for Python ${interp.version}: ${errorMessage(e)} (log: ${relative(root, logFile)})`;
+            return `venv for Python ${interp.version}: ${errorMessage(e)}`;
           }
         })
       : Promise.resolve({ version: interp.version, dir: "", bin: "", python: "" });

@@ -10,6 +10,11 @@ import type { Stage } from "../pipeline/stage.ts";
 import { formatTable, type GateRow, rowKey } from "./report.ts";
 import { runGates } from "./runner.ts";
 
+/** Ctrl-C during the gates: the run stops like any interrupted CLI (exit 130), resumable. */
+export class GatesInterrupted extends ShiplineError {
+  override readonly exitCode: number = 130;
+}
+
 interface GatesProgress {
   head?: string;
   passed?: string[];

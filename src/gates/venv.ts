@@ -134,21 +134,23 @@ export async function ensureVenv(o: EnsureOptions): Promise<Venv & { reused: boo
   if (!stamp || stamp.interpreter !== interp.path || stamp.full !== interp.full || !existsSync(v.python)) {
     // Build beside the final place and rename, so a killed run never leaves a half venv that looks whole.
     const tmp = `${v.dir}.tmp-${process.pid}`;
-    rmSync(tmp, { recursive: true, force: true });
     mkdirSync(join(v.dir, ".."), { recursive: true });
-    const ok = await run(
-      [interp.path, "-m", "venv", "--system-site-packages", "--without-pip", tmp],
-      "creating the venv",
-    );
-    if (!ok) {
-      rmSync(tmp, { recursive: true, force: true });
-      throw new ShiplineError(
-        `could not create a venv for Python ${interp.version} (${interp.path})`,
-        `see ${logFile}; on Debian/Ubuntu install python${interp.version}-venv`,
+    sweepDeadTemps(v.dir);
+    try {
+      const ok = await run(
+        [interp.path, "-m", "venv", "--system-site-packages", "--without-pip", tmp],
+        "creating the venv",
       );
+      if (!ok)
+        throw new ShiplineError(
+          `could not create a venv for Python ${interp.version} (${interp.path})`,
+          `see ${logFile}; on Debian/Ubuntu install python${interp.version}-venv`,
+        );
+      rmSync(v.dir, { recursive: true, force: true });
+      renameSync(tmp, v.dir);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
     }
-    rmSync(v.dir, { recursive: true, force: true });
-    renameSync(tmp, v.dir);
   }
   const method = await installProject(root, v, o, run, note);
   writeFileSync(
@@ -185,6 +187,22 @@ async function installProject(
     `could not install the project with pip; added ${p.sourceDir} to sys.path via a .pth file (dependencies not installed)`,
   );
   return "source on sys.path (.pth)";
+}
+
+/** Half-made venvs of runs that were killed (their pid is gone). */
+function sweepDeadTemps(dir: string): void {
+  const parent = join(dir, "..");
+  const base = dir.slice(parent.length + 1);
+  for (const name of readdirSync(parent)) {
+    const m = new RegExp(`^${base.replace(/\./g, "\\.")}\\.tmp-(\\d+)$`).exec(name);
+    if (!m) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ESRCH")
+        rmSync(join(parent, name), { recursive: true, force: true });
+    }
+  }
 }
 
 function sitePackages(v: Venv): string {

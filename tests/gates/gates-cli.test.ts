@@ -3,7 +3,7 @@
  * pytest and mypy of the system Python, a stand-in ruff script on PATH, real process groups.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, shipline } from "../helpers/cli.ts";
 import type { TestRepo } from "../helpers/repo.ts";
@@ -91,6 +91,41 @@ describe("shipline gates (compiled binary)", () => {
     );
     expect(r.stderr).not.toMatch(/internal error|at .*\.ts:\d+/);
   });
+
+  test("a tool that exists only for another Python is refused for a per-Python gate", async () => {
+    const ruff = standInRuff();
+    writeFileSync(join(ruff.dir, "othertool"), "#!/usr/bin/python2.7\nprint('wrong interpreter')\n");
+    chmodSync(join(ruff.dir, "othertool"), 0o755);
+    const repo = make({ toml: '[tool.shipline.gates.other]\ncommand = ["othertool"]\nper-python = true\n' });
+    const r = await shipline(["gates", "--only", "other", "--json"], {
+      cwd: repo.dir,
+      env: testEnv(ruff.dir),
+      timeoutMs: 120_000,
+    });
+    expect(r.code).toBe(1);
+    expect(row(r.stdout, "other").message).toStartWith(
+      `othertool is not installed for Python ${PY} (${join(ruff.dir, "othertool")} runs on another Python)`,
+    );
+  }, 180_000);
+
+  test("a project pip cannot install offline is still tested from source (.pth fallback)", async () => {
+    const repo = make();
+    // A build backend that is not installed: pip --no-index --no-build-isolation must fail.
+    const py = readFileSync(join(repo.dir, "pyproject.toml"), "utf8")
+      .replace('requires = ["setuptools>=61"]', 'requires = ["hatchling-not-installed"]')
+      .replace('build-backend = "setuptools.build_meta"', 'build-backend = "hatchling_not_installed.build"');
+    repo.commit("build: other backend", { "pyproject.toml": py });
+    const r = await shipline(["gates", "--only", "tests", "--json"], {
+      cwd: repo.dir,
+      env: testEnv(),
+      timeoutMs: 120_000,
+    });
+    expect(r.code).toBe(0);
+    expect(row(r.stdout, "tests").status).toBe("pass");
+    expect(readFileSync(join(repo.dir, `.shipline/logs/venv-${PY}.log`), "utf8")).toContain(
+      "via a .pth file",
+    );
+  }, 180_000);
 
   test("--only with an unknown gate and a bad --python are usage errors (exit 2)", async () => {
     const repo = make();
