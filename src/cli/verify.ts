@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../errors.ts";
 import { printJson } from "../ui/log.ts";
@@ -90,6 +91,12 @@ export default defineShiplineCommand({
       if (args.bundle) r = lib.verifyBundleFile(file, resolve(cwd, args.bundle as string), policy, root);
       else if (args.provenance)
         r = lib.verifyProvenanceFile(file, resolve(cwd, args.provenance as string), policy, root);
+      else if (!args.attestation && !f.startsWith("sha256:") && !existsSync(`${file}.publish.attestation`))
+        r = {
+          file: f,
+          ok: false,
+          reason: `no ${f}.publish.attestation next to it (give --bundle, --attestation or --provenance)`,
+        };
       else
         r = lib.verifyAttestationFile(
           file,

@@ -99,9 +99,11 @@ function signingError(e: unknown, opts: SignOptions): ShiplineError {
   const code = err.code ?? "";
   const detail = redact(`${err.message ?? String(e)}${err.cause?.message ? `: ${err.cause.message}` : ""}`);
   if (e instanceof ShiplineError) return e;
+  // Our own token errors come back wrapped by @sigstore/sign: unwrap them, they already say what to do.
+  if (err.cause instanceof ShiplineError) return err.cause;
   if (code.startsWith("CA_"))
     return new ShiplineError(
-      `Fulcio (${opts.fulcioUrl ?? DEFAULT_FULCIO_URL}) refused the signing certificate: ${detail}`,
+      `no signing certificate from Fulcio (${opts.fulcioUrl ?? DEFAULT_FULCIO_URL}): ${detail}`,
       "check the OIDC token (audience `sigstore`, not expired) and --fulcio-url",
     );
   if (code.startsWith("TLOG_"))

@@ -206,6 +206,7 @@ export function verifyBundleFile(
   policy: IdentityPolicy,
   trustedRoot?: string,
 ): VerifyResult {
+  checkPolicyArgs(policy);
   const root = loadRoot(trustedRoot);
   return withFile(
     file,
@@ -220,6 +221,7 @@ export function verifyAttestationFile(
   policy: IdentityPolicy,
   trustedRoot?: string,
 ): VerifyResult {
+  checkPolicyArgs(policy);
   const root = loadRoot(trustedRoot);
   const artifact = artifactRef(file);
   const att = readJson(attestationPath, "--attestation");
@@ -250,6 +252,7 @@ export function verifyProvenanceFile(
   policy: IdentityPolicy,
   trustedRoot?: string,
 ): VerifyResult {
+  checkPolicyArgs(policy);
   const root = loadRoot(trustedRoot);
   const artifact = artifactRef(file);
   const prov = readJson(provenancePath, "--provenance");
