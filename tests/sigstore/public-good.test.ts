@@ -92,8 +92,9 @@ describe("real public-good bundle (GitHub CLI release, Rekor public-good)", () =
     const ss = await startSigstore();
     try {
       const b = publicGoodBundle();
-      b.verificationMaterial.certificate.rawBytes =
-        ss.trustedRoot.certificateAuthorities[0].certChain.certificates[0].rawBytes;
+      b.verificationMaterial.certificate.rawBytes = (
+        ss.trustedRoot as Json
+      ).certificateAuthorities[0].certChain.certificates[0].rawBytes;
       const r = check(b);
       expect(r.ok).toBe(false);
       expect(r.reason).toStartWith("untrusted certificate:");
