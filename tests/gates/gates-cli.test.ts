@@ -3,7 +3,7 @@
  * pytest and mypy of the system Python, a stand-in ruff script on PATH, real process groups.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, shipline } from "../helpers/cli.ts";
 import type { TestRepo } from "../helpers/repo.ts";
@@ -126,6 +126,35 @@ describe("shipline gates (compiled binary)", () => {
       "via a .pth file",
     );
   }, 180_000);
+
+  test("--jobs limits how many gates run at once", async () => {
+    const dir = tempDir();
+    // Each gate waits (up to ~1 s) to see the other one started: together only when both may run.
+    const gate = (n: string) =>
+      `[tool.shipline.gates.${n}]\ncommand = ["sh", "-c", "echo start >> ${dir}/events; i=0; while [ $(grep -c start ${dir}/events) -lt 2 ] && [ $i -lt 20 ]; do sleep 0.05; i=$((i+1)); done; echo end >> ${dir}/events"]\n`;
+    const repo = make({ toml: gate("a") + gate("b") });
+    const events = () => readFileSync(join(dir, "events"), "utf8").trim().split("\n");
+    const one = await shipline(["gates", "--only", "a,b", "--jobs", "1"], { cwd: repo.dir, env: testEnv() });
+    expect(one.code).toBe(0);
+    expect(events()).toEqual(["start", "end", "start", "end"]);
+    rmSync(join(dir, "events"));
+    const two = await shipline(["gates", "--only", "a,b", "--jobs", "2"], { cwd: repo.dir, env: testEnv() });
+    expect(two.code).toBe(0);
+    expect(events()).toEqual(["start", "start", "end", "end"]);
+  }, 30_000);
+
+  test("the build gate runs the current shipline binary (or says clearly it is not there yet)", async () => {
+    const repo = make({ build: true });
+    const r = await shipline(["gates", "--only", "build", "--json"], { cwd: repo.dir, env: testEnv() });
+    const log = readFileSync(join(repo.dir, ".shipline/logs/build.log"), "utf8");
+    expect(log.split("\n")[0]).toStartWith(`$ ${BIN} build --check`);
+    const b = row(r.stdout, "build");
+    if (b.status !== "pass")
+      expect(b.message).toMatch(
+        /^exit \d+$|is not available in this build of shipline yet; set \[tool\.shipline\.gates\.build\] enabled = false/,
+      );
+    expect(r.stderr).not.toContain("internal error");
+  }, 60_000);
 
   test("--only with an unknown gate and a bad --python are usage errors (exit 2)", async () => {
     const repo = make();

@@ -15,8 +15,8 @@ export interface SampleOptions {
   mypyError?: boolean;
   /** Extra TOML appended after [tool.shipline]. */
   toml?: string;
-  /** Disable the default lint/format/build gates (no ruff here; build is another concern). */
-  only?: string[];
+  /** Keep the default build gate (disabled otherwise: building is another concern). */
+  build?: boolean;
 }
 
 export function sampleProject(o: SampleOptions = {}): TestRepo {
@@ -57,7 +57,7 @@ export function sampleProject(o: SampleOptions = {}): TestRepo {
     `python = ["${PY}"]`,
     "",
     "[tool.shipline.gates.build]",
-    "enabled = false",
+    `enabled = ${o.build ? "true" : "false"}`,
     "",
     o.toml ?? "",
   ].join("\n");
