@@ -38,7 +38,7 @@ export function changelogEntry(text: string, version: string): string | undefine
   if (start < 0) return undefined;
   let end = lines.length;
   for (let i = start + 1; i < lines.length; i++)
-    if (/^##? /.test(lines[i] as string)) {
+    if (/^##? |^### v?[0-9[]/.test(lines[i] as string)) {
       end = i;
       break;
     }

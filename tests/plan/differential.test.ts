@@ -191,70 +191,74 @@ require("release-please/build/src/util/logger").setLogger({
 });
 
 describe("differential vs release-please 17.11.2", () => {
-  test("parsing, next version and CHANGELOG entry are identical", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        history,
-        version,
-        fc.record({
-          bumpMinorPreMajor: fc.boolean(),
-          bumpPatchForMinorPreMajor: fc.boolean(),
-          versioning: fc.constantFrom<VersioningName>(
-            "default",
-            "default",
-            "prerelease",
-            "always-bump-patch",
-            "always-bump-minor",
-            "always-bump-major",
-          ),
-          prerelease: fc.boolean(),
-          prereleaseType: fc.option(fc.constantFrom("rc", "beta"), { nil: undefined }),
-        }),
-        sectionsArb,
-        fc.boolean(),
-        async (msgs, prev, opts, sections, hasPrevious) => {
-          const raw = raws(msgs);
-          const ours = parseConventionalCommits(raw);
-          const theirs = rp.commit.parseConventionalCommits(raw.map((r) => ({ ...r })));
-          expect(ours.map(pick)).toEqual(theirs.map(pick));
+  test(
+    "parsing, next version and CHANGELOG entry are identical",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          history,
+          version,
+          fc.record({
+            bumpMinorPreMajor: fc.boolean(),
+            bumpPatchForMinorPreMajor: fc.boolean(),
+            versioning: fc.constantFrom<VersioningName>(
+              "default",
+              "default",
+              "prerelease",
+              "always-bump-patch",
+              "always-bump-minor",
+              "always-bump-major",
+            ),
+            prerelease: fc.boolean(),
+            prereleaseType: fc.option(fc.constantFrom("rc", "beta"), { nil: undefined }),
+          }),
+          sectionsArb,
+          fc.boolean(),
+          async (msgs, prev, opts, sections, hasPrevious) => {
+            const raw = raws(msgs);
+            const ours = parseConventionalCommits(raw);
+            const theirs = rp.commit.parseConventionalCommits(raw.map((r) => ({ ...r })));
+            expect(ours.map(pick)).toEqual(theirs.map(pick));
 
-          // version
-          let ourVersion: string | Error;
-          let theirVersion: string | Error;
-          try {
-            ourVersion = bumpVersion(Version.parse(prev), ours, opts).toString();
-          } catch (e) {
-            ourVersion = e as Error;
-          }
-          try {
-            const s = oracleStrategy(opts.versioning, opts);
-            theirVersion = (await s.bump(rp.version.Version.parse(prev), theirs)).toString();
-          } catch (e) {
-            theirVersion = e as Error;
-          }
-          if (ourVersion instanceof Error || theirVersion instanceof Error) {
-            expect(ourVersion instanceof Error).toBe(true);
-            expect(theirVersion instanceof Error).toBe(true);
-            return;
-          }
-          expect(ourVersion).toBe(theirVersion);
+            // version
+            let ourVersion: string | Error;
+            let theirVersion: string | Error;
+            try {
+              ourVersion = bumpVersion(Version.parse(prev), ours, opts).toString();
+            } catch (e) {
+              ourVersion = e as Error;
+            }
+            try {
+              const s = oracleStrategy(opts.versioning, opts);
+              theirVersion = (await s.bump(rp.version.Version.parse(prev), theirs)).toString();
+            } catch (e) {
+              theirVersion = e as Error;
+            }
+            if (ourVersion instanceof Error || theirVersion instanceof Error) {
+              expect(ourVersion instanceof Error).toBe(true);
+              expect(theirVersion instanceof Error).toBe(true);
+              return;
+            }
+            expect(ourVersion).toBe(theirVersion);
 
-          // entry
-          const o = {
-            owner: "o",
-            repository: "r",
-            version: ourVersion,
-            previousTag: hasPrevious ? `v${prev}` : undefined,
-            currentTag: `v${ourVersion}`,
-            changelogSections: sections,
-          };
-          const before = todayUtc();
-          const expected = await new rp.notes.DefaultChangelogNotes().buildNotes(theirs, o);
-          if (todayUtc() !== before) return; // crossed midnight
-          expect(buildNotes(ours, { ...o, date: before })).toBe(expected);
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  }, 120_000);
+            // entry
+            const o = {
+              owner: "o",
+              repository: "r",
+              version: ourVersion,
+              previousTag: hasPrevious ? `v${prev}` : undefined,
+              currentTag: `v${ourVersion}`,
+              changelogSections: sections,
+            };
+            const before = todayUtc();
+            const expected = await new rp.notes.DefaultChangelogNotes().buildNotes(theirs, o);
+            if (todayUtc() !== before) return; // crossed midnight
+            expect(buildNotes(ours, { ...o, date: before })).toBe(expected);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    Math.max(120_000, RUNS * 200),
+  );
 });
