@@ -46,10 +46,19 @@ export function targetBranch(root: string, env: NodeJS.ProcessEnv): string {
   );
 }
 
+function optionalTarget(root: string, env: NodeJS.ProcessEnv): string {
+  try {
+    return targetBranch(root, env);
+  } catch {
+    return "";
+  }
+}
+
 export function githubContext(
   root: string,
   repoFlag: string | undefined,
   env: NodeJS.ProcessEnv,
+  needTarget = true,
 ): GitHubContext {
   const [owner, repo] = resolveSlug(root, repoFlag, env).split("/") as [string, string];
   return {
@@ -57,7 +66,7 @@ export function githubContext(
     repo,
     apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
     serverUrl: (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, ""),
-    target: targetBranch(root, env),
+    target: needTarget ? targetBranch(root, env) : optionalTarget(root, env),
     event: env.GITHUB_EVENT_NAME ?? "local",
   };
 }

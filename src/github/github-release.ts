@@ -164,7 +164,7 @@ async function findReleasePr(gh: GitHub, cfg: ReleasePleaseConfig, target: strin
   const closed = await gh.call({ what: "list closed pull requests", permission: PERM.pullsRead }, () =>
     gh.list<Pull>(
       "GET /repos/{owner}/{repo}/pulls",
-      { state: "closed", base: target, sort: "updated", direction: "desc" },
+      { state: "closed", ...(target ? { base: target } : {}), sort: "updated", direction: "desc" },
       200,
     ),
   );

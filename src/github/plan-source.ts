@@ -3,18 +3,37 @@
  * the release PR's file contents, and the releases a merged release PR left pending. Kept in
  * one place so the stages depend on the planner's API at one point only.
  */
-import { NotAvailableError } from "../errors.ts";
+import type { ReleasePleaseConfig } from "../config/release-please.ts";
+import { findPendingReleases } from "../plan/pending.ts";
+import { planReleases } from "../plan/planner.ts";
+import { releaseChanges } from "../plan/release-changes.ts";
 import type { FileUpdate, PendingRelease, Plan } from "../plan/types.ts";
+import type { Logger } from "../ui/log.ts";
 
-// Wired to src/plan once the planner lands (planReleases, releaseChanges, findPendingReleases).
-export function currentPlan(_root: string, _o: { date?: string; repo?: string }): Plan {
-  throw new NotAvailableError("release planning");
+export function currentPlan(
+  root: string,
+  o: {
+    date?: string;
+    repo?: string;
+    targetBranch?: string;
+    env: NodeJS.ProcessEnv;
+    config: ReleasePleaseConfig;
+  },
+): Promise<Plan> {
+  return planReleases(root, o);
 }
 
-export function fileChanges(_root: string, _plan: Plan): FileUpdate[] {
-  throw new NotAvailableError("release PR file updates");
+export function fileChanges(
+  root: string,
+  plan: Plan,
+  config: ReleasePleaseConfig,
+  log: Logger,
+): FileUpdate[] {
+  // "file setup.py did not exist" is routine for a pyproject-only package: detail, not a warning.
+  const warn = (m: string) => (/did not exist$/.test(m) ? log.debug(m) : log.warn(m));
+  return releaseChanges(root, plan, { config, warn });
 }
 
-export function pendingReleases(_root: string): PendingRelease[] {
-  throw new NotAvailableError("merged release PR detection");
+export function pendingReleases(root: string, config: ReleasePleaseConfig): PendingRelease[] {
+  return findPendingReleases(root, config);
 }

@@ -35,7 +35,7 @@ function showDryRun(
     const patch = createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, before, f.content, "", "", {
       context: 3,
     });
-    for (const line of patch.split("\n").slice(1)) if (line !== "") log.info(line);
+    for (const line of patch.split("\n").slice(1)) if (line !== "") log.info(line.replace(/\t$/, ""));
   }
 }
 
@@ -43,7 +43,13 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
   const { root, options: o, env, log } = ctx;
   const cfg = loadReleasePleaseConfig(root);
   const gctx = githubContext(root, o.repo, env);
-  const plan = currentPlan(root, { date: o.date, repo: `${gctx.owner}/${gctx.repo}` });
+  const plan = await currentPlan(root, {
+    date: o.date,
+    repo: `${gctx.owner}/${gctx.repo}`,
+    targetBranch: gctx.target,
+    env,
+    config: cfg,
+  });
   const candidates = groupPullRequests(cfg, plan.releases, gctx.target);
   assertNoDuplicateBranches(candidates);
   if (candidates.length === 0) {
@@ -51,7 +57,7 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
     return { prs: [] };
   }
   const files = new Map(
-    candidates.map((c) => [c, fileChanges(root, { ...plan, releases: c.releases })] as const),
+    candidates.map((c) => [c, fileChanges(root, { ...plan, releases: c.releases }, cfg, log)] as const),
   );
   const head = headSha(root);
   const base = (c: PrCandidate) => ({
@@ -97,4 +103,8 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
 export const prStage: Stage<PrStageResult> = {
   name: "pr",
   run: async (ctx) => ({ result: await runPrStage(ctx) }),
+  // --dry-run: the same code path, which reads local git only and touches nothing.
+  preview: async (ctx) => ({
+    result: await runPrStage({ ...ctx, options: { ...ctx.options, dryRun: true } }),
+  }),
 };

@@ -16,10 +16,11 @@ import { pendingReleases } from "./plan-source.ts";
 export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageResult> {
   const { root, options: o, env, log } = ctx;
   const cfg = loadReleasePleaseConfig(root);
-  const gctx = githubContext(root, o.repo, env);
+  // The base branch only narrows the search for the merged PR; a detached HEAD still releases.
+  const gctx = githubContext(root, o.repo, env, false);
   const skip = new Set(cfg.packages.filter((p) => p.skipGithubRelease).map((p) => p.path));
   const planned = ctx.resultOf<PlanStageResult>("plan")?.pending;
-  const pending: PendingRelease[] = (planned ?? pendingReleases(root)).filter((p) => !skip.has(p.path));
+  const pending: PendingRelease[] = (planned ?? pendingReleases(root, cfg)).filter((p) => !skip.has(p.path));
   if (pending.length === 0) {
     log.info("HEAD is not a merged release PR (no manifest version without its tag): nothing to release");
     return { releases: [] };
@@ -67,4 +68,8 @@ export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageRe
 export const releaseStage: Stage<ReleaseStageResult> = {
   name: "release",
   run: async (ctx) => ({ result: await runReleaseStage(ctx) }),
+  // --dry-run: the same code path, which reads local git only and touches nothing.
+  preview: async (ctx) => ({
+    result: await runReleaseStage({ ...ctx, options: { ...ctx.options, dryRun: true } }),
+  }),
 };

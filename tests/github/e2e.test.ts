@@ -1,0 +1,282 @@
+/**
+ * End to end with the compiled binary, the GitHub stand-in and a bare `origin`:
+ * feat commit → `shipline pr` opens the release PR (exact title, body, labels, branch content)
+ * → more commits → PR updated → merge (the PR branch's changes committed on main) →
+ * `shipline release` tags, creates the release, swaps labels, writes Actions outputs →
+ * re-running changes nothing. Faults on create-release: 502 and connection reset after the
+ * release was made → exactly one release.
+ */
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { hasBinary, shipline } from "../helpers/cli.ts";
+import { TestRepo, tempDir } from "../helpers/repo.ts";
+import { type GitHubFixture, githubFixture } from "./fixtures.ts";
+
+const DATE = "2026-12-01";
+const HEADER = ":robot: I have created a release *beep* *boop*";
+const FOOTER =
+  "This PR was generated with [Release Please](https://github.com/googleapis/release-please). See [documentation](https://github.com/googleapis/release-please#release-please).";
+const BRANCH = "release-please--branches--main";
+
+let f: GitHubFixture;
+let outDir: string;
+
+beforeEach(async () => {
+  const repo = TestRepo.python("1.0.0");
+  f = await githubFixture(repo);
+  repo.git("push", "-q", "origin", "v1.0.0");
+  outDir = tempDir("shipline-gh-out-");
+});
+afterEach(() => f.cleanup());
+
+const run = (args: string[], env: Record<string, string> = {}) =>
+  shipline([...args, "--cwd", f.repo.dir], { env: { ...f.env, ...env } });
+
+function commitAndPush(message: string, files: Record<string, string>): string {
+  const sha = f.repo.commit(message, files);
+  f.repo.git("push", "-q", "origin", "HEAD:refs/heads/main");
+  return sha;
+}
+
+const short = (sha: string) => sha.slice(0, 7);
+const link = (sha: string) => `([${short(sha)}](https://github.com/octo/sample/commit/${sha}))`;
+
+/** Merge the release PR the way a squash merge does: its changes, one commit on main. */
+function mergeReleasePr(number: number): string {
+  f.repo.git("fetch", "-q", "origin", BRANCH);
+  f.repo.git("merge", "-q", "--squash", "FETCH_HEAD");
+  const title = f.gh.pulls.find((p) => p.number === number)?.title ?? "";
+  const sha = commitAndPush(`${title} (#${number})`, {});
+  f.gh.merge(number, sha);
+  return sha;
+}
+
+function outputs(file: string): Record<string, string> {
+  const text = readFileSync(file, "utf8");
+  const out: Record<string, string> = {};
+  const re = /^(.+?)<<(ghadelimiter_[0-9a-f-]+)\n([\s\S]*?)\n\2\n/gm;
+  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+const snapshot = () =>
+  JSON.stringify([
+    f.gh.pulls,
+    f.gh.releases,
+    f.gh.comments,
+    f.remoteGit("for-each-ref", "--format=%(refname) %(objectname)"),
+  ]);
+
+describe.skipIf(!hasBinary())("shipline pr / release end to end", () => {
+  test("open → update → merge → release → re-run changes nothing", async () => {
+    const feat = commitAndPush("feat: add widgets", { "src/sample/widgets.py": "X = 1\n" });
+    const base1 = f.repo.head();
+
+    // 1. open the release PR
+    const r1 = await run(["pr", "--date", DATE]);
+    expect(r1.stderr).not.toContain(f.gh.token);
+    expect(r1.code).toBe(0);
+    expect(f.gh.pulls).toHaveLength(1);
+    const pr = f.gh.pulls[0]!;
+    const entry1 = `## [1.1.0](https://github.com/octo/sample/compare/v1.0.0...v1.1.0) (${DATE})\n\n\n### Features\n\n* add widgets ${link(feat)}`;
+    expect(pr).toMatchObject({
+      number: 1,
+      title: "chore(main): release 1.1.0",
+      head: BRANCH,
+      base: "main",
+      state: "open",
+      labels: ["autorelease: pending"],
+    });
+    expect(pr.body).toBe(`${HEADER}\n---\n\n\n${entry1}\n\n---\n${FOOTER}`);
+    // The branch: one commit on top of main, message = title, the version files updated.
+    expect(f.remoteGit("rev-parse", `${BRANCH}^`)).toBe(base1);
+    expect(f.remoteGit("log", "-1", "--format=%B", BRANCH).trim()).toBe("chore(main): release 1.1.0");
+    expect(f.remoteGit("show", `${BRANCH}:.release-please-manifest.json`)).toBe('{\n  ".": "1.1.0"\n}');
+    expect(f.remoteGit("show", `${BRANCH}:pyproject.toml`)).toContain('version = "1.1.0"');
+    expect(f.remoteGit("show", `${BRANCH}:CHANGELOG.md`)).toBe(`# Changelog\n\n${entry1}`);
+    // The user's checkout is untouched.
+    expect(f.repo.git("status", "--porcelain", "--", ".", ":!.shipline")).toBe("");
+
+    // 2. more commits → the same PR is updated (branch force-pushed, title/body replaced)
+    const fix = commitAndPush("fix: widget rounding", { "src/sample/widgets.py": "X = 2\n" });
+    const r2 = await run(["pr", "--date", DATE]);
+    expect(r2.code).toBe(0);
+    expect(f.gh.pulls).toHaveLength(1);
+    const entry2 = `## [1.1.0](https://github.com/octo/sample/compare/v1.0.0...v1.1.0) (${DATE})\n\n\n### Features\n\n* add widgets ${link(feat)}\n\n\n### Bug Fixes\n\n* widget rounding ${link(fix)}`;
+    expect(f.gh.pulls[0]?.body).toBe(`${HEADER}\n---\n\n\n${entry2}\n\n---\n${FOOTER}`);
+    expect(f.remoteGit("rev-parse", `${BRANCH}^`)).toBe(f.repo.head());
+
+    // 3. unchanged body → nothing pushed or edited (fresh checkpoint, so the stage really runs)
+    const before = snapshot();
+    const r3 = await run(["pr", "--date", DATE, "--state", join(outDir, "s.json")]);
+    expect(r3.code).toBe(0);
+    expect(r3.stderr).toContain("remained the same");
+    expect(snapshot()).toBe(before);
+
+    // 4. merge, then release with Actions outputs
+    const merged = mergeReleasePr(1);
+    const out = join(outDir, "output");
+    const summary = join(outDir, "summary");
+    const r4 = await run(["release"], { GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary });
+    expect(r4.stderr).toContain("created GitHub release");
+    expect(r4.code).toBe(0);
+    expect(f.gh.tagSha("v1.1.0")).toBe(merged);
+    expect(f.gh.releases).toHaveLength(1);
+    expect(f.gh.releases[0]).toMatchObject({
+      tag_name: "v1.1.0",
+      name: "v1.1.0",
+      body: entry2,
+      draft: false,
+      prerelease: false,
+    });
+    expect(f.gh.pulls[0]?.labels).toEqual(["autorelease: tagged"]);
+    expect(f.gh.comments.map((c) => c.body)).toEqual([
+      "🤖 Created releases:\n\n- [v1.1.0](https://github.com/octo/sample/releases/tag/v1.1.0)\n\n:sunflower:",
+    ]);
+    const o = outputs(out);
+    expect(o).toMatchObject({
+      releases_created: "true",
+      release_created: "true",
+      tag_name: "v1.1.0",
+      version: "1.1.0",
+      major: "1",
+      minor: "1",
+      patch: "0",
+      sha: merged,
+      name: "v1.1.0",
+      body: entry2,
+      prNumber: "1",
+      paths_released: '["."]',
+      prs_created: "false",
+    });
+    expect(readFileSync(summary, "utf8")).toContain("`v1.1.0`");
+
+    // 5. re-running release (same checkpoint, then a fresh one) changes nothing
+    const after = snapshot();
+    expect((await run(["release"])).code).toBe(0);
+    const r6 = await run(["release", "--state", join(outDir, "s2.json"), "--json"], {
+      GITHUB_OUTPUT: join(outDir, "o2"),
+    });
+    expect(r6.code).toBe(0);
+    expect(snapshot()).toBe(after);
+    expect(outputs(join(outDir, "o2")).releases_created).toBe("false");
+    const json = JSON.parse(r6.stdout) as {
+      stages: { release: { result: { releases: { status: string }[] } } };
+    };
+    expect(json.stages.release.result.releases[0]?.status).toBe("existing");
+
+    // 6. the next feature opens a new PR (the merged one no longer blocks: it is tagged)
+    commitAndPush("feat: more widgets", { "src/sample/more.py": "Y = 1\n" });
+    f.repo.git("tag", "v1.1.0", merged); // as `git fetch --tags` would bring it
+    expect((await run(["pr", "--date", DATE])).code).toBe(0);
+    expect(f.gh.pulls.map((p) => [p.number, p.title, p.state])).toEqual([
+      [1, "chore(main): release 1.1.0", "closed"],
+      [2, "chore(main): release 1.2.0", "open"],
+    ]);
+  }, 120_000);
+
+  test("nothing releasable → no PR, exit 0; --dry-run shows the PR and writes nothing", async () => {
+    commitAndPush("chore: tidy", { "notes.txt": "x\n" });
+    const r = await run(["pr", "--date", DATE]);
+    expect(r.code).toBe(0);
+    expect(f.gh.pulls).toHaveLength(0);
+    commitAndPush("feat: something", { "src/sample/s.py": "S = 1\n" });
+    const refs = f.remoteGit("for-each-ref");
+    const d = await run(["pr", "--dry-run", "--date", DATE], { GITHUB_TOKEN: "" });
+    expect(d.code).toBe(0);
+    expect(d.stderr).toContain(`branch: ${BRANCH}`);
+    expect(d.stderr).toContain("title:  chore(main): release 1.1.0");
+    expect(d.stderr).toContain('+version = "1.1.0"');
+    expect(f.gh.pulls).toHaveLength(0);
+    expect(f.remoteGit("for-each-ref")).toBe(refs);
+    expect(existsSync(join(f.repo.dir, ".shipline", "state.json"))).toBe(true); // from the first run only
+  }, 60_000);
+
+  test("an untagged merged release PR blocks new PRs, as in release-please", async () => {
+    commitAndPush("feat: one", { "a.py": "1\n" });
+    expect((await run(["pr", "--date", DATE])).code).toBe(0);
+    f.gh.merge(1, f.repo.head()); // merged on GitHub, never released
+    commitAndPush("feat: two", { "b.py": "2\n" });
+    const r = await run(["pr", "--date", DATE]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("untagged, merged release PRs outstanding");
+    expect(f.gh.pulls).toHaveLength(1);
+  }, 60_000);
+
+  for (const fault of [
+    { name: "502", spec: { status: 502 } },
+    { name: "connection reset", spec: { reset: true } },
+  ])
+    test(`create-release answered with ${fault.name} after creating it → retried, exactly one release`, async () => {
+      commitAndPush("feat: one", { "a.py": "1\n" });
+      expect((await run(["pr", "--date", DATE])).code).toBe(0);
+      const merged = mergeReleasePr(1);
+      f.gh.faults.add({ method: "POST", path: /\/releases$/, afterHandling: true, ...fault.spec });
+      const out = join(outDir, "output");
+      const r = await run(["release"], { GITHUB_OUTPUT: out });
+      expect(r.code).toBe(0);
+      expect(f.gh.releases).toHaveLength(1);
+      expect(f.gh.faults.log.filter((e) => e.method === "POST" && e.path.endsWith("/releases"))).toHaveLength(
+        1,
+      );
+      expect(f.gh.tagSha("v1.1.0")).toBe(merged);
+      expect(outputs(out)).toMatchObject({ release_created: "true", tag_name: "v1.1.0" });
+      expect(f.gh.pulls[0]?.labels).toEqual(["autorelease: tagged"]);
+    }, 60_000);
+
+  test("crash between tag and release (fault release:after-tag) → resume finishes, one tag, one release", async () => {
+    commitAndPush("feat: one", { "a.py": "1\n" });
+    expect((await run(["pr", "--date", DATE])).code).toBe(0);
+    const merged = mergeReleasePr(1);
+    const crashed = await run(["release"], { SHIPLINE_FAULT: "release:after-tag:exit" });
+    expect(crashed.code).toBe(70);
+    expect(f.gh.tagSha("v1.1.0")).toBe(merged);
+    expect(f.gh.releases).toHaveLength(0);
+    const again = await run(["release"]);
+    expect(again.code).toBe(0);
+    expect(f.gh.releases).toHaveLength(1);
+    expect(again.stderr).toContain("tag v1.1.0 already exists");
+  }, 60_000);
+
+  test("errors: no token, and a token without pull-requests: write", async () => {
+    commitAndPush("feat: one", { "a.py": "1\n" });
+    const none = await run(["pr", "--date", DATE], { GITHUB_TOKEN: "" });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("GITHUB_TOKEN is not set");
+    f.gh.permissions.pullRequests = "read";
+    const denied = await run(["pr", "--date", DATE, "--state", join(outDir, "s.json")]);
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toContain("pull-requests: write");
+    expect(denied.stderr).not.toContain(f.gh.token);
+  }, 60_000);
+});
+
+describe.skipIf(!hasBinary())("shipline run reaches pr and release", () => {
+  test("push to main: gates (disabled) → plan → pr; after the merge → release; pull_request → gates only", async () => {
+    const py = readFileSync(join(f.repo.dir, "pyproject.toml"), "utf8");
+    const cfg = `${py}\n[tool.shipline.gates]\nlint = false\nformat = false\ntypecheck = false\ntests = false\nbuild = false\n\n[tool.shipline.publish]\nenabled = false\n`;
+    writeFileSync(join(f.repo.dir, "pyproject.toml"), cfg);
+    commitAndPush("feat: run it", { "a.py": "1\n" });
+    const r1 = await run(["run", "--date", DATE, "--json"]);
+    expect(r1.code).toBe(0);
+    const j1 = JSON.parse(r1.stdout) as { stages: Record<string, unknown> };
+    expect(Object.keys(j1.stages)).toEqual(["gates", "plan", "pr"]);
+    expect(f.gh.pulls[0]?.title).toBe("chore(main): release 1.1.0");
+
+    mergeReleasePr(1);
+    const out = join(outDir, "output");
+    const r2 = await run(["run", "--json"], { GITHUB_OUTPUT: out });
+    expect(r2.code).toBe(0);
+    const j2 = JSON.parse(r2.stdout) as { stages: Record<string, unknown> };
+    expect(Object.keys(j2.stages)).toEqual(["gates", "plan", "release"]);
+    expect(f.gh.releases.map((r) => r.tag_name)).toEqual(["v1.1.0"]);
+    expect(outputs(out).release_created).toBe("true");
+
+    commitAndPush("feat: on a PR", { "b.py": "1\n" });
+    const r3 = await run(["run", "--json"], { GITHUB_EVENT_NAME: "pull_request" });
+    expect(r3.code).toBe(0);
+    expect(Object.keys((JSON.parse(r3.stdout) as { stages: object }).stages)).toEqual(["gates"]);
+    expect(f.gh.pulls).toHaveLength(1);
+  }, 120_000);
+});
