@@ -88,7 +88,8 @@ export default defineShiplineCommand({
     for (const f of rest) {
       const file = abs(f);
       let r: import("../sigstore/verify.ts").VerifyResult;
-      if (args.bundle) r = lib.verifyBundleFile(file, resolve(cwd, args.bundle as string), policy, root);
+      if (!f.startsWith("sha256:") && !existsSync(file)) r = { file: f, ok: false, reason: "no such file" };
+      else if (args.bundle) r = lib.verifyBundleFile(file, resolve(cwd, args.bundle as string), policy, root);
       else if (args.provenance)
         r = lib.verifyProvenanceFile(file, resolve(cwd, args.provenance as string), policy, root);
       else if (!args.attestation && !f.startsWith("sha256:") && !existsSync(`${file}.publish.attestation`))

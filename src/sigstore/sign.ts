@@ -167,7 +167,7 @@ export class Signer {
   }
 
   /** Sign one file (or reuse its outputs). Writes each output atomically. */
-  async signFile(path: string): Promise<SignedFile> {
+  async signFile(path: string, expectedSha256?: string): Promise<SignedFile> {
     let data: Buffer;
     try {
       data = readFileSync(path);
@@ -175,6 +175,11 @@ export class Signer {
       throw new ShiplineError(`${path}: cannot read it (${(e as NodeJS.ErrnoException).code})`);
     }
     const digest = sha256(data);
+    if (expectedSha256 && digest !== expectedSha256)
+      throw new ShiplineError(
+        `${path} changed after it was checked (sha256 ${digest}, checked ${expectedSha256})`,
+        "rebuild: run `shipline publish` again",
+      );
     const name = basename(path);
     const bundle = bundlePathFor(path);
     const attestation = attestationPathFor(path);

@@ -284,7 +284,10 @@ describe.skipIf(!hasBinary())("sign → verify with the compiled binary", () => 
     ).toBe(2);
     const missing = await offline(["verify", "nope.whl", ...policy, ...rootArgs()], dir);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain("nope.whl: cannot read it (ENOENT)");
+    expect(missing.stderr).toContain("FAILED: nope.whl: no such file");
+    const noBundle = await offline(["verify", WHEEL, "--bundle", "nope.json", ...policy, ...rootArgs()], dir);
+    expect(noBundle.code).toBe(1);
+    expect(noBundle.stderr).toContain("nope.json: cannot read it (ENOENT)");
   });
 });
 
