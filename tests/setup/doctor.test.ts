@@ -264,7 +264,7 @@ describe("shipline doctor (real git repos)", () => {
       hostname: "127.0.0.1",
       fetch(req) {
         const m = /^\/pypi\/([^/]+)\/json$/.exec(new URL(req.url).pathname);
-        if (!m || m[1] !== "sample") return new Response("not found", { status: 404 });
+        if (m?.[1] !== "sample") return new Response("not found", { status: 404 });
         const releases = Object.fromEntries(
           Object.entries(released).map(([v, fs]) => [v, fs.map((f) => ({ filename: f }))]),
         );
