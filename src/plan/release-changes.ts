@@ -120,7 +120,12 @@ function packageUpdates(
 
   const pyprojectPath = addPath(pkg.path, "pyproject.toml", where(cfg, pkg, "(python strategy)"));
   const pyprojectText = readRepoFile(root, pyprojectPath, where(cfg, pkg, "(python strategy)"));
-  const parsed = pyprojectText === undefined ? null : parsePyProject(pyprojectText);
+  // Parsed as the updater will see it (keepLineEndings): no BOM, LF. release-please parses the
+  // raw text, and @iarna/toml rejects a BOM and a CR inside comments, so it skips such files.
+  const parsed =
+    pyprojectText === undefined
+      ? null
+      : parsePyProject(pyprojectText.replace(/^\uFEFF/, "").replaceAll("\r\n", "\n"));
   const table = pyProjectTable(parsed);
   let projectName: unknown = componentOf(pkg);
   if (table) {

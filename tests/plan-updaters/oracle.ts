@@ -18,6 +18,7 @@ const silent = {
   debug() {},
   trace() {},
 };
+rp("util/logger.js").setLogger(silent);
 
 export function rpVersion(v: string): Any {
   return Version.parse(v);
@@ -120,6 +121,14 @@ export async function oracleChangeSet(
       updater: new ReleasePleaseManifest({ version, versionsMap: new Map([[r.path, version]]) }),
     });
   }
-  const changes: Map<string, { content: string }> = await gh.buildChangeSet(all, "main");
+  // LocalGitHub.buildChangeSet reports missing files with console.warn.
+  const warn = console.warn;
+  console.warn = () => {};
+  let changes: Map<string, { content: string }>;
+  try {
+    changes = await gh.buildChangeSet(all, "main");
+  } finally {
+    console.warn = warn;
+  }
   return new Map([...changes].map(([p, c]) => [p, c.content]));
 }
