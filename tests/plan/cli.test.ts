@@ -1,0 +1,151 @@
+/** `shipline plan` end to end with the compiled binary. */
+import { afterAll, describe, expect, test } from "bun:test";
+import { shipline } from "../helpers/cli.ts";
+import { TestRepo } from "../helpers/repo.ts";
+
+const repos: TestRepo[] = [];
+afterAll(() => {
+  for (const r of repos) r.remove();
+});
+
+function pythonRepo(version = "0.1.0", config: Record<string, unknown> = {}): TestRepo {
+  const r = TestRepo.create();
+  repos.push(r);
+  r.commit(`chore: release ${version}`, {
+    "release-please-config.json": `${JSON.stringify({ packages: { ".": { "release-type": "python", ...config } } })}\n`,
+    ".release-please-manifest.json": `${JSON.stringify({ ".": version })}\n`,
+  });
+  r.tag(`v${version}`);
+  return r;
+}
+
+describe("shipline plan (binary)", () => {
+  test("the lead's quick check: --json prints exactly the contract", async () => {
+    const r = pythonRepo();
+    const sha = r.commit("feat: second");
+    const res = await shipline(["plan", "--json", "--repo", "o/r", "--date", "2026-01-01"], { cwd: r.dir });
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toEqual({
+      releases: [
+        {
+          path: ".",
+          component: "",
+          previousVersion: "0.1.0",
+          version: "0.2.0",
+          previousTag: "v0.1.0",
+          tag: "v0.2.0",
+          title: "chore(main): release 0.2.0",
+          changelog: `## [0.2.0](https://github.com/o/r/compare/v0.1.0...v0.2.0) (2026-01-01)\n\n\n### Features\n\n* second ([${sha.slice(0, 7)}](https://github.com/o/r/commit/${sha}))`,
+        },
+      ],
+    });
+    expect(res.stdout.trim().split("\n").length).toBe(1);
+    expect(Object.keys(JSON.parse(res.stdout).releases[0])).toEqual([
+      "path",
+      "component",
+      "previousVersion",
+      "version",
+      "previousTag",
+      "tag",
+      "title",
+      "changelog",
+    ]);
+  });
+
+  test("slug from GITHUB_REPOSITORY, then from the origin remote", async () => {
+    const r = pythonRepo();
+    r.commit("fix: x");
+    const a = await shipline(["plan", "--json"], { cwd: r.dir, env: { GITHUB_REPOSITORY: "env/slug" } });
+    expect(JSON.parse(a.stdout).releases[0].changelog).toContain("https://github.com/env/slug/compare/");
+    r.git("remote", "add", "origin", "git@github.com:ssh-owner/ssh-repo.git");
+    const b = await shipline(["plan", "--json"], { cwd: r.dir, env: { GITHUB_REPOSITORY: undefined } });
+    expect(JSON.parse(b.stdout).releases[0].changelog).toContain(
+      "https://github.com/ssh-owner/ssh-repo/compare/",
+    );
+  });
+
+  test("nothing to release: [] on stdout, --explain says why on stderr", async () => {
+    const r = pythonRepo("1.0.0");
+    r.commit("chore: tidy");
+    r.commit("ci: faster");
+    const j = await shipline(["plan", "--json", "--repo", "o/r"], { cwd: r.dir });
+    expect(j.code).toBe(0);
+    expect(j.stdout.trim()).toBe('{"releases":[]}');
+    const e = await shipline(["plan", "--explain", "--repo", "o/r"], { cwd: r.dir });
+    expect(e.code).toBe(0);
+    expect(e.stdout).toBe("");
+    expect(e.stderr).toContain("no user-facing commits");
+    expect(e.stderr).toContain("hidden type");
+    expect(e.stderr).toContain("Release-As");
+  });
+
+  test("manifest/tag disagreement is diagnosed", async () => {
+    const r = pythonRepo("1.0.0");
+    r.git("tag", "-d", "v1.0.0");
+    r.commit("fix: x");
+    const e = await shipline(["plan", "--repo", "o/r"], { cwd: r.dir });
+    expect(e.code).toBe(0);
+    expect(e.stderr).toContain("tag v1.0.0 does not exist");
+  });
+
+  test("breaking change on 0.x: loud warning with the opt-out", async () => {
+    const r = pythonRepo("0.3.0");
+    r.commit("feat!: new api");
+    const e = await shipline(["plan", "--repo", "o/r"], { cwd: r.dir });
+    expect(e.code).toBe(0);
+    expect(e.stderr).toContain("0.3.0 → 1.0.0");
+    expect(e.stderr).toContain("1.0.0 release");
+    expect(e.stderr).toContain('"bump-minor-pre-major": true');
+  });
+
+  test("human output names previous → next, why, and the commits", async () => {
+    const r = pythonRepo("1.0.0");
+    r.commit("fix: a bug");
+    r.commit("Update README");
+    const e = await shipline(["plan", "--repo", "o/r", "--date", "2026-01-01"], { cwd: r.dir });
+    expect(e.stderr).toContain("1.0.0 → 1.0.1");
+    expect(e.stderr).toContain("why: patch");
+    expect(e.stderr).toContain("not a conventional commit");
+    expect(e.stderr).toContain("### Bug Fixes");
+  });
+
+  test("usage and config errors: exit codes and one clear line", async () => {
+    const r = pythonRepo();
+    const bad = await shipline(["plan", "--date", "tomorrow", "--repo", "o/r"], { cwd: r.dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--date tomorrow");
+
+    r.write(
+      "release-please-config.json",
+      '{"packages":{".":{"release-type":"python","bump-minor-pre-major":"yes"}}}',
+    );
+    const inv = await shipline(["plan", "--repo", "o/r"], { cwd: r.dir });
+    expect(inv.code).toBe(1);
+    expect(inv.stderr).toContain(
+      'release-please-config.json: packages["."].bump-minor-pre-major must be true or false',
+    );
+
+    r.write(
+      "release-please-config.json",
+      '{"packages":{".":{"release-type":"python","bump-minor-pre-majr":true}}}',
+    );
+    r.commit("fix: y");
+    const unk = await shipline(["plan", "--repo", "o/r"], { cwd: r.dir });
+    expect(unk.code).toBe(0);
+    expect(unk.stderr).toContain('unknown key packages["."].bump-minor-pre-majr');
+
+    r.write(".release-please-manifest.json", '{".":"1.2"}');
+    const man = await shipline(["plan", "--repo", "o/r"], { cwd: r.dir });
+    expect(man.code).toBe(1);
+    expect(man.stderr).toContain("unable to parse version string: 1.2");
+    expect(man.stderr).toContain(".release-please-manifest.json");
+
+    const empty = TestRepo.create();
+    repos.push(empty);
+    empty.commit("feat: x");
+    const none = await shipline(["plan", "--json", "--repo", "o/r"], { cwd: empty.dir });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("release-please-config.json is missing");
+    expect(JSON.parse(none.stdout).error.message).toContain("release-please-config.json is missing");
+  });
+});
