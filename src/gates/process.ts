@@ -65,6 +65,22 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+function groupExists(pgid: number): boolean {
+  if (process.platform === "win32") return false;
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Wait (bounded) until no member of the group is left; unreaped zombies keep it "existing" briefly. */
+async function groupGone(pgid: number, maxMs = 1000): Promise<void> {
+  for (let waited = 0; waited < maxMs && groupExists(pgid); waited += 20)
+    await new Promise((r) => setTimeout(r, 20));
+}
+
 export interface GroupOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -125,9 +141,12 @@ export function runGroup(argv: string[], o: GroupOptions): Promise<GroupResult> 
       clearTimeout(timer);
       if (pid) live.delete(pid);
       if (killTimer) {
-        // The leader is gone, but members that ignored SIGTERM may not be: finish them now.
+        // The leader is gone, but members that ignored SIGTERM may not be: finish them now,
+        // and report only once the group is gone, so "stopped" means no process is left.
         clearTimeout(killTimer);
         killGroup(pid!, "SIGKILL");
+        void groupGone(pid!).then(() => done({ code, signal }));
+        return;
       }
       done({ code, signal });
     });

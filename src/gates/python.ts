@@ -137,7 +137,7 @@ export async function findPython(xy: string, d: DiscoveryEnv): Promise<PythonInt
     const argv = "argv" in c ? c.argv : await c.lazy();
     if (!argv) continue;
     const got = await probe(argv, d.env);
-    if (got && got.full.startsWith(`${xy}.`))
+    if (got?.full.startsWith(`${xy}.`))
       return { version: xy, full: got.full, path: got.path, source: c.source };
   }
   return null;

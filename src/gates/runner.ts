@@ -218,7 +218,7 @@ export async function runGates(o: RunGatesOptions): Promise<GatesReport> {
     record(g, {
       ...base,
       status: ok ? "pass" : r.interrupted ? "skipped" : failStatus,
-      durationMs: r.durationMs,
+      durationMs: Math.round(r.durationMs),
       log: logRel,
       message,
     });

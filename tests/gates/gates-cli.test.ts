@@ -185,6 +185,7 @@ describe("shipline gates (compiled binary)", () => {
     expect(row(r.stdout, "slow").message).toBe("timed out after 1s; its process group was killed");
     const pid = Number(readFileSync(pidFile, "utf8"));
     expect(pid).toBeGreaterThan(0);
+    for (let i = 0; i < 40 && alive(pid); i++) await Bun.sleep(50);
     expect(alive(pid)).toBe(false);
   }, 30_000);
 
@@ -212,6 +213,8 @@ describe("shipline gates (compiled binary)", () => {
     const stderr = await new Response(proc.stderr).text();
     expect(code).toBe(130);
     expect(stderr).toContain("interrupted");
+    // Killed processes are reaped by init, not by us: give the kernel a moment to finish them.
+    for (let i = 0; i < 40 && children.some(alive); i++) await Bun.sleep(50);
     expect(children.some(alive)).toBe(false);
   }, 30_000);
 
