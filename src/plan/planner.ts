@@ -124,7 +124,7 @@ function preMajorWarning(
   if (s.commits.some((c) => c.notes.some((n) => n.title === "RELEASE AS"))) return undefined;
   const b = s.commits.find((c) => c.breaking);
   if (!b) return undefined;
-  const who = component || s.p.path;
+  const who = component || (s.p.path === "." ? "the package" : s.p.path);
   return (
     `a breaking change (${b.sha.slice(0, 7)} ${b.message}) takes ${who} from ${prev} to ${version} — a 1.0.0 release. ` +
     `If that is not intended, set "bump-minor-pre-major": true for "${s.p.path}" in ${file} ` +
