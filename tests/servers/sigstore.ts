@@ -11,18 +11,29 @@
  * - Rekor: the mock stores the proposed entry as the log body; for `dsse` entries real Rekor
  *   stores hashes of the envelope and payload instead, which is what sigstore-js checks. We
  *   transform dsse proposals into that stored shape before logging.
- * No clock is injected: the TSA is not used (its fractional-second timestamps are the flaky
- * part), and certificates, SCTs and log entries all use real time.
+ * - TSA (optional, POST /api/v1/timestamp): the mock writes genTime with trailing zeros of the
+ *   milliseconds dropped, and sigstore-js cannot parse a 1- or 2-digit fraction; we answer only
+ *   when the millisecond is not a multiple of 10 (a wait of at most 2 ms), so real time still works.
+ No clock is injected anywhere: certificates, SCTs, log entries and timestamps all use real time.
  */
 import { createHash, generateKeyPairSync } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { fulcioHandler, initializeCA, initializeCTLog, initializeTLog } from "@sigstore/mock";
+import {
+  fulcioHandler,
+  initializeCA,
+  initializeCTLog,
+  initializeTLog,
+  initializeTSA,
+  tsaHandler,
+} from "@sigstore/mock";
 import { Faults } from "./faults.ts";
 
 export interface SigstoreServer {
   url: string;
   fulcioUrl: string;
   rekorUrl: string;
+  /** Set when started with `tsa: true`. */
+  tsaUrl?: string;
   /** Trusted root JSON (protobuf-JSON form) naming this stand-in's CA, Rekor and CT log keys. */
   trustedRoot: Record<string, unknown>;
   writeTrustedRoot(path: string): void;
@@ -46,6 +57,8 @@ export async function startSigstore(
   opts: {
     /** Verifies OIDC tokens (the OIDC stand-in's `verify`); without it any well-formed JWT is accepted. */
     verifyToken?: (token: string) => Promise<Record<string, unknown> | undefined>;
+    /** Also serve an RFC 3161 timestamp authority (and put it in the trusted root). */
+    tsa?: boolean;
   } = {},
 ): Promise<SigstoreServer> {
   const faults = new Faults();
@@ -58,6 +71,19 @@ export async function startSigstore(
   // Rekor's checkpoint origin is the host; it is only known once the server listens.
   let tlog: Awaited<ReturnType<typeof initializeTLog>> | undefined;
   const fulcio = fulcioHandler(ca, { subjectClaim: "_shipline_san" });
+  const tsa = opts.tsa ? await initializeTSA(keyPair()) : undefined;
+  const timestamp = tsa ? tsaHandler(tsa) : undefined;
+
+  async function handleTsa(req: Request): Promise<Response> {
+    calls.push("tsa");
+    const body = await req.text();
+    while (Date.now() % 10 === 0 || Date.now() % 10 === 9) await Bun.sleep(1);
+    const r = await timestamp!.fn(body);
+    return new Response(r.response, {
+      status: r.statusCode,
+      headers: { "content-type": r.contentType ?? "text/plain" },
+    });
+  }
 
   async function handleFulcio(req: Request): Promise<Response> {
     calls.push("fulcio");
@@ -119,6 +145,7 @@ export async function startSigstore(
       const path = new URL(req.url).pathname;
       if (req.method === "POST" && path === "/api/v2/signingCert") return handleFulcio(req);
       if (req.method === "POST" && path === "/api/v1/log/entries") return handleRekor(req);
+      if (timestamp && req.method === "POST" && path === "/api/v1/timestamp") return handleTsa(req);
       return new Response("not found", { status: 404 });
     }),
   });
@@ -162,12 +189,26 @@ export async function startSigstore(
         logId: { keyId: bytes(ctLog.logID).toString("base64") },
       },
     ],
-    timestampAuthorities: [],
+    timestampAuthorities: tsa
+      ? [
+          {
+            subject: { organization: "sigstore.mock", commonName: "tsa" },
+            uri: `${base}/api/v1/timestamp`,
+            certChain: {
+              certificates: [tsa.intCertificate, tsa.rootCertificate].map((c) => ({
+                rawBytes: bytes(c).toString("base64"),
+              })),
+            },
+            validFor: { start },
+          },
+        ]
+      : [],
   };
   return {
     url: base,
     fulcioUrl: base,
     rekorUrl: base,
+    tsaUrl: tsa ? base : undefined,
     trustedRoot,
     writeTrustedRoot: (path) => writeFileSync(path, JSON.stringify(trustedRoot, null, 2)),
     faults,
