@@ -16,7 +16,21 @@ import type { Logger } from "../ui/log.ts";
 import { registerSecret } from "../ui/secrets.ts";
 import { VERSION } from "../version.ts";
 
-const ShiplineOctokit = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
+/**
+ * Each attempt gets its own deadline (an aborted request is a retryable status 500). Hooks
+ * registered later wrap earlier ones, so this plugin comes first: it sits inside the retry
+ * and throttling plugins and runs once per attempt, not once around all of them.
+ */
+function attemptTimeout(octokit: Octokit): void {
+  const timeout = requestTimeoutMs();
+  octokit.hook.wrap("request", (request, options) => {
+    const opts = options as { request?: Record<string, unknown> };
+    opts.request = { ...opts.request, signal: AbortSignal.timeout(timeout) };
+    return request(options);
+  });
+}
+
+const ShiplineOctokit = Octokit.plugin(attemptTimeout, restEndpointMethods, paginateRest, retry, throttling);
 export type Kit = InstanceType<typeof ShiplineOctokit>;
 
 /** What an API call does, for error messages: "create the release v1.2.0" needs "contents: write". */
@@ -34,6 +48,12 @@ export const PERM = {
 
 /** Longest total time we wait on rate limits and retries before giving up (seconds). */
 const WAIT_BUDGET_S = 300;
+
+/** Per-request time limit (SHIPLINE_GITHUB_TIMEOUT seconds): a stalled connection is retried, not waited on forever. */
+export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.SHIPLINE_GITHUB_TIMEOUT);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 60_000;
+}
 
 export interface GitHubOptions {
   owner: string;

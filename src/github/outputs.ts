@@ -49,7 +49,7 @@ export function actionOutputs(pr?: PrStageResult, release?: ReleaseStageResult):
   out.push(["releases_created", created.length > 0]);
   for (const r of created) {
     const set = (k: string, v: OutputValue) => out.push([r.path === "." ? k : `${r.path}--${k}`, v]);
-    const [major, minor, patch] = r.version.split(/[.+-]/).map((n) => Number(n));
+    const [major, minor, patch] = r.version.split(/[.+-]/).map((n) => Number.parseInt(n, 10) || 0);
     set("release_created", true);
     set("id", r.id);
     set("name", r.name);

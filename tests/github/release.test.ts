@@ -217,4 +217,16 @@ describe("release: tag, GitHub release, labels", () => {
     const out = await run();
     expect(out.pr?.labels).toBe("swapped");
   });
+
+  test("a stalled request is cut at SHIPLINE_GITHUB_TIMEOUT and retried", async () => {
+    f.gh.faults.add({ method: "GET", path: /\/pulls/, stallMs: 4000 });
+    process.env.SHIPLINE_GITHUB_TIMEOUT = "1";
+    try {
+      const out = await run();
+      expect(out.pr?.labels).toBe("swapped");
+    } finally {
+      delete process.env.SHIPLINE_GITHUB_TIMEOUT;
+    }
+    expect(f.gh.faults.log.filter((e) => e.path.endsWith("/pulls")).length).toBe(2);
+  });
 });
