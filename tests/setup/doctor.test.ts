@@ -66,7 +66,9 @@ describe("shipline doctor (real git repos)", () => {
     const f = await doctor(r);
     const bad = f.filter((x) => x.status !== "ok" && x.id !== "trusted-root");
     expect(bad).toEqual([]);
-    expect(find(f, "commits").title).toContain("1 releasable commit(s) since v1.0.0");
+    expect(find(f, "commits").title).toBe(
+      "next release: 1.0.0 → 1.1.0 from 1 releasable commit(s) since v1.0.0",
+    );
   });
 
   test("config that is not valid JSON → config-json error", async () => {

@@ -17,7 +17,7 @@ export async function runDoctor(ctx: DoctorContext): Promise<Finding[]> {
   const findings: Finding[] = [];
   const { findings: rp, config } = checkReleaseConfig(ctx);
   findings.push(...rp);
-  if (config) findings.push(...checkCommits(ctx, config));
+  if (config) findings.push(...(await checkCommits(ctx, config)));
   let cfg: ShiplineConfig | undefined;
   try {
     cfg = loadShiplineConfig(ctx.root);
