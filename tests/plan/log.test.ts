@@ -1,0 +1,108 @@
+/** The streaming git log reader and merge-commit handling in plans. */
+import { afterAll, describe, expect, test } from "bun:test";
+import { readLog } from "../../src/git/log.ts";
+import { planReleases } from "../../src/plan/planner.ts";
+import { TestRepo } from "../helpers/repo.ts";
+
+const repos: TestRepo[] = [];
+afterAll(() => {
+  for (const r of repos) r.remove();
+});
+
+async function all(dir: string, files: boolean, maxCount?: number) {
+  const out = [];
+  for await (const c of readLog({ cwd: dir, files, maxCount })) out.push(c);
+  return out;
+}
+
+describe("readLog", () => {
+  test("messages, files, merges against the first parent, odd bytes", async () => {
+    const r = TestRepo.create();
+    repos.push(r);
+    const a = r.commit("first\n\nbody with \x1e and \x1f inside", { "a.txt": "1", "dir/b.txt": "2" });
+    r.git("checkout", "-q", "-b", "topic");
+    const t = r.commit("feat: on topic", { "pkg/x.py": "x", "név.txt": "ü" });
+    r.git("checkout", "-q", "main");
+    const m = r.commit("fix: on main", { "a.txt": "3" });
+    r.git(
+      "-c",
+      "user.name=T",
+      "-c",
+      "user.email=t@e.x",
+      "merge",
+      "-q",
+      "--no-ff",
+      "topic",
+      "-m",
+      "Merge pull request #7 from o/topic\n\nfeat: merged",
+    );
+    const merge = r.head();
+    const log = await all(r.dir, true);
+    const bySha = new Map(log.map((c) => [c.sha, c]));
+    expect(log.length).toBe(4);
+    expect(log[0]?.sha).toBe(merge);
+    expect(bySha.get(merge)?.message).toBe("Merge pull request #7 from o/topic\n\nfeat: merged");
+    expect(bySha.get(merge)?.files.sort()).toEqual(["név.txt", "pkg/x.py"]);
+    expect(bySha.get(a)?.message).toBe("first\n\nbody with \x1e and \x1f inside");
+    expect(bySha.get(a)?.files.sort()).toEqual(["a.txt", "dir/b.txt"]);
+    expect(bySha.get(t)?.files.sort()).toEqual(["név.txt", "pkg/x.py"]);
+    expect(bySha.get(m)?.files).toEqual(["a.txt"]);
+    const noFiles = await all(r.dir, false, 2);
+    expect(noFiles.map((c) => c.files.length)).toEqual([0, 0]);
+    expect(noFiles.length).toBe(2);
+  }, 30_000);
+
+  test("many commits stream through small chunks intact", async () => {
+    const r = TestRepo.create();
+    repos.push(r);
+    const big = "x".repeat(70_000);
+    r.commit(`fix: big body\n\n${big}`, { "f.txt": "1" });
+    for (let i = 0; i < 12; i++) r.commit(`fix: n${i}`, { [`d${i}/f.txt`]: String(i) });
+    const log = await all(r.dir, true);
+    expect(log.length).toBe(13);
+    expect(log[12]?.message.length).toBe("fix: big body\n\n".length + big.length);
+    expect(log[0]?.files).toEqual(["d11/f.txt"]);
+  }, 30_000);
+});
+
+describe("merges in a plan", () => {
+  test("the merge body and the branch's commits both count; a monorepo sees the merge's files", async () => {
+    const r = TestRepo.create();
+    repos.push(r);
+    r.commit("chore: release", {
+      "release-please-config.json": JSON.stringify({
+        "release-type": "python",
+        packages: { "pkg/a": { component: "a" }, "pkg/b": { component: "b" } },
+      }),
+      ".release-please-manifest.json": JSON.stringify({ "pkg/a": "1.0.0", "pkg/b": "1.0.0" }),
+      "pkg/a/x.py": "0",
+      "pkg/b/x.py": "0",
+    });
+    r.tag("a-v1.0.0").tag("b-v1.0.0");
+    r.git("checkout", "-q", "-b", "topic");
+    const t = r.commit("fix: topic work", { "pkg/a/x.py": "1" });
+    r.git("checkout", "-q", "main");
+    r.commit("docs: b only", { "pkg/b/x.py": "2" });
+    r.git(
+      "-c",
+      "user.name=T",
+      "-c",
+      "user.email=t@e.x",
+      "merge",
+      "-q",
+      "--no-ff",
+      "topic",
+      "-m",
+      "Merge pull request #7 from o/topic\n\nfeat: merged feature",
+    );
+    const merge = r.head();
+    const plan = await planReleases(r.dir, { repo: "o/r", date: "2026-01-01", targetBranch: "main" });
+    const a = plan.releases.find((x) => x.path === "pkg/a");
+    const b = plan.releases.find((x) => x.path === "pkg/b");
+    expect(a?.version).toBe("1.1.0");
+    expect(a?.changelog).toContain(`* merged feature ([${merge.slice(0, 7)}]`);
+    expect(a?.changelog).toContain(`* topic work ([${t.slice(0, 7)}]`);
+    expect(b?.version).toBe("1.0.1");
+    expect(b?.changelog).not.toContain("merged feature");
+  }, 30_000);
+});
