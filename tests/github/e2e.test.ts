@@ -280,3 +280,66 @@ describe.skipIf(!hasBinary())("shipline run reaches pr and release", () => {
     expect(f.gh.pulls).toHaveLength(1);
   }, 120_000);
 });
+
+describe.skipIf(!hasBinary())("monorepo", () => {
+  test("two packages → one merged PR with <details>; merge → two releases, path-prefixed outputs", async () => {
+    const repo = TestRepo.create();
+    repo.commit("chore: release main", {
+      "release-please-config.json": `${JSON.stringify(
+        {
+          "release-type": "python",
+          packages: { "packages/a": { "package-name": "pkg-a" }, "packages/b": { component: "pkg-b" } },
+        },
+        null,
+        2,
+      )}\n`,
+      ".release-please-manifest.json": '{\n  "packages/a": "1.0.0",\n  "packages/b": "0.3.0"\n}\n',
+      "packages/a/pyproject.toml": '[project]\nname = "pkg-a"\nversion = "1.0.0"\n',
+      "packages/b/pyproject.toml": '[project]\nname = "pkg-b"\nversion = "0.3.0"\n',
+    });
+    repo.tag("pkg-a-v1.0.0").tag("pkg-b-v0.3.0");
+    const m = await githubFixture(repo);
+    try {
+      const a = repo.commit("feat: a feature", { "packages/a/x.py": "1\n" });
+      const b = repo.commit("fix: b fix", { "packages/b/y.py": "1\n" });
+      repo.git("push", "-q", "origin", "HEAD:refs/heads/main");
+      const env = { ...m.env };
+      const r1 = await shipline(["pr", "--date", DATE, "--cwd", repo.dir], { env });
+      expect(r1.code).toBe(0);
+      const entryA = `## [1.1.0](https://github.com/octo/sample/compare/pkg-a-v1.0.0...pkg-a-v1.1.0) (${DATE})\n\n\n### Features\n\n* a feature ${link(a)}`;
+      const entryB = `## [0.3.1](https://github.com/octo/sample/compare/pkg-b-v0.3.0...pkg-b-v0.3.1) (${DATE})\n\n\n### Bug Fixes\n\n* b fix ${link(b)}`;
+      expect(m.gh.pulls[0]).toMatchObject({ title: "chore: release main", head: BRANCH });
+      expect(m.gh.pulls[0]?.body).toBe(
+        `${HEADER}\n---\n\n\n<details><summary>pkg-a: 1.1.0</summary>\n\n${entryA}\n</details>\n\n<details><summary>pkg-b: 0.3.1</summary>\n\n${entryB}\n</details>\n\n---\n${FOOTER}`,
+      );
+      expect(m.remoteGit("show", `${BRANCH}:.release-please-manifest.json`)).toBe(
+        '{\n  "packages/a": "1.1.0",\n  "packages/b": "0.3.1"\n}',
+      );
+      repo.git("fetch", "-q", "origin", BRANCH);
+      repo.git("merge", "-q", "--squash", "FETCH_HEAD");
+      const merged = repo.commit("chore: release main (#1)");
+      repo.git("push", "-q", "origin", "HEAD:refs/heads/main");
+      m.gh.merge(1, merged);
+      const out = join(outDir, "mono-output");
+      const r2 = await shipline(["release", "--cwd", repo.dir], { env: { ...env, GITHUB_OUTPUT: out } });
+      expect(r2.code).toBe(0);
+      expect(m.gh.releases.map((r) => [r.tag_name, r.name, r.body])).toEqual([
+        ["pkg-a-v1.1.0", "pkg-a: v1.1.0", entryA],
+        ["pkg-b-v0.3.1", "pkg-b: v0.3.1", entryB],
+      ]);
+      expect(m.gh.pulls[0]?.labels).toEqual(["autorelease: tagged"]);
+      const o = outputs(out);
+      expect(o).toMatchObject({
+        releases_created: "true",
+        "packages/a--release_created": "true",
+        "packages/a--tag_name": "pkg-a-v1.1.0",
+        "packages/b--version": "0.3.1",
+        "packages/b--patch": "1",
+        paths_released: '["packages/a","packages/b"]',
+      });
+      expect(o.release_created).toBeUndefined();
+    } finally {
+      m.cleanup();
+    }
+  }, 120_000);
+});
