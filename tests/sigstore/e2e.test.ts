@@ -276,6 +276,46 @@ describe.skipIf(!hasBinary())("sign → verify with the compiled binary", () => 
     expect(n.stderr).toContain("subject name mismatch");
   });
 
+  test("verify offline: a genuine Fulcio certificate of another signing, or another file's statement, is rejected", async () => {
+    const wheelAtt = JSON.parse(readFileSync(join(dir, `${WHEEL}.publish.attestation`), "utf8"));
+    const sdistAtt = JSON.parse(readFileSync(join(dir, `${SDIST}.publish.attestation`), "utf8"));
+    const swapped = {
+      ...wheelAtt,
+      verification_material: {
+        ...wheelAtt.verification_material,
+        certificate: sdistAtt.verification_material.certificate,
+      },
+    };
+    writeFileSync(join(dir, "swapped.attestation"), JSON.stringify(swapped));
+    const a = await offline(
+      ["verify", WHEEL, "--attestation", "swapped.attestation", ...policy, ...rootArgs()],
+      dir,
+    );
+    expect(a.code).toBe(1);
+    // Rejected by whichever check fires first: chain at signing time, log entry, or signature.
+    expect(a.stderr).toMatch(/FAILED: .*(untrusted certificate|signature invalid|transparency log entry invalid)/);
+    // The sdist's signed statement presented for the wheel: subject name and digest are the sdist's.
+    const b = await offline(
+      ["verify", WHEEL, "--attestation", `${SDIST}.publish.attestation`, ...policy, ...rootArgs()],
+      dir,
+    );
+    expect(b.code).toBe(1);
+    expect(b.stderr).toContain("subject name mismatch");
+    // A statement rewritten to name the wheel, with the sdist's signature: the signature no longer holds.
+    const st = JSON.parse(Buffer.from(wheelAtt.envelope.statement, "base64").toString());
+    const forged = {
+      ...sdistAtt,
+      envelope: { ...sdistAtt.envelope, statement: Buffer.from(JSON.stringify(st)).toString("base64") },
+    };
+    writeFileSync(join(dir, "forged.attestation"), JSON.stringify(forged));
+    const c = await offline(
+      ["verify", WHEEL, "--attestation", "forged.attestation", ...policy, ...rootArgs()],
+      dir,
+    );
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/FAILED: .*(payload hash mismatch|signature invalid)/);
+  });
+
   test("verify: usage errors exit 2; unreadable inputs exit 1 naming the file", async () => {
     expect((await offline(["verify", WHEEL, "--cert-identity", IDENTITY], dir)).code).toBe(2);
     expect((await offline(["verify", WHEEL, "--cert-oidc-issuer", "x"], dir)).code).toBe(2);
