@@ -7,7 +7,7 @@
 import { loadShiplineConfig } from "../config/shipline.ts";
 import { ShiplineError } from "../errors.ts";
 import type { Stage } from "../pipeline/stage.ts";
-import { formatTable, type GateRow, rowKey } from "./report.ts";
+import { appendStepSummary, formatTable, type GateRow, rowKey } from "./report.ts";
 import { runGates } from "./runner.ts";
 
 /** Ctrl-C during the gates: the run stops like any interrupted CLI (exit 130), resumable. */
@@ -48,6 +48,7 @@ export const gatesStage: Stage<GatesStageResult> = {
       },
     });
     ctx.log.info(formatTable(report.rows));
+    appendStepSummary(report, ctx.env);
     if (report.interrupted)
       throw new ShiplineError(
         "gates interrupted",
