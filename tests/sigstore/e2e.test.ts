@@ -293,7 +293,9 @@ describe.skipIf(!hasBinary())("sign → verify with the compiled binary", () => 
     );
     expect(a.code).toBe(1);
     // Rejected by whichever check fires first: chain at signing time, log entry, or signature.
-    expect(a.stderr).toMatch(/FAILED: .*(untrusted certificate|signature invalid|transparency log entry invalid)/);
+    expect(a.stderr).toMatch(
+      /FAILED: .*(untrusted certificate|signature invalid|transparency log entry invalid)/,
+    );
     // The sdist's signed statement presented for the wheel: subject name and digest are the sdist's.
     const b = await offline(
       ["verify", WHEEL, "--attestation", `${SDIST}.publish.attestation`, ...policy, ...rootArgs()],
