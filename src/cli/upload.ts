@@ -1,7 +1,8 @@
-import { NotAvailableError } from "../errors.ts";
+import { resolve } from "node:path";
+import { ShiplineError, UsageError } from "../errors.ts";
+import { printJson } from "../ui/log.ts";
 import { defineShiplineCommand } from "./common.ts";
 
-// Placeholder: flags are the DESIGN.md contract; the body lands with its issue.
 export default defineShiplineCommand({
   name: "upload",
   description: "Upload distributions like `twine upload`: streamed, retried, and never twice.",
@@ -22,7 +23,55 @@ export default defineShiplineCommand({
     "SHIPLINE_PYPI_TOKEN=… shipline upload dist/*",
     "shipline upload --repository-url https://test.pypi.org/legacy/ dist/*",
   ],
-  async run() {
-    throw new NotAvailableError("`shipline upload`");
+  async run({ args, rest, cwd, log, json }) {
+    if (!rest.length) throw new UsageError("no files to upload", "e.g. `shipline upload dist/*`");
+    const [
+      { checkDistribution },
+      { expandDistFiles },
+      { loadShiplineConfig },
+      { resolveTarget },
+      { Uploader },
+    ] = await Promise.all([
+      import("../dist/check.ts"),
+      import("../dist/report.ts"),
+      import("../config/shipline.ts"),
+      import("../pypi/credentials.ts"),
+      import("../pypi/uploader.ts"),
+    ]);
+    const files = expandDistFiles(rest, cwd);
+    if (!files.length)
+      throw new UsageError("no distribution files among the arguments", "e.g. `shipline upload dist/*`");
+    const cfg = loadShiplineConfig(cwd);
+    const target = resolveTarget({
+      repositoryUrl: args["repository-url"] as string | undefined,
+      repository: args.repository as string | undefined,
+      defaultUrl: cfg.publish.repositoryUrl,
+    });
+    // Check (and hash, once) everything before the first byte goes out: a bad file found after
+    // the first upload would leave a half-published release.
+    const checked = [];
+    for (const p of files) {
+      const c = await checkDistribution(resolve(cwd, p));
+      if (c.verdict === "FAILED")
+        throw new ShiplineError(
+          `${p} fails the distribution check: ${c.errors[0] ?? "invalid"}`,
+          `see \`shipline check ${p}\``,
+        );
+      checked.push({ rel: p, c });
+    }
+    log.info(`Uploading distributions to ${target.url} (credentials: ${target.credentials.source})`);
+    const uploader = new Uploader({
+      url: target.url,
+      credentials: target.credentials,
+      log,
+      tty: Boolean(process.stderr.isTTY) && !json && !args.quiet,
+    });
+    const results: { path: string; filename: string; status: string; sha256: string }[] = [];
+    for (const { rel, c } of checked) {
+      const status = await uploader.upload(c, c.path);
+      results.push({ path: rel, filename: c.filename, status, sha256: c.digests.sha256 });
+    }
+    if (json) printJson({ repositoryUrl: target.url, files: results });
+    return 0;
   },
 });

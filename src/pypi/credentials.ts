@@ -1,0 +1,147 @@
+/**
+ * Which index, and with which credentials (README "Publishing to PyPI"):
+ *   URL:    --repository-url › TWINE_REPOSITORY_URL › --repository/TWINE_REPOSITORY in ~/.pypirc › config default
+ *   secret: SHIPLINE_PYPI_TOKEN › TWINE_USERNAME/TWINE_PASSWORD › ~/.pypirc password › Trusted Publishing (Actions OIDC)
+ * Every secret found is registered at once so it is redacted from all output.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { ShiplineError, UsageError } from "../errors.ts";
+import { oidcAvailable } from "../github/oidc.ts";
+import { registerSecret } from "../ui/secrets.ts";
+
+export const PYPI_DEFAULTS: Record<string, string> = {
+  pypi: "https://upload.pypi.org/legacy/",
+  testpypi: "https://test.pypi.org/legacy/",
+};
+
+export type Credentials =
+  | { kind: "password"; username: string; password: string; source: string }
+  | { kind: "trusted-publishing"; source: string };
+
+export interface Target {
+  url: string;
+  credentials: Credentials;
+}
+
+type Sections = Record<string, Record<string, string>>;
+
+/**
+ * ~/.pypirc is Python configparser INI (`key = value` or `key: value`, `#`/`;` comments,
+ * indented continuation lines) — the npm `ini` package reads only `=`, hence this small reader.
+ * A parse error never echoes the line: it can contain a token (twine does the same).
+ */
+export function parsePypirc(text: string, file: string): Sections {
+  const out: Sections = {};
+  let section: Record<string, string> | undefined;
+  let lastKey: string | undefined;
+  for (const raw of text.replace(/\r\n?/g, "\n").split("\n")) {
+    if (/^\s*([#;].*)?$/.test(raw)) continue;
+    if (/^\s/.test(raw) && section && lastKey) {
+      section[lastKey] = `${section[lastKey]}\n${raw.trim()}`;
+      continue;
+    }
+    const sec = /^\[([^\]]+)\]\s*$/.exec(raw);
+    if (sec) {
+      out[sec[1]!.trim()] ??= {};
+      section = out[sec[1]!.trim()];
+      lastKey = undefined;
+      continue;
+    }
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
+    if (!kv || !section)
+      throw new UsageError(`Malformed configuration in ${file}.`, "fix the INI syntax of that file");
+    lastKey = kv[1]!.toLowerCase();
+    section[lastKey] = kv[2]!.trim();
+  }
+  return out;
+}
+
+function loadPypirc(env: NodeJS.ProcessEnv): { sections: Sections; file: string } | undefined {
+  const file = join(env.HOME ?? homedir(), ".pypirc");
+  if (!existsSync(file)) return undefined;
+  const sections = parsePypirc(readFileSync(file, "utf8"), file);
+  for (const s of Object.values(sections)) registerSecret(s.password);
+  return { sections, file };
+}
+
+function forceHttps(url: string): string {
+  return url.replace(
+    /^http:\/\/(pypi\.python\.org|testpypi\.python\.org|upload\.pypi\.org|test\.pypi\.org)\//,
+    "https://$1/",
+  );
+}
+
+export function resolveTarget(
+  opts: { repositoryUrl?: string; repository?: string; defaultUrl: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Target {
+  const rc = loadPypirc(env);
+  const name = opts.repository ?? (opts.repositoryUrl ? undefined : env.TWINE_REPOSITORY);
+  let url = opts.repositoryUrl ?? (name ? undefined : env.TWINE_REPOSITORY_URL);
+  let section: Record<string, string> | undefined;
+  if (!url && name) {
+    section = rc?.sections[name];
+    url = section?.repository ?? PYPI_DEFAULTS[name];
+    if (!url)
+      throw new UsageError(
+        `--repository ${name}: no [${name}] section with a repository URL in ${rc?.file ?? "~/.pypirc"}`,
+        "add it to ~/.pypirc or pass --repository-url URL",
+      );
+  }
+  url ??= opts.defaultUrl;
+  url = forceHttps(url);
+  try {
+    new URL(url);
+  } catch {
+    throw new UsageError(`--repository-url ${url}: not a URL`, "e.g. https://upload.pypi.org/legacy/");
+  }
+  if (!section && rc) {
+    // A section whose repository is this URL (or the default pypi/testpypi ones) supplies credentials.
+    for (const [n, s] of Object.entries(rc.sections)) {
+      const su = s.repository ?? PYPI_DEFAULTS[n];
+      if (su && forceHttps(su).replace(/\/+$/, "") === url.replace(/\/+$/, "")) section = s;
+    }
+  }
+  const serverLogin = rc?.sections["server-login"];
+  return { url, credentials: credentialsFor(env, section, serverLogin, rc?.file) };
+}
+
+function credentialsFor(
+  env: NodeJS.ProcessEnv,
+  section: Record<string, string> | undefined,
+  serverLogin: Record<string, string> | undefined,
+  rcFile: string | undefined,
+): Credentials {
+  const token = env.SHIPLINE_PYPI_TOKEN?.trim();
+  if (token) {
+    registerSecret(token);
+    return { kind: "password", username: "__token__", password: token, source: "SHIPLINE_PYPI_TOKEN" };
+  }
+  const twine = env.TWINE_PASSWORD?.trim();
+  if (twine) {
+    registerSecret(twine);
+    return {
+      kind: "password",
+      username: env.TWINE_USERNAME?.trim() || "__token__",
+      password: twine,
+      source: "TWINE_PASSWORD",
+    };
+  }
+  const password = section?.password ?? serverLogin?.password;
+  if (password) {
+    registerSecret(password);
+    return {
+      kind: "password",
+      username: section?.username ?? serverLogin?.username ?? "__token__",
+      password,
+      source: rcFile ?? "~/.pypirc",
+    };
+  }
+  if (oidcAvailable(env)) return { kind: "trusted-publishing", source: "GitHub Actions OIDC" };
+  throw new ShiplineError(
+    "no credentials for the package index: SHIPLINE_PYPI_TOKEN, TWINE_PASSWORD and ~/.pypirc give none, and this is not a GitHub Actions job with an OIDC token",
+    "in GitHub Actions give the job `permissions: id-token: write` and register a Trusted Publisher on PyPI; elsewhere set SHIPLINE_PYPI_TOKEN to an API token",
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * "Is this exact file already on the index?" — the question that makes uploads exactly-once.
+ * Reads the simple API (PEP 691 JSON, falling back to PEP 503 HTML's `#sha256=` fragments),
+ * bypassing caches, like uv's --check-url (spec §1.6). Answers by filename + sha256, never by
+ * filename alone.
+ */
+import { ShiplineError } from "../errors.ts";
+import { type Backoff, getWithRetry } from "./http.ts";
+
+export type Presence = { state: "absent" } | { state: "present"; sha256: string | undefined };
+
+export const normalizeProjectName = (n: string): string => n.toLowerCase().replace(/[-_.]+/g, "-");
+
+const SIMPLE_JSON = "application/vnd.pypi.simple.v1+json";
+
+export async function probeFile(
+  indexBase: string,
+  project: string,
+  filename: string,
+  backoff: Backoff,
+): Promise<Presence> {
+  const url = `${indexBase}/simple/${normalizeProjectName(project)}/`;
+  let res: Response;
+  try {
+    res = await getWithRetry(
+      url,
+      {
+        headers: {
+          Accept: `${SIMPLE_JSON}, text/html;q=0.1`,
+          "Cache-Control": "no-cache",
+          Pragma: "no-cache",
+        },
+      },
+      backoff,
+    );
+  } catch (e) {
+    throw new ShiplineError(
+      `cannot read the index at ${url} to check whether ${filename} is already there: ${(e as Error).message}`,
+      "check the network and --repository-url; nothing was uploaded for this file",
+    );
+  }
+  const body = await res.text();
+  if (res.status === 404) return { state: "absent" };
+  if (!res.ok)
+    throw new ShiplineError(
+      `the index answered ${res.status} for ${url} while checking whether ${filename} is already there`,
+      "retry later (`shipline resume` continues where this stopped)",
+    );
+  const type = res.headers.get("content-type") ?? "";
+  if (type.includes("json")) {
+    let files: { filename?: string; hashes?: { sha256?: string } }[] = [];
+    try {
+      files = (JSON.parse(body) as { files?: typeof files }).files ?? [];
+    } catch {
+      throw new ShiplineError(`the index at ${url} returned invalid JSON`);
+    }
+    const f = files.find((x) => x.filename === filename);
+    return f ? { state: "present", sha256: f.hashes?.sha256?.toLowerCase() } : { state: "absent" };
+  }
+  // PEP 503: <a href="…/file.whl#sha256=…">file.whl</a>
+  for (const m of body.matchAll(/<a\s[^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/gi)) {
+    const href = m[1]!;
+    const name = decodeURIComponent((href.split("#")[0] ?? "").split("/").pop() ?? "");
+    if (name !== filename && m[2]!.trim() !== filename) continue;
+    const sha = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1];
+    return { state: "present", sha256: sha?.toLowerCase() };
+  }
+  return { state: "absent" };
+}
