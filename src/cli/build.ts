@@ -1,7 +1,8 @@
-import { NotAvailableError } from "../errors.ts";
+import { resolve } from "node:path";
+import { loadShiplineConfig } from "../config/shipline.ts";
+import { printJson } from "../ui/log.ts";
 import { defineShiplineCommand } from "./common.ts";
 
-// Placeholder: flags are the DESIGN.md contract; the body lands with its issue.
 export default defineShiplineCommand({
   name: "build",
   description:
@@ -11,7 +12,35 @@ export default defineShiplineCommand({
     check: { type: "boolean", description: "Also check the built files (like twine check)" },
   },
   examples: ["shipline build", "shipline build --check"],
-  async run() {
-    throw new NotAvailableError("`shipline build`");
+  async run({ args, cwd, log, json }) {
+    const [{ buildDistributions, verifyVersion, builtVersions }, { expectedReleases }, report] =
+      await Promise.all([
+        import("../dist/build.ts"),
+        import("../dist/expected-version.ts"),
+        import("../dist/report.ts"),
+      ]);
+    const cfg = loadShiplineConfig(cwd);
+    const outDir = resolve(cwd, (args["out-dir"] as string | undefined) ?? cfg.build.outDir);
+    const outcome = await buildDistributions({ projectDir: cwd, outDir, command: cfg.build.command, log });
+    if (outcome.noIsolation) log.info("built without build isolation (no package index was reachable)");
+    // At a release commit the files must carry the release's version; elsewhere (a gate on a
+    // feature branch) any version is fine, so it is only shown.
+    const release = (await expectedReleases(cwd, undefined)).find((r) => r.path === ".");
+    if (release) verifyVersion(outcome.files, release.version);
+    const rel = outcome.files.map((f) => report.relativeTo(cwd, f));
+    for (const [name, v] of builtVersions(outcome.files)) log.success(`built ${name} (version ${v})`);
+    let failed = false;
+    const checked = [];
+    if (args.check) {
+      const { checkDistribution } = await import("../dist/check.ts");
+      for (const [k, f] of outcome.files.entries()) {
+        const c = { ...(await checkDistribution(f)), path: rel[k]! };
+        report.printCheck(log, c);
+        if (c.verdict === "FAILED") failed = true;
+        checked.push(report.checkJson(c));
+      }
+    }
+    if (json) printJson(args.check ? { files: checked } : { files: rel.map((path) => ({ path })) });
+    return failed ? 1 : 0;
   },
 });

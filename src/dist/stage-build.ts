@@ -1,4 +1,72 @@
-import { notYet } from "../pipeline/flow.ts";
+/**
+ * The build stage: build sdist + wheel for each release being published, check that their
+ * version is the release's, and record the files with their sha256. Idempotent: when the files
+ * recorded by an earlier attempt are still there with the same digests, they are reused.
+ */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { loadShiplineConfig } from "../config/shipline.ts";
+import type { Stage } from "../pipeline/stage.ts";
+import type { PlanStageResult } from "../plan/types.ts";
+import { buildDistributions, verifyVersion } from "./build.ts";
+import { digestFile } from "./digests.ts";
+import { expectedReleases } from "./expected-version.ts";
+import { relativeTo } from "./report.ts";
+import type { BuildStageResult } from "./types.ts";
 
-// Placeholder until this concern lands; replaced by the real stage.
-export const buildStage = notYet("build");
+interface Built {
+  version?: string;
+  /** Repo-relative path → sha256. */
+  files: Record<string, string>;
+}
+
+async function stillThere(root: string, built: Built): Promise<boolean> {
+  const entries = Object.entries(built.files);
+  if (!entries.length) return false;
+  for (const [rel, sha] of entries) {
+    const abs = resolve(root, rel);
+    if (!existsSync(abs)) return false;
+    if ((await digestFile(abs)).digests.sha256 !== sha) return false;
+  }
+  return true;
+}
+
+export const buildStage: Stage<BuildStageResult> = {
+  name: "build",
+  async run(ctx) {
+    const cfg = loadShiplineConfig(ctx.root);
+    const outDir = resolve(ctx.root, cfg.build.outDir);
+    const releases = await expectedReleases(ctx.root, ctx.resultOf<PlanStageResult>("plan"));
+    const version = releases[0]?.version;
+    const prev = ctx.progress.built as Built | undefined;
+    if (prev && prev.version === version && (await stillThere(ctx.root, prev))) {
+      ctx.log.info(`reusing the distributions built earlier: ${Object.keys(prev.files).join(", ")}`);
+      return { result: { files: Object.keys(prev.files), version, sha256: prev.files } };
+    }
+    const dirs = releases.length ? [...new Set(releases.map((r) => r.path))] : ["."];
+    if (ctx.options.dryRun) {
+      ctx.log.info(`dry run: would build ${dirs.join(", ")} into ${relativeTo(ctx.root, outDir)}/`);
+      return { result: { files: [], version, sha256: {} } };
+    }
+    if (!version)
+      ctx.log.warn("no release is pending at HEAD: the built version is not compared with a planned one");
+    const files: string[] = [];
+    for (const dir of dirs) {
+      const outcome = await buildDistributions({
+        projectDir: join(ctx.root, dir),
+        outDir,
+        command: cfg.build.command,
+        log: ctx.log,
+        env: ctx.env,
+      });
+      const expected = releases.find((r) => r.path === dir)?.version;
+      if (expected) verifyVersion(outcome.files, expected);
+      files.push(...outcome.files);
+    }
+    const sha256: Record<string, string> = {};
+    for (const f of files) sha256[relativeTo(ctx.root, f)] = (await digestFile(f)).digests.sha256;
+    ctx.saveProgress({ built: { version, files: sha256 } satisfies Built });
+    for (const rel of Object.keys(sha256)) ctx.log.success(`built ${rel}`);
+    return { result: { files: Object.keys(sha256), version, sha256 } };
+  },
+};

@@ -27,8 +27,12 @@ export interface CheckedFile {
 
 /** Stage results recorded in the checkpoint. */
 export interface BuildStageResult {
+  /** Repo-relative paths of the built distributions. */
   files: string[];
+  /** The release version they were checked against (absent when nothing was pending). */
   version?: string;
+  /** Repo-relative path → sha256 right after the build (check refuses files changed since). */
+  sha256?: Record<string, string>;
 }
 export interface CheckStageResult {
   files: CheckedFile[];

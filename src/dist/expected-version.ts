@@ -1,0 +1,26 @@
+/** The version a build must produce: the release being published (plan stage, else HEAD's pending release). */
+import type { PendingRelease, PlanStageResult } from "../plan/types.ts";
+
+export interface ExpectedRelease {
+  version: string;
+  /** Package path in the manifest ("." for a single package). */
+  path: string;
+}
+
+export async function pendingFromGit(root: string): Promise<PendingRelease[]> {
+  try {
+    const { findPendingReleases } = await import("../plan/pending.ts");
+    return findPendingReleases(root);
+  } catch {
+    // No release-please config, not a git repo…: nothing is pending, so nothing to compare with.
+    return [];
+  }
+}
+
+export async function expectedReleases(
+  root: string,
+  plan: PlanStageResult | undefined,
+): Promise<ExpectedRelease[]> {
+  const pending = plan?.pending?.length ? plan.pending : await pendingFromGit(root);
+  return pending.map((p) => ({ version: p.version, path: p.path || "." }));
+}
