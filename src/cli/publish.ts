@@ -1,7 +1,8 @@
-import { NotAvailableError } from "../errors.ts";
+import { relative, resolve } from "node:path";
+import { UsageError } from "../errors.ts";
 import { defineShiplineCommand } from "./common.ts";
+import { buildRunOptions, reportOutcome, rootOf } from "./flow-options.ts";
 
-// Placeholder: flags are the DESIGN.md contract; the body lands with its issue.
 export default defineShiplineCommand({
   name: "publish",
   description:
@@ -30,7 +31,31 @@ export default defineShiplineCommand({
     "shipline publish",
     "shipline publish dist/* --no-sign --repository-url http://127.0.0.1:8080/legacy/",
   ],
-  async run() {
-    throw new NotAvailableError("`shipline publish`");
+  async run({ args, rest, cwd, log, json }) {
+    const [{ runFlow }, { expandDistFiles }] = await Promise.all([
+      import("../pipeline/machine.ts"),
+      import("../dist/report.ts"),
+    ]);
+    const root = rootOf(cwd);
+    const options = buildRunOptions("publish", root, args);
+    if (rest.length) {
+      const files = expandDistFiles(rest, cwd).map((p) => relative(root, resolve(cwd, p)));
+      if (!files.length)
+        throw new UsageError("no distribution files among the arguments", "e.g. `shipline publish dist/*`");
+      const outside = files.find((f) => f.startsWith(".."));
+      if (outside)
+        throw new UsageError(
+          `${outside} is outside the repository`,
+          "publish files inside the repository (e.g. dist/*)",
+        );
+      options.files = files;
+    }
+    const out = await runFlow(
+      { root, statePath: args.state as string | undefined, log },
+      "start",
+      options.files ? "check" : "build",
+      options,
+    );
+    return reportOutcome(out, log, json);
   },
 });

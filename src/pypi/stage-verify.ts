@@ -1,4 +1,116 @@
-import { notYet } from "../pipeline/flow.ts";
+/**
+ * The verify stage: after upload, every file must be on the index under its name with the
+ * sha256 the check stage recorded (a short lag is waited out). For files uploaded with an
+ * attestation, the index's provenance (PEP 740, spec §3.6) must carry that same attestation,
+ * whose signed statement names this file and digest. (Cryptographic verification of the
+ * Sigstore chain is `shipline verify --provenance`; it needs the trusted root of the Sigstore
+ * instance that signed, which for a private/test instance only the user knows.)
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PYPI_UPLOAD_URL } from "../config/shipline.ts";
+import type { CheckStageResult, UploadStageResult } from "../dist/types.ts";
+import { ShiplineError } from "../errors.ts";
+import type { Stage } from "../pipeline/stage.ts";
+import { statementMismatch } from "../sigstore/attestation.ts";
+import { backoffFromEnv, delayFor, getWithRetry, indexBaseFor } from "./http.ts";
+import { normalizeProjectName } from "./index-probe.ts";
+import { attestationPathFor } from "./uploader.ts";
 
-// Placeholder until this concern lands; replaced by the real stage.
-export const verifyStage = notYet("verify");
+export interface VerifyStageResult {
+  files: { path: string; sha256: string; onIndex: true; provenance: "matches" | "not-attested" }[];
+}
+
+interface SimpleFile {
+  filename?: string;
+  hashes?: { sha256?: string };
+  provenance?: string | null;
+}
+
+async function simpleFiles(base: string, project: string): Promise<SimpleFile[]> {
+  const res = await getWithRetry(
+    `${base}/simple/${normalizeProjectName(project)}/`,
+    { headers: { Accept: "application/vnd.pypi.simple.v1+json", "Cache-Control": "no-cache" } },
+    backoffFromEnv(),
+  );
+  if (res.status === 404) return [];
+  if (!res.ok) throw new ShiplineError(`the index answered ${res.status} for project ${project}`);
+  return ((await res.json()) as { files?: SimpleFile[] }).files ?? [];
+}
+
+type Signature = { envelope?: { statement?: string; signature?: string } };
+
+export const verifyStage: Stage<VerifyStageResult> = {
+  name: "verify",
+  async run(ctx) {
+    const check = ctx.resultOf<CheckStageResult>("check");
+    const upload = ctx.resultOf<UploadStageResult>("upload");
+    if (!check?.files?.length || !upload)
+      throw new ShiplineError("the verify stage has nothing to verify: no upload was recorded");
+    if (ctx.options.dryRun) return { result: { files: [] } };
+    const base = indexBaseFor(ctx.options.repositoryUrl ?? PYPI_UPLOAD_URL);
+    const backoff = backoffFromEnv(ctx.env);
+    const out: VerifyStageResult["files"] = [];
+    for (const f of check.files) {
+      let entry: SimpleFile | undefined;
+      for (let i = 0; i < 5; i++) {
+        entry = (await simpleFiles(base, f.name)).find((x) => x.filename === f.filename);
+        if (entry) break;
+        await Bun.sleep(delayFor(backoff, i));
+      }
+      if (!entry)
+        throw new ShiplineError(
+          `${f.filename} is not on the index at ${base} after the upload`,
+          "the index may lag; run `shipline resume` in a minute to verify again",
+        );
+      const remote = entry.hashes?.sha256?.toLowerCase();
+      if (remote !== f.digests.sha256)
+        throw new ShiplineError(
+          `${f.filename} on the index has sha256 ${remote ?? "(none)"}, not the checked ${f.digests.sha256}`,
+          "the index holds different bytes under this name; publish a new version",
+        );
+      const attPath = join(ctx.root, attestationPathFor(f.path));
+      const attested = !ctx.options.noSign && existsSync(attPath) && Boolean(entry.provenance);
+      if (!attested) {
+        ctx.log.success(`verified ${f.filename}: on the index with sha256 ${f.digests.sha256}`);
+        out.push({ path: f.path, sha256: f.digests.sha256, onIndex: true, provenance: "not-attested" });
+        continue;
+      }
+      const res = await getWithRetry(
+        entry.provenance!,
+        { headers: { Accept: "application/vnd.pypi.integrity.v1+json" } },
+        backoff,
+      );
+      if (!res.ok)
+        throw new ShiplineError(
+          `${f.filename}: the index's provenance answered ${res.status}`,
+          "run `shipline resume` later",
+        );
+      const prov = (await res.json()) as { attestation_bundles?: { attestations?: Signature[] }[] };
+      const local = JSON.parse(readFileSync(attPath, "utf8")) as Signature;
+      const remoteAtts = (prov.attestation_bundles ?? []).flatMap((b) => b.attestations ?? []);
+      const same = remoteAtts.find(
+        (a) =>
+          a.envelope?.signature === local.envelope?.signature &&
+          a.envelope?.statement === local.envelope?.statement,
+      );
+      if (!same)
+        throw new ShiplineError(
+          `${f.filename}: the index's provenance does not carry the attestation shipline uploaded`,
+          `compare ${entry.provenance} with ${attestationPathFor(f.path)}`,
+        );
+      const why = statementMismatch(
+        Buffer.from(same.envelope!.statement!, "base64"),
+        { name: f.filename, sha256: f.digests.sha256 },
+        true,
+      );
+      if (why)
+        throw new ShiplineError(`${f.filename}: the index's provenance does not match the file: ${why}`);
+      ctx.log.success(
+        `verified ${f.filename}: on the index with sha256 ${f.digests.sha256} and its attestation`,
+      );
+      out.push({ path: f.path, sha256: f.digests.sha256, onIndex: true, provenance: "matches" });
+    }
+    return { result: { files: out } };
+  },
+};
