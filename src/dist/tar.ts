@@ -14,6 +14,7 @@ import {
   ArchiveError,
   checkRatio,
   MAX_METADATA_BYTES,
+  pushSliced,
   READ_CHUNK,
   unsafePathReason,
 } from "./archive-limits.ts";
@@ -245,7 +246,7 @@ export function scanTarGz(path: string, keep: (name: string) => boolean): TarSca
           gunzip.push(new Uint8Array(0), true);
           break;
         }
-        gunzip.push(buf.subarray(0, n), read === total);
+        pushSliced(gunzip, buf.subarray(0, n), read === total);
         if (read === total) break;
       }
     } catch (e) {

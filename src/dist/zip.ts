@@ -7,7 +7,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { Inflate } from "fflate";
-import { ArchiveError, checkRatio, READ_CHUNK, unsafePathReason } from "./archive-limits.ts";
+import { ArchiveError, checkRatio, pushSliced, READ_CHUNK, unsafePathReason } from "./archive-limits.ts";
 
 export interface ZipEntry {
   name: string;
@@ -227,7 +227,7 @@ export class ZipReader {
         if (n <= 0) throw new ArchiveError("File is truncated");
         done += n;
         const chunk = buf.subarray(0, n);
-        if (inflate) inflate.push(chunk, done === e.csize);
+        if (inflate) pushSliced(inflate, chunk, done === e.csize);
         else emit(new Uint8Array(chunk));
       }
       if (inflate && e.csize === 0) inflate.push(new Uint8Array(0), true);

@@ -1,0 +1,54 @@
+/** md5, sha256, blake2b-256 in one read, equal to coreutils' md5sum, sha256sum and b2sum -l 256. */
+import { afterAll, describe, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { digestFile, digestFileSync, PARALLEL_MIN_BYTES } from "../../src/dist/digests.ts";
+import { tempDir } from "../helpers/repo.ts";
+
+const dir = tempDir("shipline-digests-");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function coreutils(path: string) {
+  const run = (argv: string[]) => {
+    const p = Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe" });
+    if (p.exitCode !== 0) throw new Error(`${argv[0]} failed: ${p.stderr}`);
+    return p.stdout.toString().split(/\s+/)[0]!;
+  };
+  return {
+    md5: run(["md5sum", path]),
+    sha256: run(["sha256sum", path]),
+    blake2_256: run(["b2sum", "-l", "256", path]),
+  };
+}
+
+const cases: [string, number][] = [
+  ["empty", 0],
+  ["one byte", 1],
+  ["odd size", 1_234_567],
+  // Several 4 MiB chunks plus a partial one, through the worker ring (RING=4 slots reused).
+  ["5 MiB + 3 bytes", (5 << 20) + 3],
+  ["above the parallel threshold", PARALLEL_MIN_BYTES + 12_345],
+];
+
+describe("digests equal coreutils", () => {
+  for (const [label, size] of cases) {
+    test(label, async () => {
+      const path = join(dir, `f-${size}`);
+      writeFileSync(path, size ? randomBytes(size) : new Uint8Array(0));
+      const want = coreutils(path);
+      const par = await digestFile(path, { parallel: true });
+      const seq = digestFileSync(path);
+      const auto = await digestFile(path);
+      expect(par.digests).toEqual(want);
+      expect(seq.digests).toEqual(want);
+      expect(auto.digests).toEqual(want);
+      expect(par.size).toBe(size);
+      expect(seq.size).toBe(size);
+    }, 30_000);
+  }
+});
+
+test("a missing file is an error, not a hang", async () => {
+  await expect(digestFile(join(dir, "missing"), { parallel: true })).rejects.toThrow(/ENOENT/);
+});
