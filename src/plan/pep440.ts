@@ -173,6 +173,13 @@ export function isPep440Prerelease(text: string): boolean {
   return v.pre !== undefined || v.dev !== undefined;
 }
 
+const CHANNELS: Record<string, Channel> = { ...PRE_LABELS, dev: "dev" };
+
+/** A channel from what a user writes (`--prerelease rc`, prerelease-type "beta"): a/alpha, b/beta, rc/c/pre/preview, dev. */
+export function channelOf(name: string): Channel | undefined {
+  return CHANNELS[name.toLowerCase()];
+}
+
 function pad3(release: number[]): [number, number, number] {
   return [release[0] ?? 0, release[1] ?? 0, release[2] ?? 0];
 }

@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import {
+  channelOf,
   comparePep440,
   graduate,
   isPep440,
@@ -133,6 +134,12 @@ describe("PEP 440 channels", () => {
     const next = nextPrerelease(from, channel, bump);
     expect(next).toBe(to);
     expect(comparePep440(next, from)).toBe(1);
+  });
+
+  test("channel names", () => {
+    expect(
+      ["a", "alpha", "b", "Beta", "rc", "c", "pre", "preview", "dev", "snapshot"].map(channelOf),
+    ).toEqual(["a", "a", "b", "b", "rc", "rc", "rc", "rc", "dev", undefined]);
   });
 
   test("graduation and next final", () => {
