@@ -80,6 +80,13 @@ const RELEASE_AS_RE = /release-as:\s*\w*@?([0-9]+\.[0-9]+\.[0-9a-z]+(-[0-9a-z.]+
 const BREAKING_HEADER = /^(\w*)(?:\((.*)\))?!: (.*)$/;
 const USER_RE = /\B@([a-z0-9](?:-?[a-z0-9/]){0,38})/g;
 
+/**
+ * The writer sorts with String.prototype.localeCompare, i.e. the default ICU collator; Node on
+ * GitHub runners and Bun both default to en-US. A cached collator is the same comparison,
+ * without a collator lookup per call (spec §8: pin the collation).
+ */
+const COLLATOR = new Intl.Collator("en-US");
+
 export function todayUtc(now = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
@@ -161,7 +168,10 @@ export function buildNotes(commits: ConventionalCommit[], o: NotesOptions): stri
   const sortKey = (c: WriterCommit) => (c.scope || "") + (c.subject || "");
   const groups = Object.entries(groupsObj).map(([title, list]) => ({
     title: title === "" ? false : title,
-    commits: list.sort((a, b) => sortKey(a).localeCompare(sortKey(b))),
+    commits: list
+      .map((c) => ({ c, k: sortKey(c) }))
+      .sort((a, b) => COLLATOR.compare(a.k, b.k))
+      .map((x) => x.c),
   }));
   groups.sort((a, b) => groupOrder.indexOf(a.title as string) - groupOrder.indexOf(b.title as string));
   const notes: WriterNote[] = [];

@@ -273,7 +273,68 @@ export function preprocessCommitMessage(commit: RawCommit): string {
 
 /** One message → its conventional commits (extra footer commits first). Throws when the header does not parse. */
 function parseMessage(message: string): ChangelogCommit[] {
+  return (fastPathEnabled && parseSimple(message)) || parseFull(message);
+}
+
+/** The full grammar (always correct, ~40 µs per message). */
+export function parseFull(message: string): ChangelogCommit[] {
   return toConventionalChangelogFormat(ccParser(message) as Node).map(postProcessCommit);
+}
+
+/*
+ * Fast path, for speed on long histories (the grammar package scans char by char and re-tries
+ * the footer grammar at every body line). It answers only for the common shape where the
+ * grammar provably gives exactly one commit with no footers; anything else returns undefined
+ * and goes through parseFull. The conditions mirror @conventional-commits/parser 0.4.1:
+ *  - summary: type = 1+ chars that are not ( ) ! : newline or the parser's whitespace set;
+ *    optional non-empty (scope); optional "!"; separator ":" or " #"; whitespace; text to EOL;
+ *  - no body line could start a footer: a line whose leading type-run is followed by "(",
+ *    "!", ":" or " #" could (and "word(" without ")" even makes the parser throw), and so
+ *    could a line starting with "!" (a footer token) or BREAKING CHANGE / BREAKING-CHANGE;
+ *  - no "BREAKING-CHANGE:" anywhere in the body (release-please's post-processing scans it).
+ * Then the body is the whole remainder after the first run of newlines, and the only possible
+ * note is the "!" one. tests/plan/fast-path.test.ts checks parseSimple against parseFull.
+ */
+const PARSER_WS = "\\t\\v\\f \\u00a0\\ufeff";
+const SUMMARY = new RegExp(
+  `^([^()!:\\r\\n${PARSER_WS}]+)(?:\\(([^()\\r\\n]+)\\))?(!)?(:| #)[${PARSER_WS}]*([^\\r\\n]*)`,
+);
+const FOOTERISH = new RegExp(`^(?:BREAKING[ -]CHANGE|!|[^()!:\\r\\n${PARSER_WS}]+(?:[(!:]| #))`);
+let fastPathEnabled = true;
+
+/** For tests: compare the fast path with the full grammar. */
+export function setFastPath(on: boolean): void {
+  fastPathEnabled = on;
+}
+
+export function parseSimple(raw: string): ChangelogCommit[] | undefined {
+  const message = raw.trim();
+  const m = SUMMARY.exec(message);
+  if (!m) return undefined;
+  const [all, type, scope, bang, , text] = m as unknown as [
+    string,
+    string,
+    string | undefined,
+    string | undefined,
+    string,
+    string,
+  ];
+  let body = "";
+  if (all.length < message.length) {
+    let i = all.length;
+    while (i < message.length && (message[i] === "\n" || message[i] === "\r")) i++;
+    body = message.slice(i);
+    if (body.includes("BREAKING-CHANGE:")) return undefined;
+    for (const line of body.split(/[\r\n]+/)) if (FOOTERISH.test(line)) return undefined;
+  }
+  const commit = blank();
+  commit.type = type;
+  commit.scope = scope ?? null;
+  commit.subject = text;
+  commit.header = `${type}${scope !== undefined ? `(${scope})` : ""}${bang ? "!" : ""}: ${text}`;
+  commit.body = body;
+  if (bang && text !== "") commit.notes.push({ title: "BREAKING CHANGE", text: text.trim() });
+  return [commit];
 }
 
 /** release-please's parseConventionalCommits for one raw commit. Unparsable pieces are skipped. */
