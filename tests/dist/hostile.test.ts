@@ -218,7 +218,9 @@ describe("hostile sdists", () => {
     expectFailed(
       SDIST,
       Bun.gzipSync(
-        tar(sdistItems(top, META, [{ name: `${top}/f`, data: "abc", size: 4096 }]), { end: false }),
+        tar(sdistItems(top, META, [{ name: `${top}/f`, data: "abc", size: 4096 }]), {
+          end: false,
+        }) as Uint8Array<ArrayBuffer>,
       ),
       /truncated/i,
     ));

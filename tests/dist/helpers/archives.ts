@@ -27,7 +27,7 @@ export function zip(items: ZipItem[], opts: { comment?: string; trailing?: Uint8
   for (const it of items) {
     const raw = bytes(it.data);
     const method = it.method ?? 8;
-    const comp = method === 8 ? Bun.deflateSync(raw) : raw;
+    const comp = method === 8 ? Bun.deflateSync(raw as Uint8Array<ArrayBuffer>) : raw;
     const name = enc.encode(it.name);
     const crc = it.crcOverride ?? Bun.hash.crc32(raw);
     const usize = it.usizeOverride ?? raw.length;
@@ -159,7 +159,8 @@ export function tar(items: TarItem[], opts: { end?: boolean } = {}): Uint8Array 
   return Buffer.concat(parts);
 }
 
-export const tarGz = (items: TarItem[], opts: { end?: boolean } = {}) => Bun.gzipSync(tar(items, opts));
+export const tarGz = (items: TarItem[], opts: { end?: boolean } = {}) =>
+  Bun.gzipSync(tar(items, opts) as Uint8Array<ArrayBuffer>);
 
 /** A valid sdist's members: `<top>/PKG-INFO`, `<top>/pyproject.toml`, plus `extra`. */
 export function sdistItems(top: string, pkgInfo: string, extra: TarItem[] = []): TarItem[] {
