@@ -93,6 +93,7 @@ export function todayUtc(now = new Date()): string {
 
 /** release-please's htmlEscape: < and > outside inline code. */
 export function htmlEscape(message: string): string {
+  if (!message.includes("<") && !message.includes(">")) return message;
   return message.replace(/``[^`].*[^`]``|`[^`]*`|<|>/g, (m) =>
     m.length > 1 ? m : m === "<" ? "&lt;" : "&gt;",
   );
@@ -118,18 +119,24 @@ export function buildNotes(commits: ConventionalCommit[], o: NotesOptions): stri
       subject: htmlEscape(c.bareMessage),
       type: c.type,
       scope: c.scope,
-      notes: c.notes
-        .filter((n) => n.title === "BREAKING CHANGE")
-        .map((n) => ({
-          title: n.title,
-          text: n.text.replace(/\(#(\d+)\)/, `([#$1](${base}/issues/$1))`),
-        })),
+      notes:
+        c.notes.length === 0
+          ? []
+          : c.notes
+              .filter((n) => n.title === "BREAKING CHANGE")
+              .map((n) => ({
+                title: n.title,
+                text: n.text.replace(/\(#(\d+)\)/, `([#$1](${base}/issues/$1))`),
+              })),
       references: c.references,
       header: c.message,
-      footer: c.notes
-        .filter((n) => n.title === "RELEASE AS")
-        .map((n) => `Release-As: ${n.text}`)
-        .join("\n"),
+      footer:
+        c.notes.length === 0
+          ? ""
+          : c.notes
+              .filter((n) => n.title === "RELEASE AS")
+              .map((n) => `Release-As: ${n.text}`)
+              .join("\n"),
       hash: c.sha,
     };
     // --- the preset's transform ---
@@ -147,14 +154,18 @@ export function buildNotes(commits: ConventionalCommit[], o: NotesOptions): stri
     if (entry) commit.type = entry.section;
     if (commit.scope === "*") commit.scope = "";
     commit.shortHash = commit.hash.substring(0, 7);
-    commit.subject = commit.subject.replace(/(#)([0-9]+)/g, (_, prefix: string, issue: string) => {
-      issues.push(prefix + issue);
-      return `[${prefix}${issue}](${base}/issues/${issue})`;
-    });
-    commit.subject = commit.subject.replace(USER_RE, (_, user: string) =>
-      user.includes("/") ? `@${user}` : `[@${user}](${host}/${user})`,
-    );
-    commit.references = commit.references.filter((r) => !issues.includes(r.prefix + r.issue));
+    // (the includes() checks only skip regexes that could not match)
+    if (commit.subject.includes("#"))
+      commit.subject = commit.subject.replace(/(#)([0-9]+)/g, (_, prefix: string, issue: string) => {
+        issues.push(prefix + issue);
+        return `[${prefix}${issue}](${base}/issues/${issue})`;
+      });
+    if (commit.subject.includes("@"))
+      commit.subject = commit.subject.replace(USER_RE, (_, user: string) =>
+        user.includes("/") ? `@${user}` : `[@${user}](${host}/${user})`,
+      );
+    if (commit.references.length > 0)
+      commit.references = commit.references.filter((r) => !issues.includes(r.prefix + r.issue));
     kept.push(commit);
   }
 

@@ -249,7 +249,18 @@ function postProcessCommit(commit: ChangelogCommit): ChangelogCommit {
 const SPLIT = /\r?\n\r?\n(?=(?:feat|fix|docs|style|refactor|perf|test|build|ci|chore|revert)(?:\(.*?\))?: )/;
 
 /** Cut out BEGIN_NESTED_COMMIT blocks, then split the rest on blank line + one of the 11 types. */
+/** Cheap pre-check for SPLIT: a blank line followed by the first letter of one of the 11 types. */
+function mightSplit(m: string): boolean {
+  for (let i = m.indexOf("\n"); i >= 0; i = m.indexOf("\n", i + 1)) {
+    let j = i + 1;
+    if (m.charCodeAt(j) === 13) j++;
+    if (m.charCodeAt(j) === 10 && "fdsrptbc".includes(m.charAt(j + 1))) return true;
+  }
+  return false;
+}
+
 export function splitMessages(message: string): string[] {
+  if (!message.includes("BEGIN_NESTED_COMMIT") && !mightSplit(message)) return message ? [message] : [];
   const parts = message.split("BEGIN_NESTED_COMMIT");
   const messages = [parts.shift() as string];
   for (const part of parts) {

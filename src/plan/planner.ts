@@ -46,6 +46,8 @@ export function sectionsOf(p: PackageConfig): ChangelogSection[] {
 
 interface PackageState {
   p: PackageConfig;
+  normPath: string;
+  excludes: string[];
   previous?: Version;
   previousTag?: string;
   releaseSha?: string;
@@ -163,6 +165,8 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
     const raw = cfg.manifest[p.path];
     const s: PackageState = {
       p,
+      normPath: normalizePath(p.path),
+      excludes: p.excludePaths.map(normalizePath),
       tagMissing: false,
       done: false,
       commits: [],
@@ -190,7 +194,6 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
     .map((p) => normalizePath(p.path))
     .filter((p) => p !== ".")
     .sort((a, b) => b.length - a.length);
-  const excludes = new Map(cfg.packages.map((p) => [p.path, p.excludePaths.map(normalizePath)]));
   const needFiles = sortedPaths.length > 0 || cfg.packages.some((p) => p.excludePaths.length > 0);
 
   // Steps 5–6: one walk.
@@ -216,12 +219,12 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
       scanned++;
       let parsed: ConventionalCommit[] | undefined;
       for (const s of states) {
-        if (s.done || !belongsTo(normalizePath(s.p.path), commit.files, sortedPaths)) continue;
+        if (s.done || !belongsTo(s.normPath, commit.files, sortedPaths)) continue;
         if (s.releaseSha === commit.sha) {
           s.done = true;
           continue;
         }
-        if (excluded(normalizePath(s.p.path), commit.files, excludes.get(s.p.path) ?? [])) continue;
+        if (excluded(s.normPath, commit.files, s.excludes)) continue;
         if (!parsed) {
           const raw = {
             sha: commit.sha,

@@ -134,14 +134,14 @@ const version = fc.constantFrom(
 const sectionsArb: fc.Arbitrary<ChangelogSection[] | undefined> = fc.oneof(
   fc.constant(undefined),
   fc.constant(PYTHON_SECTIONS),
-  fc.constant([
+  fc.constant<ChangelogSection[]>([
     { type: "feat", section: "Added" },
     { type: "fix", section: "Fixed" },
     { type: "chore", scope: "deps", section: "Dependencies" },
     { type: "chore", section: "Chores", hidden: true },
     { type: "docs", section: "Docs", hidden: true },
   ]),
-  fc.constant([
+  fc.constant<ChangelogSection[]>([
     { type: "fix", section: "Bug Fixes" },
     { type: "feat", section: "Features" },
     { type: "foo", section: "" },
@@ -170,7 +170,8 @@ function oracleStrategy(v: VersioningName, o: Record<string, unknown>) {
   }
 }
 
-const pick = (c: Record<string, unknown>) => ({
+// biome-ignore lint/suspicious/noExplicitAny: both sides' commit shapes
+const pick = (c: any) => ({
   sha: c.sha,
   message: c.message,
   type: c.type,
