@@ -279,11 +279,13 @@ describe.skipIf(!hasBinary())("sign → verify with the compiled binary", () => 
   test("verify offline: a genuine Fulcio certificate of another signing, or another file's statement, is rejected", async () => {
     const wheelAtt = JSON.parse(readFileSync(join(dir, `${WHEEL}.publish.attestation`), "utf8"));
     const sdistAtt = JSON.parse(readFileSync(join(dir, `${SDIST}.publish.attestation`), "utf8"));
+    // From another `shipline sign` process, so another ephemeral key (one process reuses its key).
+    const otherAtt = JSON.parse(readFileSync(join(dir, "b.whl.publish.attestation"), "utf8"));
     const swapped = {
       ...wheelAtt,
       verification_material: {
         ...wheelAtt.verification_material,
-        certificate: sdistAtt.verification_material.certificate,
+        certificate: otherAtt.verification_material.certificate,
       },
     };
     writeFileSync(join(dir, "swapped.attestation"), JSON.stringify(swapped));
