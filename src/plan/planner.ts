@@ -135,6 +135,35 @@ function preMajorWarning(
   );
 }
 
+/** The sentence-case plugin's special words, when the plugin is configured. */
+function sentenceCaseOf(plugins: ReleasePleaseConfig["plugins"]): Set<string> | undefined {
+  for (const p of plugins) {
+    if (p === "sentence-case") return new Set(["gRPC", "npm"]);
+    if (typeof p === "object" && p.type === "sentence-case")
+      return new Set(Array.isArray(p.specialWords) ? (p.specialWords as string[]) : ["gRPC", "npm"]);
+  }
+  return undefined;
+}
+
+/** release-please's SentenceCase.processCommits on a copy (special words compare with the whole subject). */
+export function sentenceCase(c: ConventionalCommit, special: Set<string>): ConventionalCommit {
+  const upper = (w: string) =>
+    special.has(w) ? w : /^[a-z]/.test(w) ? w.charAt(0).toUpperCase() + w.slice(1) : w;
+  let message = c.message;
+  if (message.includes(":")) {
+    const parts = message.split(":");
+    const prefix = `${parts[0]}: `;
+    let suffix = parts.slice(1).join(":").trim();
+    const m = /\s|$/.exec(suffix);
+    if (m) {
+      const first = suffix.slice(0, m.index);
+      suffix = suffix.slice(m.index);
+      message = `${prefix}${upper(first)}${suffix}`;
+    }
+  }
+  return { ...c, bareMessage: upper(c.bareMessage), message };
+}
+
 function belongsTo(path: string, files: string[], sortedPaths: string[]): boolean {
   if (path === ".") return true;
   if (files.length === 0) return true; // release-please's includeEmpty
@@ -252,6 +281,10 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
     if (scanned >= cfg.commitSearchDepth)
       stoppedBy = `commit-search-depth (${cfg.commitSearchDepth} commits)`;
   }
+
+  // Plugins' processCommits hook (only sentence-case changes commits for python packages).
+  const sentence = sentenceCaseOf(cfg.plugins);
+  if (sentence) for (const s of states) s.commits = s.commits.map((c) => sentenceCase(c, sentence));
 
   // Per package: version, tag, title, entry (buildReleasePullRequest).
   for (const s of states) {

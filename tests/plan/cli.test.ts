@@ -1,8 +1,9 @@
 /** `shipline plan` end to end with the compiled binary. */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { shipline } from "../helpers/cli.ts";
 import { TestRepo } from "../helpers/repo.ts";
 
+setDefaultTimeout(60_000);
 const repos: TestRepo[] = [];
 afterAll(() => {
   for (const r of repos) r.remove();

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import type { ChangelogSection, VersioningName } from "../../src/config/release-please.ts";
 import { buildNotes, PYTHON_SECTIONS, todayUtc } from "../../src/plan/changelog.ts";
 import { parseConventionalCommits, pullRequestOf, type RawCommit } from "../../src/plan/commits.ts";
+import { sentenceCase } from "../../src/plan/planner.ts";
 import { bumpVersion, Version } from "../../src/plan/version.ts";
 
 const rp = {
@@ -19,6 +20,7 @@ const rp = {
   patch: require("release-please/build/src/versioning-strategies/always-bump-patch"),
   minor: require("release-please/build/src/versioning-strategies/always-bump-minor"),
   major: require("release-please/build/src/versioning-strategies/always-bump-major"),
+  sentence: require("release-please/build/src/plugins/sentence-case"),
 };
 
 const RUNS = Number(process.env.SHIPLINE_DIFF_RUNS ?? 300);
@@ -69,6 +71,8 @@ const word = fc.constantFrom(
   "v2",
   "$&",
   "``a`b``",
+  "npm",
+  "gRPC",
 );
 const subject = fc.array(word, { minLength: 0, maxLength: 5 }).map((w) => w.join(" "));
 const header = fc
@@ -215,11 +219,20 @@ describe("differential vs release-please 17.11.2", () => {
           }),
           sectionsArb,
           fc.boolean(),
-          async (msgs, prev, opts, sections, hasPrevious) => {
+          fc.boolean(),
+          async (msgs, prev, opts, sections, hasPrevious, sentence) => {
             const raw = raws(msgs);
-            const ours = parseConventionalCommits(raw);
-            const theirs = rp.commit.parseConventionalCommits(raw.map((r) => ({ ...r })));
+            let ours = parseConventionalCommits(raw);
+            let theirs = rp.commit.parseConventionalCommits(raw.map((r) => ({ ...r })));
             expect(ours.map(pick)).toEqual(theirs.map(pick));
+            if (sentence) {
+              ours = ours.map((c) => sentenceCase(c, new Set(["gRPC", "npm"])));
+              const info = console.info;
+              console.info = () => {};
+              theirs = new rp.sentence.SentenceCase(null, "main", {}).processCommits(theirs);
+              console.info = info;
+              expect(ours.map(pick)).toEqual(theirs.map(pick));
+            }
 
             // version
             let ourVersion: string | Error;

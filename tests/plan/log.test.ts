@@ -1,9 +1,10 @@
 /** The streaming git log reader and merge-commit handling in plans. */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readLog } from "../../src/git/log.ts";
 import { planReleases } from "../../src/plan/planner.ts";
 import { TestRepo } from "../helpers/repo.ts";
 
+setDefaultTimeout(60_000);
 const repos: TestRepo[] = [];
 afterAll(() => {
   for (const r of repos) r.remove();

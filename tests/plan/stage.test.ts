@@ -1,5 +1,5 @@
 /** The plan stage on real repositories: release / pr / none, and confirm-major. */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Checkpoint } from "../../src/pipeline/checkpoint.ts";
 import type { RunOptions, StageContext } from "../../src/pipeline/stage.ts";
 import { planStage } from "../../src/plan/stage.ts";
@@ -7,6 +7,7 @@ import type { PlanStageResult } from "../../src/plan/types.ts";
 import { createLogger } from "../../src/ui/log.ts";
 import { TestRepo } from "../helpers/repo.ts";
 
+setDefaultTimeout(60_000);
 const repos: TestRepo[] = [];
 afterAll(() => {
   for (const r of repos) r.remove();

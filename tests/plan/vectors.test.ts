@@ -1,10 +1,11 @@
 /** Spec §9 vectors on real git repositories, exact entry text. */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { planReleases } from "../../src/plan/planner.ts";
 import type { Plan, PlannedRelease } from "../../src/plan/types.ts";
 import type { TestRepo } from "../helpers/repo.ts";
 import { type VectorSetup, vectorRepo } from "./vector-repo.ts";
 
+setDefaultTimeout(60_000);
 const DATE = "2024-05-06";
 const repos: TestRepo[] = [];
 afterAll(() => {
