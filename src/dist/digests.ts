@@ -2,8 +2,8 @@
  * md5, sha256 and blake2b-256 of a file in one read of the file.
  *
  * Large files: the main thread reads fixed chunks into a small ring of SharedArrayBuffer slots
- * and three workers (one per algorithm) hash every slot in parallel; a slot is refilled only
- * after all three have hashed it, so memory stays at RING × CHUNK whatever the file size.
+ * and hashing workers (see workerGroups) hash every slot in parallel; a slot is refilled only
+ * after every worker has hashed it, so memory stays at RING × CHUNK whatever the file size.
  * One thread doing the three in turn costs the sum of the three; in parallel it costs about the
  * slowest (md5, which cannot be split). Small files, or a runtime without workers: one thread.
  *
@@ -11,15 +11,16 @@
  * extra entry point (bun build --compile only embeds what the entry imports).
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import type { Digests } from "./types.ts";
 
 export const ALGORITHMS = { md5: "md5", sha256: "sha256", blake2_256: "blake2b256" } as const;
-type Key = keyof typeof ALGORITHMS;
+export type Key = keyof typeof ALGORITHMS;
 const KEYS = Object.keys(ALGORITHMS) as Key[];
 
-const CHUNK = 4 << 20;
+const CHUNK = 2 << 20;
 const RING = 4;
-/** Below this, starting three workers costs more than it saves. */
+/** Below this, starting the workers costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 16 << 20;
 
 export interface FileDigests {
@@ -52,23 +53,33 @@ function toDigests(hex: string[]): Digests {
 }
 
 const WORKER_SOURCE = `
-let hasher;
+let hashers = [];
 self.onmessage = (e) => {
   const m = e.data;
-  if (m.algo) { hasher = new Bun.CryptoHasher(m.algo); return; }
-  if (m.done) { postMessage({ hex: hasher.digest("hex") }); return; }
-  hasher.update(new Uint8Array(m.sab, m.slot * m.chunk, m.len));
+  if (m.algos) { hashers = m.algos.map((a) => new Bun.CryptoHasher(a)); return; }
+  if (m.done) { postMessage({ hex: hashers.map((h) => h.digest("hex")) }); return; }
+  const view = new Uint8Array(m.sab, m.slot * m.chunk, m.len);
+  for (const h of hashers) h.update(view);
   postMessage({ slot: m.slot });
 };`;
 
 let workerUrl: string | undefined;
 
-function startWorkers(): Worker[] | undefined {
+/**
+ * Which algorithms each worker hashes. md5 is the slowest and cannot be split, so it gets a
+ * worker to itself; on two cores sha256 (hardware-accelerated) and blake2b share the other,
+ * which together take about as long as md5 alone. With more cores each gets its own.
+ */
+export function workerGroups(cores = availableParallelism()): Key[][] {
+  return cores >= 3 ? [["md5"], ["sha256"], ["blake2_256"]] : [["md5"], ["sha256", "blake2_256"]];
+}
+
+function startWorkers(groups: Key[][]): Worker[] | undefined {
   try {
     workerUrl ??= URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "application/javascript" }));
-    return KEYS.map((k) => {
+    return groups.map((g) => {
       const w = new Worker(workerUrl!);
-      w.postMessage({ algo: ALGORITHMS[k] });
+      w.postMessage({ algos: g.map((k) => ALGORITHMS[k]) });
       return w;
     });
   } catch {
@@ -76,8 +87,11 @@ function startWorkers(): Worker[] | undefined {
   }
 }
 
-/** Digests with three hashing workers; falls back to one thread for small files or without workers. */
-export async function digestFile(path: string, opts: { parallel?: boolean } = {}): Promise<FileDigests> {
+/** Digests with hashing workers; falls back to one thread for small files or without workers. */
+export async function digestFile(
+  path: string,
+  opts: { parallel?: boolean; groups?: Key[][] } = {},
+): Promise<FileDigests> {
   const fd = openSync(path, "r");
   let closed = false;
   const close = () => {
@@ -87,13 +101,14 @@ export async function digestFile(path: string, opts: { parallel?: boolean } = {}
   try {
     const size = fstatSync(fd).size;
     const parallel = opts.parallel ?? size >= PARALLEL_MIN_BYTES;
-    const workers = parallel ? startWorkers() : undefined;
+    const groups = opts.groups ?? workerGroups();
+    const workers = parallel ? startWorkers(groups) : undefined;
     if (!workers) {
       close();
       return digestFileSync(path);
     }
     try {
-      return await hashWithWorkers(fd, workers);
+      return await hashWithWorkers(fd, workers, groups);
     } finally {
       for (const w of workers) w.terminate();
     }
@@ -102,11 +117,12 @@ export async function digestFile(path: string, opts: { parallel?: boolean } = {}
   }
 }
 
-function hashWithWorkers(fd: number, workers: Worker[]): Promise<FileDigests> {
+function hashWithWorkers(fd: number, workers: Worker[], groups: Key[][]): Promise<FileDigests> {
   const sab = new SharedArrayBuffer(CHUNK * RING);
   const ring = new Uint8Array(sab);
   const pending = new Array<number>(RING).fill(0);
-  const hex: string[] = [];
+  const hex: Partial<Record<Key, string>> = {};
+  let finished = 0;
   let size = 0;
   let eof = false;
   let inFlight = 0;
@@ -135,10 +151,12 @@ function hashWithWorkers(fd: number, workers: Worker[]): Promise<FileDigests> {
     };
     workers.forEach((w, i) => {
       w.onerror = (e) => reject(new Error(`digest worker failed: ${e.message}`));
-      w.onmessage = (e: MessageEvent<{ slot?: number; hex?: string }>) => {
+      w.onmessage = (e: MessageEvent<{ slot?: number; hex?: string[] }>) => {
         if (e.data.hex !== undefined) {
-          hex[i] = e.data.hex;
-          if (hex.filter(Boolean).length === workers.length) resolve({ size, digests: toDigests(hex) });
+          groups[i]!.forEach((k, j) => {
+            hex[k] = e.data.hex![j];
+          });
+          if (++finished === workers.length) resolve({ size, digests: toDigests(KEYS.map((k) => hex[k]!)) });
           return;
         }
         const slot = e.data.slot!;
