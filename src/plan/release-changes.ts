@@ -8,7 +8,9 @@
  * - `version-file` (ignored by release-please's python strategy) is updated when set;
  * - uv.lock's entry for the released package is bumped when a uv.lock holds one;
  * - PEP 440 versions (1.3.0rc1) in files are recognised when the release is PEP 440;
- * - CRLF files stay CRLF and a BOM stays (release-please turns generic files into LF).
+ * - CRLF files stay CRLF and a BOM stays (release-please turns generic files into LF);
+ * - JSON and YAML extra-files are edited in place (release-please re-serialises them, dropping
+ *   YAML comments): same values, and byte-identical when the file is in release-please's layout.
  */
 import { existsSync } from "node:fs";
 import { join, posix } from "node:path";

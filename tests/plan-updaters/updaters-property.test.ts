@@ -4,9 +4,11 @@
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import yaml from "js-yaml";
 import { changelog } from "../../src/plan/updaters/changelog.ts";
 import { generic } from "../../src/plan/updaters/generic.ts";
 import { genericJson } from "../../src/plan/updaters/generic-json.ts";
+import { genericYaml } from "../../src/plan/updaters/generic-yaml.ts";
 import { releasePleaseManifest } from "../../src/plan/updaters/manifest.ts";
 import { pyprojectToml } from "../../src/plan/updaters/pyproject-toml.ts";
 import { pythonFileWithVersion, setupCfg, setupPy } from "../../src/plan/updaters/python-files.ts";
@@ -173,7 +175,7 @@ describe("generated files: shipline = release-please", () => {
     );
   });
 
-  test("manifest and JSON re-serialisation (detected indent)", () => {
+  test("manifest (re-serialised with the detected indent) and JSON extra-files", () => {
     const path = fc.constantFrom(".", "packages/a", "b", "x/y/z");
     const manifest = fc.dictionary(path, semver, { maxKeys: 4 });
     const indent = fc.constantFrom(0, 1, 2, 4, "\t", "   ");
@@ -187,13 +189,73 @@ describe("generated files: shipline = release-please", () => {
           JSON.stringify({ name: "n", version: Object.values(m)[0] ?? "1.0.0", nested: m }, null, ind) +
           post;
         for (const v of Object.values(updates).slice(0, 1))
-          for (const jp of ["$.version", "$..version", "$.nested.*"])
+          for (const jp of ["$.version", "$..version", "$.nested.*"]) {
+            // Same values always; the same bytes once the file is in release-please's layout
+            // (shipline edits in place, release-please re-serialises).
+            const theirs = run(oracle.json(jp, v), doc) as string;
+            expect(JSON.parse(genericJson(jp, v, () => {})(doc))).toEqual(JSON.parse(theirs));
             both(
-              genericJson(jp, v, () => {}),
-              oracle.json(jp, v),
-              doc,
+              genericJson(jp, "9.9.9", () => {}),
+              oracle.json(jp, "9.9.9"),
+              theirs,
             );
+          }
       }),
+      { numRuns },
+    );
+  });
+
+  test("YAML extra-files: same documents as release-please, same bytes on its own layout", () => {
+    const key = fc.constantFrom("version", "appVersion", "name", "image");
+    const value = fc.constantFrom(
+      "1.2.3",
+      "'1.2.3'",
+      '"v1.2.3"',
+      "7",
+      "true",
+      "abc",
+      "[1.2.3, x]",
+      "{version: 0.1.0}",
+    );
+    const line = fc.oneof(
+      fc.tuple(key, value, fc.constantFrom("", "  # note")).map(([k, v, c]) => `${k}: ${v}${c}`),
+      fc.constantFrom("# comment", "", "nested:\n  version: 1.0.0 # inner\n  other: x"),
+    );
+    const file = fc
+      .array(line, { maxLength: 8 })
+      .chain((ls) => fc.constantFrom("", "---\n").map((sep) => sep + ls.join("\n") + "\n"));
+    fc.assert(
+      fc.property(
+        file,
+        fc.constantFrom("$.version", "$..version", "$.appVersion"),
+        semver,
+        (content, jp, v) => {
+          const theirs = run(oracle.yaml(jp, v), content);
+          let mine: string | Error;
+          try {
+            mine = genericYaml(jp, v, () => {})(content);
+          } catch (e) {
+            mine = e as Error;
+          }
+          if (theirs instanceof Error || mine instanceof Error) {
+            expect(mine instanceof Error).toBe(theirs instanceof Error);
+            return;
+          }
+          const docs = (s: string) => {
+            try {
+              return yaml.loadAll(s, null, { json: true });
+            } catch {
+              return s;
+            }
+          };
+          expect(docs(mine)).toEqual(docs(theirs));
+          both(
+            genericYaml(jp, "9.9.9", () => {}),
+            oracle.yaml(jp, "9.9.9"),
+            theirs,
+          );
+        },
+      ),
       { numRuns },
     );
   });

@@ -3,6 +3,7 @@
  * (`updateContent`) on the same inputs — byte-identical output, or both throwing.
  */
 import { describe, expect, test } from "bun:test";
+import yaml from "js-yaml";
 import { changelog } from "../../src/plan/updaters/changelog.ts";
 import { generic } from "../../src/plan/updaters/generic.ts";
 import { genericJson } from "../../src/plan/updaters/generic-json.ts";
@@ -183,13 +184,42 @@ describe("generic markers = release-please", () => {
   });
 });
 
+/** JSON text between the first "{" and the last "}" (release-please keeps what is around it). */
+const jsonBody = (s: string | Error) =>
+  s instanceof Error
+    ? "threw"
+    : s.includes("{")
+      ? JSON.parse(s.slice(s.indexOf("{"), s.lastIndexOf("}") + 1))
+      : s;
+const yamlDocs = (s: string | Error) => {
+  if (s instanceof Error) return "threw";
+  try {
+    return yaml.loadAll(s, null, { json: true });
+  } catch {
+    return s; // invalid YAML is returned unchanged by both
+  }
+};
+
 describe("typed extra-files = release-please", () => {
   for (const v of VERSIONS) {
-    test(`json / yaml / toml / xml with ${v}`, () => {
+    test(`json / yaml: same values as release-please; byte-identical on files in its layout (${v})`, () => {
       for (const path of ["$.version", "$..version", "$.nested.version"])
-        for (const c of JSON_FILES) same(ours(genericJson(path, v, noWarn), c), run(oracle.json(path, v), c));
+        for (const c of JSON_FILES) {
+          const theirs = run(oracle.json(path, v), c);
+          expect(jsonBody(ours(genericJson(path, v, noWarn), c))).toEqual(jsonBody(theirs));
+          // release-please's own output is its layout: from there both agree byte for byte
+          if (!(theirs instanceof Error))
+            same(ours(genericJson(path, "9.8.7", noWarn), theirs), run(oracle.json(path, "9.8.7"), theirs));
+        }
       for (const path of ["$.version", "$.appVersion", "$..version"])
-        for (const c of YAML_FILES) same(ours(genericYaml(path, v, noWarn), c), run(oracle.yaml(path, v), c));
+        for (const c of YAML_FILES) {
+          const theirs = run(oracle.yaml(path, v), c);
+          expect(yamlDocs(ours(genericYaml(path, v, noWarn), c))).toEqual(yamlDocs(theirs));
+          if (!(theirs instanceof Error))
+            same(ours(genericYaml(path, "9.8.7", noWarn), theirs), run(oracle.yaml(path, "9.8.7"), theirs));
+        }
+    });
+    test(`toml / xml with ${v}`, () => {
       for (const path of ["$.package.version", "$.version", "$..version", "$.deps.x.version"])
         for (const c of TOML_FILES) same(ours(genericToml(path, v, noWarn), c), run(oracle.toml(path, v), c));
       for (const path of ["/*/version", "//version", "/project/parent/version"])
@@ -226,8 +256,6 @@ describe("CRLF files stay CRLF: ours(crlf(x)) = crlf(release-please(x))", () => 
     ["__init__.py", pythonFileWithVersion(v), oracle.pythonFile(v), INIT_PY],
     ["pyproject.toml", pyprojectToml(v, noWarn), oracle.pyproject(v), PYPROJECT],
     ["generic", generic({ version: versionText(v) }), oracle.generic(v), GENERIC.slice(1)],
-    ["json", genericJson("$.version", v, noWarn), oracle.json("$.version", v), JSON_FILES],
-    ["yaml", genericYaml("$.version", v, noWarn), oracle.yaml("$.version", v), YAML_FILES],
     ["CHANGELOG.md", changelog(ENTRY), oracle.changelog(ENTRY), CHANGELOGS.filter((c) => c) as string[]],
     [
       "manifest",
@@ -263,10 +291,47 @@ describe("PEP 440 mode (opt-in: only for PEP 440 releases)", () => {
       ),
     ).toBe("v = 1!2.0.0b1 # x-release-please-version\n");
     expect(genericJson("$.version", "1.3.0rc2", noWarn, true)('{"version": "1.3.0rc1"}')).toBe(
-      '{"version":"1.3.0rc2"}',
+      '{"version": "1.3.0rc2"}',
     );
   });
   test("without it, release-please's patterns leave PEP 440 text alone", () => {
     expect(pythonFileWithVersion("1.3.0")('__version__ = "1.3.0rc1"\n')).toBe('__version__ = "1.3.0rc1"\n');
+  });
+});
+
+describe("json and yaml extra-files keep comments and layout (release-please re-serialises them)", () => {
+  test("yaml: comments, quoting and order stay; only the version scalars change", () => {
+    const chart =
+      "# Helm chart\nname: demo # the name\nversion: 1.2.3   # bumped by release\nappVersion: '1.2.3'\nlist: [a, b]\n";
+    expect(genericYaml("$.version", "1.3.0", noWarn)(chart)).toBe(
+      chart.replace("version: 1.2.3", "version: 1.3.0"),
+    );
+    expect(genericYaml("$.appVersion", "1.3.0", noWarn)(chart)).toBe(chart.replace("'1.2.3'", "'1.3.0'"));
+    const multi = '---\n# first\nversion: "1.2.3"\n---\nversion: 4.5.6 # second\n';
+    expect(genericYaml("$.version", "2.0.0", noWarn)(multi)).toBe(
+      '---\n# first\nversion: "2.0.0"\n---\nversion: 2.0.0 # second\n',
+    );
+    // a block scalar cannot be edited in place: release-please's re-dump
+    const block = "version: |\n  1.2.3\n# gone\n";
+    same(
+      ours(genericYaml("$.version", "1.3.0", noWarn), block),
+      run(oracle.yaml("$.version", "1.3.0"), block),
+    );
+  });
+  test("json: spacing and one-line arrays stay; unchanged files are not rewritten", () => {
+    const pkg =
+      '{\n  "name": "demo",\n  "version": "1.2.3",\n  "files": ["a", "b"],\n  "x": {"version":"v1.2.3"}\n}\n';
+    expect(genericJson("$..version", "1.3.0", noWarn)(pkg)).toBe(
+      pkg.replace('"1.2.3"', '"1.3.0"').replace('"v1.2.3"', '"v1.3.0"'),
+    );
+    const noHit = '{ "name": "demo" }';
+    expect(genericJson("$.version", "1.3.0", noWarn)(noHit)).toBe(noHit);
+  });
+  test("CRLF json/yaml stay CRLF", () => {
+    for (const [u, c] of [
+      [genericJson("$.version", "1.3.0", noWarn), JSON_FILES[0]!],
+      [genericYaml("$.version", "1.3.0", noWarn), YAML_FILES[0]!],
+    ] as const)
+      expect(ours(keepLineEndings(u), crlf(c))).toBe(crlf(u(c)));
   });
 });

@@ -2,4 +2,5 @@
 declare module "js-yaml" {
   export function loadAll(input: string, iterator?: null, options?: { json?: boolean }): unknown[];
   export function dump(value: unknown): string;
+  export function load(input: string): unknown;
 }
