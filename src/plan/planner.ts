@@ -15,7 +15,6 @@ import {
   tagComponentOf,
 } from "../config/release-please.ts";
 import { ShiplineError } from "../errors.ts";
-import { currentBranch } from "../git/branch-commit.ts";
 import { git } from "../git/git.ts";
 import { readLog } from "../git/log.ts";
 import { resolveSlug } from "../github/context.ts";
@@ -62,11 +61,21 @@ interface PackageState {
 
 const normalizePath = (path: string) => path.replace(/\/$/, "").replace(/^\//, "");
 
-function targetBranchOf(root: string, o: PlanOptions, env: NodeJS.ProcessEnv): string {
-  if (o.targetBranch) return o.targetBranch;
-  if (env.GITHUB_BASE_REF) return env.GITHUB_BASE_REF;
-  if (env.GITHUB_REF?.startsWith("refs/heads/")) return env.GITHUB_REF.slice("refs/heads/".length);
-  return currentBranch(root) ?? "main";
+/**
+ * Target branch (for titles) and whether HEAD has commits, with one git call:
+ * `rev-parse --abbrev-ref HEAD` prints the branch ("HEAD" when detached) and fails before
+ * the first commit.
+ */
+function headInfo(
+  root: string,
+  o: PlanOptions,
+  env: NodeJS.ProcessEnv,
+): { branch: string; hasCommits: boolean } {
+  const r = git(["rev-parse", "--abbrev-ref", "HEAD"], { cwd: root, allowFailure: true });
+  const current = r.exitCode === 0 && r.stdout.trim() !== "HEAD" ? r.stdout.trim() : undefined;
+  const fromEnv =
+    env.GITHUB_BASE_REF || (env.GITHUB_REF?.startsWith("refs/heads/") ? env.GITHUB_REF.slice(11) : "");
+  return { branch: o.targetBranch || fromEnv || current || "main", hasCommits: r.exitCode === 0 };
 }
 
 function explainCommit(c: ConventionalCommit, sections: ChangelogSection[]): PlannedCommit {
@@ -186,8 +195,27 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
   const cfg = o.config ?? loadReleasePleaseConfig(root);
   const repo = resolveSlug(root, o.repo, env);
   const [owner, repository] = repo.split("/") as [string, string];
-  const targetBranch = targetBranchOf(root, o, env);
+  const head = headInfo(root, o, env);
+  const targetBranch = head.branch;
   const plan: Plan = { targetBranch, repo, releases: [], skipped: [], warnings: [...cfg.warnings] };
+
+  for (const pl of cfg.plugins) {
+    const name = typeof pl === "string" ? pl : String(pl.type);
+    if (name !== "sentence-case" && name !== "group-priority")
+      plan.warnings?.push(
+        `${cfg.configFile}: plugin "${name}" is not applied by shipline's planner; versions may differ from release-please`,
+      );
+  }
+  for (const p of cfg.packages) {
+    if (p.changelogType === "github")
+      plan.warnings?.push(
+        `${cfg.configFile}: "${p.path}" uses changelog-type "github" (GitHub's generated notes); shipline renders the default changelog offline`,
+      );
+    if (p.includeCommitAuthors)
+      plan.warnings?.push(
+        `${cfg.configFile}: "${p.path}" sets include-commit-authors; authors' GitHub logins are not known offline, so entries carry no author`,
+      );
+  }
 
   // §7.1 steps 1–4: previous release per path.
   const states: PackageState[] = cfg.packages.map((p) => {
@@ -229,8 +257,7 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
   let seen = 0;
   let scanned = 0;
   let stoppedBy = "the start of history";
-  const headExists = git(["rev-parse", "--verify", "-q", "HEAD"], { cwd: root, allowFailure: true });
-  if (headExists.exitCode === 0) {
+  if (head.hasCommits) {
     for await (const commit of readLog({ cwd: root, files: needFiles, maxCount: cfg.commitSearchDepth })) {
       if (releaseShas.has(commit.sha)) seen++;
       if (cfg.lastReleaseSha && cfg.lastReleaseSha === commit.sha) {
