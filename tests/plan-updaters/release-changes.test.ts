@@ -9,6 +9,7 @@ import { join } from "node:path";
 import yaml from "js-yaml";
 import { releaseChanges } from "../../src/plan/release-changes.ts";
 import type { Plan, PlannedRelease } from "../../src/plan/types.ts";
+import { uvLock } from "../../src/plan/updaters/uv-lock.ts";
 import { TestRepo, tempDir } from "../helpers/repo.ts";
 import { type OracleRelease, oracleChangeSet } from "./oracle.ts";
 
@@ -299,6 +300,12 @@ describe("uv.lock (beyond release-please)", () => {
         'name = "pkg-a"\nversion = "1.3.0"',
       ),
     );
+  });
+  test("a lock in another layout goes through the TOML parser, same result", () => {
+    const odd = "version = 1\n\n[[package]]\nversion='1.2.3'\nsource={editable='.'}\nname = 'pkg_a'\n";
+    expect(uvLock("pkg-a", "1.3.0", () => {})(odd)).toBe(odd.replace("version='1.2.3'", 'version="1.3.0"'));
+    const dynamic = 'version = 1\n\n[[package]]\nname = "pkg-a"\nsource = { editable = "." }\n';
+    expect(uvLock("pkg-a", "1.3.0", () => {})(dynamic)).toBe(dynamic);
   });
   test("a uv.lock without the package (or dynamic version) is left alone", () => {
     const r = repo({
