@@ -43,6 +43,11 @@ export default defineShiplineCommand({
     }
     const { printPlan } = await import("../plan/explain.ts");
     printPlan(plan, log, Boolean(args.explain));
+    const { findPendingReleases } = await import("../plan/pending.ts");
+    for (const p of findPendingReleases(root))
+      log.info(
+        `HEAD is a merged release PR: ${p.name} is not tagged yet (tag ${p.tag}); \`shipline release\` (or \`shipline run\`) creates the tag and GitHub release`,
+      );
     return 0;
   },
 });

@@ -89,6 +89,18 @@ describe("shipline plan (binary)", () => {
     expect(e.stderr).toContain("tag v1.0.0 does not exist");
   });
 
+  test("HEAD is a merged release PR: plan says to release it", async () => {
+    const r = pythonRepo("1.0.0");
+    r.commit("fix: x");
+    r.commit("chore(main): release 1.0.1 (#3)", {
+      ".release-please-manifest.json": '{".":"1.0.1"}\n',
+      "CHANGELOG.md": "# Changelog\n\n## [1.0.1](u) (2026-01-01)\n\n\n### Bug Fixes\n\n* x\n",
+    });
+    const e = await shipline(["plan", "--repo", "o/r"], { cwd: r.dir });
+    expect(e.code).toBe(0);
+    expect(e.stderr).toContain("HEAD is a merged release PR: v1.0.1 is not tagged yet (tag v1.0.1)");
+  });
+
   test("breaking change on 0.x: loud warning with the opt-out", async () => {
     const r = pythonRepo("0.3.0");
     r.commit("feat!: new api");
