@@ -85,9 +85,9 @@ export function globToRegex(glob: string): RegExp {
 }
 
 function where(cfg: ReleasePleaseConfig, pkg: PackageConfig, key: string): string {
-  return key.startsWith("(")
-    ? `${cfg.configFile}: packages["${pkg.path}"] ${key}`
-    : `${cfg.configFile}: packages["${pkg.path}"].${key}`;
+  return /^[a-z-]+(\[\d+\])?$/.test(key)
+    ? `${cfg.configFile}: packages["${pkg.path}"].${key}`
+    : `${cfg.configFile}: packages["${pkg.path}"] (${key})`;
 }
 
 /** Tracked paths (relative to the package folder, or to the root for "/…" globs) an extra-files entry names. */
@@ -113,15 +113,20 @@ function packageUpdates(
   const version = release.version;
   const pep440 = needsPep440(version, release.previousVersion);
   const out: PendingUpdate[] = [];
-  const add = (file: string, key: string, updater: Updater, createIfMissing = false, origin = key) =>
-    out.push({ path: addPath(pkg.path, file, where(cfg, pkg, key)), createIfMissing, updater, origin });
+  const add = (file: string, key: string, updater: Updater, createIfMissing = false) =>
+    out.push({
+      path: addPath(pkg.path, file, where(cfg, pkg, key)),
+      createIfMissing,
+      updater,
+      origin: where(cfg, pkg, key),
+    });
 
   if (!pkg.skipChangelog) add(pkg.changelogPath, "changelog-path", changelog(release.changelog), true);
-  add("setup.cfg", "(python strategy)", setupCfg(version, pep440));
-  add("setup.py", "(python strategy)", setupPy(version, pep440));
+  add("setup.cfg", "python release type", setupCfg(version, pep440));
+  add("setup.py", "python release type", setupPy(version, pep440));
 
-  const pyprojectPath = addPath(pkg.path, "pyproject.toml", where(cfg, pkg, "(python strategy)"));
-  const pyprojectText = readRepoFile(root, pyprojectPath, where(cfg, pkg, "(python strategy)"));
+  const pyprojectPath = addPath(pkg.path, "pyproject.toml", where(cfg, pkg, "python release type"));
+  const pyprojectText = readRepoFile(root, pyprojectPath, where(cfg, pkg, "python release type"));
   // Parsed as the updater will see it (keepLineEndings): no BOM, LF. release-please parses the
   // raw text, and @iarna/toml rejects a BOM and a CR inside comments, so it skips such files.
   const parsed =
@@ -131,14 +136,18 @@ function packageUpdates(
   const table = pyProjectTable(parsed);
   let projectName: unknown = componentOf(pkg);
   if (table) {
-    add("pyproject.toml", "(python strategy)", pyprojectToml(version, warn));
+    add("pyproject.toml", "python release type", pyprojectToml(version, warn));
     projectName = table.name;
   } else warn(parsed ? "invalid pyproject.toml" : `file ${pyprojectPath} did not exist`);
 
   if (typeof projectName === "string" && projectName) {
     for (const name of [projectName, projectName.replace(/-/g, "_")])
       for (const file of [`${name}/__init__.py`, `src/${name}/__init__.py`])
-        add(file, "(python strategy: [project].name / package-name)", pythonFileWithVersion(version, pep440));
+        add(
+          file,
+          "NAME/__init__.py, NAME from [project].name or package-name",
+          pythonFileWithVersion(version, pep440),
+        );
   } else warn("No project/component found.");
 
   const prefix = pkg.path === "." ? "" : pkg.path;
@@ -146,7 +155,7 @@ function packageUpdates(
     if (posix.basename(f) === "version.py")
       add(
         prefix ? f.slice(prefix.length + 1) : f,
-        "(python strategy: version.py)",
+        "tracked version.py files",
         pythonFileWithVersion(version, pep440),
       );
 
@@ -205,10 +214,10 @@ function packageUpdates(
       const lock = [...parts.slice(0, n), "uv.lock"].join("/");
       if (existsSync(join(root, lock))) {
         out.push({
-          path: addPath(".", lock, where(cfg, pkg, "(uv.lock)")),
+          path: addPath(".", lock, where(cfg, pkg, "uv.lock")),
           createIfMissing: false,
           updater: uvLock(distName, version, warn),
-          origin: "(uv.lock)",
+          origin: where(cfg, pkg, "uv.lock"),
         });
         break;
       }
@@ -276,7 +285,11 @@ export function releaseChanges(root: string, plan: Plan, opts: ReleaseChangesOpt
         try {
           c = u.updater(c);
         } catch (e) {
-          throw new ShiplineError(`${path}: ${errorMessage(e)} (updating it for ${u.origin})`, hintFor(u, e));
+          const what =
+            e instanceof InvalidPyProjectError
+              ? 'invalid file: the version table has no version and "version" is not in dynamic'
+              : errorMessage(e);
+          throw new ShiplineError(`${path}: ${what} (updated for ${u.origin})`, hintFor(u, e));
         }
       }
       return c ?? "";
