@@ -30,7 +30,7 @@ import { genericJson } from "./updaters/generic-json.ts";
 import { genericToml } from "./updaters/generic-toml.ts";
 import { genericXml, pomXml } from "./updaters/generic-xml.ts";
 import { genericYaml } from "./updaters/generic-yaml.ts";
-import { keepLineEndings } from "./updaters/line-endings.ts";
+import { isCrlf, keepLineEndings } from "./updaters/line-endings.ts";
 import { releasePleaseManifest } from "./updaters/manifest.ts";
 import {
   InvalidPyProjectError,
@@ -127,12 +127,12 @@ function packageUpdates(
 
   const pyprojectPath = addPath(pkg.path, "pyproject.toml", where(cfg, pkg, "python release type"));
   const pyprojectText = readRepoFile(root, pyprojectPath, where(cfg, pkg, "python release type"));
-  // Parsed as the updater will see it (keepLineEndings): no BOM, LF. release-please parses the
-  // raw text, and @iarna/toml rejects a BOM and a CR inside comments, so it skips such files.
+  // Parsed as the updater will see it (keepLineEndings): no BOM, LF if the file is CRLF.
+  // release-please parses the raw text, and @iarna/toml rejects a BOM and a CR inside
+  // comments, so it skips such files; a file with mixed endings is skipped here too.
+  const bare = pyprojectText?.replace(/^\uFEFF/, "");
   const parsed =
-    pyprojectText === undefined
-      ? null
-      : parsePyProject(pyprojectText.replace(/^\uFEFF/, "").replaceAll("\r\n", "\n"));
+    bare === undefined ? null : parsePyProject(isCrlf(bare) ? bare.replaceAll("\r\n", "\n") : bare);
   const table = pyProjectTable(parsed);
   let projectName: unknown = componentOf(pkg);
   if (table) {
