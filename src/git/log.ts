@@ -104,7 +104,8 @@ export async function* readLog(o: LogOptions): AsyncGenerator<LogCommit> {
       yield r.commit;
       pos = r.next;
     }
-    buf = pos >= buf.length ? new Uint8Array(0) : buf.slice(pos);
+    // subarray, not slice: the next concat copies the leftover once
+    buf = pos >= buf.length ? new Uint8Array(0) : buf.subarray(pos);
   };
   // GIT_FLUSH=0: git flushes after every commit when stdout is a pipe (one tiny chunk per
   // commit, ~20x more reads); fully buffered output streams the same bytes in big chunks.

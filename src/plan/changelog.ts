@@ -115,6 +115,13 @@ export function buildNotes(commits: ConventionalCommit[], o: NotesOptions): stri
   const groupOrder = types.map((t) => t.section).filter((t) => t);
   const kept: WriterCommit[] = [];
   for (const c of commits) {
+    // Early discard (same outcome as the transform below, without building the object): no
+    // notes, no "!" header, and a hidden or unknown type.
+    if (c.notes.length === 0 && !c.message.includes("!")) {
+      const typeKey = (c.type || "").toLowerCase();
+      const e = types.find((x) => x.type === typeKey && !(x.scope && x.scope !== c.scope));
+      if (e === undefined || e.hidden) continue;
+    }
     const commit: WriterCommit = {
       subject: htmlEscape(c.bareMessage),
       type: c.type,

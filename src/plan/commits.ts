@@ -313,6 +313,51 @@ const SUMMARY = new RegExp(
 const FOOTERISH = new RegExp(`^(?:BREAKING[ -]CHANGE|!|[^()!:\\r\\n${PARSER_WS}]+(?:[(!:]| #))`);
 let fastPathEnabled = true;
 
+// Stop characters of the grammar's <type>: ( ) ! : CR LF and the parser's whitespace set.
+const isTypeStop = (c: number) =>
+  c === 40 ||
+  c === 41 ||
+  c === 33 ||
+  c === 58 ||
+  c === 10 ||
+  c === 13 ||
+  c === 9 ||
+  c === 11 ||
+  c === 12 ||
+  c === 32 ||
+  c === 0xa0 ||
+  c === 0xfeff;
+
+/** FOOTERISH on every line start of `body`, as one char loop (a regex per line was the scan's hot spot). */
+function hasFooterishLine(body: string): boolean {
+  const n = body.length;
+  let i = 0;
+  while (i < n) {
+    const c = body.charCodeAt(i);
+    if (
+      c === 33 /* ! */ ||
+      (c === 66 /* B */ && (body.startsWith("BREAKING CHANGE", i) || body.startsWith("BREAKING-CHANGE", i)))
+    )
+      return true;
+    let j = i;
+    while (j < n && !isTypeStop(body.charCodeAt(j))) j++;
+    if (j > i) {
+      const d = body.charCodeAt(j);
+      if (d === 40 || d === 33 || d === 58 || (d === 32 && body.charCodeAt(j + 1) === 35)) return true;
+    }
+    // to the next line start (after a run of CR/LF)
+    while (j < n && body.charCodeAt(j) !== 10 && body.charCodeAt(j) !== 13) j++;
+    while (j < n && (body.charCodeAt(j) === 10 || body.charCodeAt(j) === 13)) j++;
+    i = j;
+  }
+  return false;
+}
+
+/** The regex form of the same test (kept for the property test's cross-check). */
+export function footerishLine(line: string): boolean {
+  return FOOTERISH.test(line);
+}
+
 /** For tests: compare the fast path with the full grammar. */
 export function setFastPath(on: boolean): void {
   fastPathEnabled = on;
@@ -335,8 +380,7 @@ export function parseSimple(raw: string): ChangelogCommit[] | undefined {
     let i = all.length;
     while (i < message.length && (message[i] === "\n" || message[i] === "\r")) i++;
     body = message.slice(i);
-    if (body.includes("BREAKING-CHANGE:")) return undefined;
-    for (const line of body.split(/[\r\n]+/)) if (FOOTERISH.test(line)) return undefined;
+    if (body.includes("BREAKING-CHANGE:") || hasFooterishLine(body)) return undefined;
   }
   const commit = blank();
   commit.type = type;
@@ -381,8 +425,14 @@ export function parseConventionalCommits(commits: RawCommit[]): ConventionalComm
 
 /** The local Scm's PR detection: subject ends in ` (#N)` or is `Merge pull request #N from X`. */
 export function pullRequestOf(message: string): RawCommit["pullRequest"] {
-  const subject = (message.split("\n", 1)[0] as string).trim();
-  const m = /\s\(#(\d+)\)$/.exec(subject) ?? /^Merge pull request #(\d+) from (.*)$/.exec(subject);
+  const nl = message.indexOf("\n");
+  const subject = (nl < 0 ? message : message.slice(0, nl)).trim();
+  // (endsWith/startsWith only skip regexes that could not match)
+  const m =
+    (subject.endsWith(")") ? /\s\(#(\d+)\)$/.exec(subject) : null) ??
+    (subject.startsWith("Merge pull request #")
+      ? /^Merge pull request #(\d+) from (.*)$/.exec(subject)
+      : null);
   const n = m ? Number.parseInt(m[1] as string, 10) : 0;
   return n ? { number: n, body: message } : undefined;
 }
