@@ -37,6 +37,8 @@ export interface PypiOptions {
   publishers?: TrustedPublisher[];
   /** Lifetime of minted tokens in seconds (PyPI: 900). */
   tokenTtl?: number;
+  /** Expire every minted token after this many stored files (token expiry mid-publish). */
+  expireTokensAfterUploads?: number;
   /** false: `/_/oidc/audience` answers 403 (Trusted Publishing disabled). */
   trustedPublishing?: boolean;
 }
@@ -201,6 +203,7 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
   const uploads: PypiServer["uploads"] = [];
   const faults = new Faults();
   let base = "";
+  let stored = 0;
 
   type Identity = { kind: "token"; projects?: string[] } | { kind: "tp"; publisher: TrustedPublisher };
 
@@ -550,6 +553,9 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
       attestations,
       publisher: identity.kind === "tp" ? identity.publisher : undefined,
     });
+    stored++;
+    if (opts.expireTokensAfterUploads !== undefined && stored >= opts.expireTokensAfterUploads)
+      for (const t of minted.values()) t.expires = 0;
     return new Response("", { status: 200 });
   }
 
