@@ -168,7 +168,7 @@ export class TrustedPublisher {
     };
     if (res.status === 422 && Array.isArray(b?.errors)) {
       if (retryReuse && b.errors.some((e) => e.code === "invalid-reuse-token")) return this.mint(false);
-      for (const line of explainRefusal(b.errors, jwt)) this.log.error(line);
+      for (const line of explainRefusal(b.errors, jwt)) this.log.info(line);
       const codes = b.errors.map((e) => e.code).join(", ");
       throw new ShiplineError(
         `Trusted Publishing: PyPI refused to mint an upload token (${codes}): ${b.errors[0]?.description ?? ""}`,

@@ -221,7 +221,10 @@ export class Uploader {
           return this.landed(f, "the failed attempt reached the index after all");
         continue;
       }
-      throw new ShiplineError(`PyPI refused ${f.filename}: ${msg}`, hintFor(res.status, msg));
+      throw new ShiplineError(
+        `PyPI refused ${f.filename}: ${msg}`,
+        hintFor(res.status, msg, Boolean(this.tp)),
+      );
     }
   }
 
@@ -242,7 +245,11 @@ export class Uploader {
   }
 }
 
-function hintFor(status: number, msg: string): string {
+function hintFor(status: number, msg: string, trusted: boolean): string {
+  if (status === 403 && trusted && !/Username\/Password/i.test(msg))
+    return "the Trusted Publisher this job matched is registered for another project: add one for this project on PyPI";
+  if (status === 400 && /Non-user identities/.test(msg))
+    return "create the project with a first upload by an owner (API token), or fix the pending publisher's project name to match the package";
   if (status === 403 && /Username\/Password/i.test(msg))
     return "use an API token: username __token__, password pypi-…";
   if (status === 403)

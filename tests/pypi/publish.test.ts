@@ -111,7 +111,7 @@ describe.skipIf(!hasBinary())("publish FILES… (compiled binary)", () => {
     expect(killed.code).not.toBe(0);
     const wheel = files[0]!;
     const bytes = readFileSync(wheel);
-    bytes[bytes.length - 30] ^= 0xff; // flips a byte in the zip's central directory
+    bytes[bytes.length - 30] = (bytes[bytes.length - 30] ?? 0) ^ 0xff; // flips a byte in the zip's central directory
     writeFileSync(wheel, bytes);
     const resumed = await shipline(["resume"], { cwd: repo.dir, env: env() });
     expect(resumed.code).toBe(1);
