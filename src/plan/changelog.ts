@@ -61,7 +61,6 @@ export interface NotesOptions {
 interface WriterNote {
   title: string;
   text: string;
-  commit?: WriterCommit;
 }
 
 interface WriterCommit {
@@ -73,7 +72,6 @@ interface WriterCommit {
   header: string;
   footer: string;
   hash: string;
-  shortHash?: string;
 }
 
 const RELEASE_AS_RE = /release-as:\s*\w*@?([0-9]+\.[0-9]+\.[0-9a-z]+(-[0-9a-z.]+)?)\s*/i;
@@ -104,23 +102,50 @@ function findTypeEntry(types: ChangelogSection[], c: WriterCommit): ChangelogSec
   return types.find((e) => e.type === typeKey && !(e.scope && e.scope !== c.scope));
 }
 
+export interface HeadingOptions {
+  version: string;
+  previousTag?: string;
+  currentTag: string;
+  /** YYYY-MM-DD; default today in UTC. */
+  date?: string;
+}
+
+interface Line {
+  /** The writer's sort key: scope + subject, after the transform. */
+  k: string;
+  line: string;
+}
+
 /**
- * The entry text (trimmed, no trailing newline). A result with a single line means "no user
- * facing commits" (release-please's changelogEmpty).
+ * Renders an entry incrementally: each commit is transformed and rendered to its final line
+ * when added (the line does not depend on the version), so a long history keeps one small
+ * record per listed commit and nothing for hidden ones. `render` then groups, sorts and lays
+ * out exactly as the writer does.
  */
-export function buildNotes(commits: ConventionalCommit[], o: NotesOptions): string {
-  const host = o.host || "https://github.com";
-  const base = `${host}/${o.owner}/${o.repository}`;
-  const types = o.changelogSections ?? PRESET_SECTIONS;
-  const groupOrder = types.map((t) => t.section).filter((t) => t);
-  const kept: WriterCommit[] = [];
-  for (const c of commits) {
-    // Early discard (same outcome as the transform below, without building the object): no
-    // notes, no "!" header, and a hidden or unknown type.
+export class NotesBuilder {
+  private readonly host: string;
+  private readonly base: string;
+  private readonly types: ChangelogSection[];
+  /** Plain object on purpose: the writer groups with one, so integer-like keys come first. */
+  private readonly groups: Record<string, Line[]> = {};
+  private readonly notes: string[] = [];
+  listed = 0;
+
+  constructor(o: Pick<NotesOptions, "host" | "owner" | "repository" | "changelogSections">) {
+    this.host = o.host || "https://github.com";
+    this.base = `${this.host}/${o.owner}/${o.repository}`;
+    this.types = o.changelogSections ?? PRESET_SECTIONS;
+  }
+
+  /** Adds one parsed commit (newest first); returns whether the entry lists it. */
+  add(c: ConventionalCommit): boolean {
+    const { base, host, types } = this;
+    // Early discard (same outcome as the transform below, without building anything): no
+    // notes, no "!" in the header, and a hidden or unknown type.
     if (c.notes.length === 0 && !c.message.includes("!")) {
       const typeKey = (c.type || "").toLowerCase();
       const e = types.find((x) => x.type === typeKey && !(x.scope && x.scope !== c.scope));
-      if (e === undefined || e.hidden) continue;
+      if (e === undefined || e.hidden) return false;
     }
     const commit: WriterCommit = {
       subject: htmlEscape(c.bareMessage),
@@ -150,17 +175,16 @@ export function buildNotes(commits: ConventionalCommit[], o: NotesOptions): stri
     let discard = true;
     const issues: string[] = [];
     const entry = findTypeEntry(types, commit);
-    const bang = BREAKING_HEADER.exec(commit.header);
+    const bang = commit.header.includes("!: ") ? BREAKING_HEADER.exec(commit.header) : null;
     if (bang && commit.notes.length === 0) commit.notes.push({ title: "", text: bang[3] as string });
     if (commit.footer && RELEASE_AS_RE.test(commit.footer)) discard = false;
     for (const n of commit.notes) {
       n.title = "BREAKING CHANGES";
       discard = false;
     }
-    if (discard && (entry === undefined || entry.hidden)) continue;
+    if (discard && (entry === undefined || entry.hidden)) return false;
     if (entry) commit.type = entry.section;
     if (commit.scope === "*") commit.scope = "";
-    commit.shortHash = commit.hash.substring(0, 7);
     // (the includes() checks only skip regexes that could not match)
     if (commit.subject.includes("#"))
       commit.subject = commit.subject.replace(/(#)([0-9]+)/g, (_, prefix: string, issue: string) => {
@@ -173,49 +197,57 @@ export function buildNotes(commits: ConventionalCommit[], o: NotesOptions): stri
       );
     if (commit.references.length > 0)
       commit.references = commit.references.filter((r) => !issues.includes(r.prefix + r.issue));
-    kept.push(commit);
-  }
 
-  // --- the writer: groups keyed like a plain object (integer-like keys first), stable sorts ---
-  const groupsObj: Record<string, WriterCommit[]> = {};
-  for (const c of kept) {
-    const key = c.type || "";
-    if (groupsObj[key]) groupsObj[key].push(c);
-    else groupsObj[key] = [c];
-  }
-  const sortKey = (c: WriterCommit) => (c.scope || "") + (c.subject || "");
-  const groups = Object.entries(groupsObj).map(([title, list]) => ({
-    title: title === "" ? false : title,
-    commits: list
-      .map((c) => ({ c, k: sortKey(c) }))
-      .sort((a, b) => COLLATOR.compare(a.k, b.k))
-      .map((x) => x.c),
-  }));
-  groups.sort((a, b) => groupOrder.indexOf(a.title as string) - groupOrder.indexOf(b.title as string));
-  const notes: WriterNote[] = [];
-  for (const c of kept) for (const n of c.notes) notes.push({ ...n, commit: c });
-
-  // --- the templates ---
-  let out = `## ${o.previousTag ? `[${o.version}](${base}/compare/${o.previousTag}...${o.currentTag})` : o.version} (${o.date ?? todayUtc()})\n\n`;
-  if (notes.length > 0) {
-    out += "\n### ⚠ BREAKING CHANGES\n\n";
-    for (const n of notes) out += `* ${n.commit?.scope ? `**${n.commit.scope}:** ` : ""}${n.text}\n`;
-  }
-  for (const g of groups) {
-    out += "\n";
-    if (g.title) out += `### ${g.title}\n\n`;
-    for (const c of g.commits) {
-      let line = `*${c.scope ? ` **${c.scope}:**` : ""} ${c.subject ? c.subject : c.header}`;
-      line += ` ([${c.shortHash}](${base}/commit/${c.hash}))`;
-      if (c.references.length > 0) {
-        line += ", refs";
-        for (const r of c.references) line += ` [${r.prefix}${r.issue}](${base}/issues/${r.issue})`;
-      }
-      out += `${line}\n`;
+    // --- the templates' commit partial and note line, rendered now ---
+    for (const n of commit.notes)
+      this.notes.push(`* ${commit.scope ? `**${commit.scope}:** ` : ""}${n.text}`);
+    let line = `*${commit.scope ? ` **${commit.scope}:**` : ""} ${commit.subject ? commit.subject : commit.header}`;
+    line += ` ([${commit.hash.substring(0, 7)}](${base}/commit/${commit.hash}))`;
+    if (commit.references.length > 0) {
+      line += ", refs";
+      for (const r of commit.references) line += ` [${r.prefix}${r.issue}](${base}/issues/${r.issue})`;
     }
-    out += "\n";
+    const key = commit.type || "";
+    const rec: Line = { k: (commit.scope || "") + (commit.subject || ""), line };
+    const list = this.groups[key];
+    if (list) list.push(rec);
+    else this.groups[key] = [rec];
+    this.listed++;
+    return true;
   }
-  return out.trim();
+
+  /** The entry text (trimmed, no trailing newline); only the heading when nothing is listed. */
+  render(h: HeadingOptions): string {
+    const groupOrder = this.types.map((t) => t.section).filter((t) => t);
+    const groups = Object.entries(this.groups).map(([title, list]) => ({
+      title: title === "" ? false : title,
+      lines: list.sort((a, b) => COLLATOR.compare(a.k, b.k)),
+    }));
+    groups.sort((a, b) => groupOrder.indexOf(a.title as string) - groupOrder.indexOf(b.title as string));
+    const parts: string[] = [
+      `## ${h.previousTag ? `[${h.version}](${this.base}/compare/${h.previousTag}...${h.currentTag})` : h.version} (${h.date ?? todayUtc()})\n\n`,
+    ];
+    if (this.notes.length > 0) {
+      parts.push("\n### ⚠ BREAKING CHANGES\n\n");
+      for (const n of this.notes) parts.push(`${n}\n`);
+    }
+    for (const g of groups) {
+      parts.push(g.title ? `\n### ${g.title}\n\n` : "\n");
+      for (const l of g.lines) parts.push(`${l.line}\n`);
+      parts.push("\n");
+    }
+    return parts.join("").trim();
+  }
+}
+
+/**
+ * The entry text (trimmed, no trailing newline). A result with a single line means "no user
+ * facing commits" (release-please's changelogEmpty).
+ */
+export function buildNotes(commits: ConventionalCommit[], o: NotesOptions): string {
+  const b = new NotesBuilder(o);
+  for (const c of commits) b.add(c);
+  return b.render(o);
 }
 
 /** release-please's changelogEmpty: only the heading line. */

@@ -18,11 +18,11 @@ import { ShiplineError } from "../errors.ts";
 import { git } from "../git/git.ts";
 import { readLog } from "../git/log.ts";
 import { resolveSlug } from "../github/context.ts";
-import { buildNotes, isEmptyEntry, PRESET_SECTIONS, PYTHON_SECTIONS } from "./changelog.ts";
+import { isEmptyEntry, NotesBuilder, PRESET_SECTIONS, PYTHON_SECTIONS } from "./changelog.ts";
 import { type ConventionalCommit, parseCommit, pullRequestOf } from "./commits.ts";
 import { findRelease, prTitle, tagFor } from "./tags.ts";
 import type { Plan, PlannedCommit, PlannedRelease } from "./types.ts";
-import { bumpVersion, classify, Version } from "./version.ts";
+import { addToSummary, type BumpSummary, bumpVersion, classify, emptySummary, Version } from "./version.ts";
 
 export interface PlanOptions {
   /** Changelog date YYYY-MM-DD (default: today, UTC). */
@@ -53,7 +53,16 @@ interface PackageState {
   /** The manifest version's tag was looked for and not found. */
   tagMissing: boolean;
   done: boolean;
-  commits: ConventionalCommit[];
+  /** The entry, rendered as commits stream in (no list of all commits is kept). */
+  notes: NotesBuilder;
+  /** What the versioning strategy reads. */
+  summary: BumpSummary;
+  /** Parsed commits (0 means release-please's "No commits for path"). */
+  parsedCount: number;
+  firstBreaking?: ConventionalCommit;
+  firstFeature?: ConventionalCommit;
+  releaseAsCommit?: ConventionalCommit;
+  sections: ChangelogSection[];
   rawCount: number;
   explain: PlannedCommit[];
   ignored: number;
@@ -105,22 +114,15 @@ function explainCommit(c: ConventionalCommit, sections: ChangelogSection[]): Pla
 function bumpReason(s: PackageState, version: Version, fromConfig: boolean): { kind: string; why: string } {
   const p = s.p;
   if (fromConfig) return { kind: "release-as", why: `release-as "${p.releaseAs}" in the config` };
-  const ra = s.commits.find((c) => c.notes.some((n) => n.title === "RELEASE AS"));
+  const ra = s.releaseAsCommit;
   if (ra) return { kind: "release-as", why: `Release-As footer in ${ra.sha.slice(0, 7)} (${ra.message})` };
   if (!s.previous) return { kind: "initial", why: "first release (python always starts at 0.1.0)" };
   if (p.versioning.startsWith("always-bump-"))
     return { kind: p.versioning.slice(12), why: `versioning "${p.versioning}"` };
-  const k = classify(s.previous, s.commits, p).kind;
-  const first =
-    k === "major" || (k === "minor" && s.commits.some((c) => c.breaking))
-      ? s.commits.find((c) => c.breaking)
-      : (s.commits.find((c) => c.type === "feat" || c.type === "feature") ?? s.commits[0]);
+  const k = classify(s.previous, s.summary, p).kind;
+  const first = s.firstBreaking ?? s.firstFeature;
   const what = first ? ` (${first.sha.slice(0, 7)} ${first.message})` : "";
-  const label = s.commits.some((c) => c.breaking)
-    ? "breaking change"
-    : s.commits.some((c) => c.type === "feat" || c.type === "feature")
-      ? "feature"
-      : "fixes and other commits";
+  const label = s.firstBreaking ? "breaking change" : s.firstFeature ? "feature" : "fixes and other commits";
   return { kind: k, why: `${k}: ${label}${what} → ${version.toString()}` };
 }
 
@@ -132,8 +134,8 @@ function preMajorWarning(
 ): string | undefined {
   const prev = s.previous;
   if (!prev || prev.major !== 0 || version.major < 1 || s.p.releaseAs) return undefined;
-  if (s.commits.some((c) => c.notes.some((n) => n.title === "RELEASE AS"))) return undefined;
-  const b = s.commits.find((c) => c.breaking);
+  if (s.releaseAsCommit) return undefined;
+  const b = s.firstBreaking;
   if (!b) return undefined;
   const who = component || (s.p.path === "." ? "the package" : s.p.path);
   return (
@@ -226,7 +228,10 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
       excludes: p.excludePaths.map(normalizePath),
       tagMissing: false,
       done: false,
-      commits: [],
+      notes: new NotesBuilder({ host: p.changelogHost, owner, repository, changelogSections: sectionsOf(p) }),
+      summary: emptySummary(),
+      parsedCount: 0,
+      sections: sectionsOf(p),
       rawCount: 0,
       explain: [],
       ignored: 0,
@@ -252,6 +257,8 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
     .filter((p) => p !== ".")
     .sort((a, b) => b.length - a.length);
   const needFiles = sortedPaths.length > 0 || cfg.packages.some((p) => p.excludePaths.length > 0);
+
+  const sentence = sentenceCaseOf(cfg.plugins);
 
   // Steps 5–6: one walk.
   let seen = 0;
@@ -291,7 +298,16 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
           parsed = parseCommit(raw);
         }
         s.rawCount++;
-        for (const c of parsed) s.commits.push(c);
+        for (const parsedCommit of parsed) {
+          // plugins' processCommits hook (only sentence-case changes python commits)
+          const c = sentence ? sentenceCase(parsedCommit, sentence) : parsedCommit;
+          s.parsedCount++;
+          addToSummary(s.summary, c);
+          if (!s.releaseAsCommit && c.notes.some((n) => n.title === "RELEASE AS")) s.releaseAsCommit = c;
+          if (c.breaking) s.firstBreaking ??= c;
+          else if (c.type === "feat" || c.type === "feature") s.firstFeature ??= c;
+          s.notes.add(c);
+        }
         if (s.explain.length < EXPLAIN_LIMIT) {
           if (parsed.length === 0)
             s.explain.push({
@@ -300,7 +316,7 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
               breaking: false,
               note: "ignored: the header is not a conventional commit",
             });
-          for (const c of parsed) s.explain.push(explainCommit(c, sectionsOf(s.p)));
+          for (const c of parsed) s.explain.push(explainCommit(c, s.sections));
         }
         if (parsed.length === 0) s.ignored++;
       }
@@ -308,10 +324,6 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
     if (scanned >= cfg.commitSearchDepth)
       stoppedBy = `commit-search-depth (${cfg.commitSearchDepth} commits)`;
   }
-
-  // Plugins' processCommits hook (only sentence-case changes commits for python packages).
-  const sentence = sentenceCaseOf(cfg.plugins);
-  if (sentence) for (const s of states) s.commits = s.commits.map((c) => sentenceCase(c, sentence));
 
   // Per package: version, tag, title, entry (buildReleasePullRequest).
   for (const s of states) {
@@ -330,7 +342,7 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
         `${p.path}: the manifest says ${s.previous} but tag ${s.previousTag} does not exist, so every commit back to ${stoppedBy} counts (release-please does the same). ` +
           `Create the tag on the release commit, or fix ${cfg.manifestFile}/the tag settings (component, include-v-in-tag, tag-separator).`,
       );
-    if (s.commits.length === 0) {
+    if (s.parsedCount === 0) {
       skip(
         s.rawCount === 0
           ? `no commits since ${s.previousTag ?? "the start of history"} touch this package`
@@ -340,11 +352,11 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
     }
     let version: Version;
     const fromConfig = Boolean(p.releaseAs);
-    const ra = s.commits.find((c) => c.notes.some((n) => n.title === "RELEASE AS"));
+    const ra = s.releaseAsCommit;
     try {
       if (p.releaseAs) version = Version.parse(p.releaseAs, `release-as of "${p.path}" in ${cfg.configFile}`);
       else if (ra) version = Version.parse(ra.notes.find((n) => n.title === "RELEASE AS")?.text ?? "");
-      else if (s.previous) version = bumpVersion(s.previous, s.commits, p);
+      else if (s.previous) version = bumpVersion(s.previous, s.summary, p);
       else
         version =
           p.releaseType === "python" ? new Version(0, 1, 0) : Version.parse(p.initialVersion ?? "1.0.0");
@@ -357,19 +369,15 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
       throw e;
     }
     const tag = tagFor(p, version);
-    const changelog = buildNotes(s.commits, {
-      host: p.changelogHost,
-      owner,
-      repository,
+    const changelog = s.notes.render({
       version: version.toString(),
       previousTag: s.previousTag,
       currentTag: tag,
-      changelogSections: sectionsOf(p),
       date: o.date,
     });
     if (isEmptyEntry(changelog)) {
       skip(
-        `no user-facing commits since ${s.previousTag ?? "the start of history"}: all ${s.commits.length} parsed commit(s) have hidden types (chore, ci, build, test, refactor, style…). Use fix:/feat:/docs:/deps:, or a Release-As: footer`,
+        `no user-facing commits since ${s.previousTag ?? "the start of history"}: all ${s.parsedCount} parsed commit(s) have hidden types (chore, ci, build, test, refactor, style…). Use fix:/feat:/docs:/deps:, or a Release-As: footer`,
       );
       continue;
     }

@@ -92,27 +92,49 @@ function prereleaseBump(kind: "major" | "minor" | "patch", v: Version, type: str
   return new Version(v.major + 1, 0, 0, type, v.build);
 }
 
-/** The default strategy's classification (newest first; the first Release-As wins). */
+/**
+ * What the versioning strategies read from the commits, accumulated newest first: the first
+ * Release-As wins and stops the count (as determineReleaseType returns at it).
+ */
+export interface BumpSummary {
+  releaseAs?: string;
+  breaking: number;
+  features: number;
+}
+
+export function emptySummary(): BumpSummary {
+  return { breaking: 0, features: 0 };
+}
+
+export function addToSummary(s: BumpSummary, c: BumpCommit): void {
+  if (s.releaseAs !== undefined) return;
+  const ra = c.notes.find((n) => n.title === "RELEASE AS");
+  if (ra) s.releaseAs = ra.text;
+  else if (c.breaking) s.breaking++;
+  else if (c.type === "feat" || c.type === "feature") s.features++;
+}
+
+export function summarize(commits: BumpCommit[]): BumpSummary {
+  const s = emptySummary();
+  for (const c of commits) addToSummary(s, c);
+  return s;
+}
+
+/** The default strategy's classification. */
 export function classify(
   version: Version,
-  commits: BumpCommit[],
+  commits: BumpCommit[] | BumpSummary,
   o: Pick<BumpOptions, "bumpMinorPreMajor" | "bumpPatchForMinorPreMajor">,
 ): { kind: BumpKind; releaseAs?: string } {
-  let breaking = 0;
-  let features = 0;
-  for (const c of commits) {
-    const ra = c.notes.find((n) => n.title === "RELEASE AS");
-    if (ra) return { kind: "release-as", releaseAs: ra.text };
-    if (c.breaking) breaking++;
-    else if (c.type === "feat" || c.type === "feature") features++;
-  }
-  if (breaking > 0) return { kind: version.isPreMajor && o.bumpMinorPreMajor ? "minor" : "major" };
-  if (features > 0) return { kind: version.isPreMajor && o.bumpPatchForMinorPreMajor ? "patch" : "minor" };
+  const s = Array.isArray(commits) ? summarize(commits) : commits;
+  if (s.releaseAs !== undefined) return { kind: "release-as", releaseAs: s.releaseAs };
+  if (s.breaking > 0) return { kind: version.isPreMajor && o.bumpMinorPreMajor ? "minor" : "major" };
+  if (s.features > 0) return { kind: version.isPreMajor && o.bumpPatchForMinorPreMajor ? "patch" : "minor" };
   return { kind: "patch" };
 }
 
 /** versioningStrategy.bump(version, commits) for the strategies python packages use. */
-export function bumpVersion(version: Version, commits: BumpCommit[], o: BumpOptions): Version {
+export function bumpVersion(version: Version, commits: BumpCommit[] | BumpSummary, o: BumpOptions): Version {
   switch (o.versioning) {
     case "always-bump-patch":
       return patch(version);
