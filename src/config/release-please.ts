@@ -395,6 +395,13 @@ export function loadReleasePleaseConfig(root: string): ReleasePleaseConfig {
       );
     packages.push(p);
   }
+  for (const key of ["bootstrap-sha", "last-release-sha"]) {
+    const v = raw[key];
+    if (typeof v === "string" && !/^[0-9a-f]{40}$/.test(v))
+      warnings.push(
+        `${configFile}: ${key} "${v}" is not a full 40-character sha; release-please compares full shas, so it will never match`,
+      );
+  }
   const manifest = loadManifest(root);
   const sep = raw["separate-pull-requests"] as boolean | undefined;
   return {
