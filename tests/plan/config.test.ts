@@ -79,6 +79,7 @@ describe("loadReleasePleaseConfig", () => {
       dir({
         "release-please-config.json": {
           "bootstrap-shaa": "x",
+          "last-release-sha": "abc1234",
           packages: { ".": { "changelog-secions": [] } },
         },
         ".release-please-manifest.json": {},
@@ -87,6 +88,7 @@ describe("loadReleasePleaseConfig", () => {
     expect(cfg.warnings.join("\n")).toContain("unknown key bootstrap-shaa");
     expect(cfg.warnings.join("\n")).toContain('unknown key packages["."].changelog-secions');
     expect(cfg.warnings.join("\n")).toContain('release-type "node"');
+    expect(cfg.warnings.join("\n")).toContain('last-release-sha "abc1234" is not a full 40-character sha');
   });
 
   test("invalid values name file, key, expected and found", () => {
