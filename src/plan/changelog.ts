@@ -85,6 +85,61 @@ const USER_RE = /\B@([a-z0-9](?:-?[a-z0-9/]){0,38})/g;
  */
 const COLLATOR = new Intl.Collator("en-US");
 
+/*
+ * The same order, faster, for printable-ASCII keys (the common case; a long history spends
+ * most of its sort in ICU calls otherwise). For ASCII, en-US collation has one collation element
+ * per character: compare primary weights over the whole string (a prefix sorts first), then the
+ * first case difference (lower before upper). The weight table is derived from COLLATOR itself
+ * at first use; tests/plan/collation.test.ts checks the result against COLLATOR.compare.
+ */
+let PRIMARY: Int32Array | undefined;
+let TERTIARY: Int32Array | undefined;
+
+function asciiTables(): [Int32Array, Int32Array] {
+  if (!PRIMARY || !TERTIARY) {
+    const base = new Intl.Collator("en-US", { sensitivity: "base" });
+    const chars = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).sort(COLLATOR.compare);
+    PRIMARY = new Int32Array(128);
+    TERTIARY = new Int32Array(128);
+    let rank = 0;
+    let t = 0;
+    for (let i = 0; i < chars.length; i++) {
+      if (i > 0 && base.compare(chars[i - 1] as string, chars[i] as string) !== 0) {
+        rank++;
+        t = 0;
+      } else if (i > 0) t++;
+      PRIMARY[(chars[i] as string).charCodeAt(0)] = rank;
+      TERTIARY[(chars[i] as string).charCodeAt(0)] = t;
+    }
+  }
+  return [PRIMARY, TERTIARY];
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** COLLATOR.compare(a, b), with the ASCII shortcut when both strings are printable ASCII. */
+export function collate(a: string, b: string): number {
+  if (!PRINTABLE_ASCII.test(a) || !PRINTABLE_ASCII.test(b)) return COLLATOR.compare(a, b);
+  return compareAscii(a, b);
+}
+
+function compareAscii(a: string, b: string): number {
+  const [P, T] = asciiTables();
+  const n = Math.min(a.length, b.length);
+  let tert = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const px = P[x] as number;
+    const py = P[y] as number;
+    if (px !== py) return px < py ? -1 : 1;
+    if (tert === 0) tert = (T[x] as number) < (T[y] as number) ? -1 : 1;
+  }
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  return tert;
+}
+
 export function todayUtc(now = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
@@ -113,6 +168,8 @@ export interface HeadingOptions {
 interface Line {
   /** The writer's sort key: scope + subject, after the transform. */
   k: string;
+  /** k is printable ASCII (compareAscii applies). */
+  a: boolean;
   line: string;
 }
 
@@ -208,7 +265,8 @@ export class NotesBuilder {
       for (const r of commit.references) line += ` [${r.prefix}${r.issue}](${base}/issues/${r.issue})`;
     }
     const key = commit.type || "";
-    const rec: Line = { k: (commit.scope || "") + (commit.subject || ""), line };
+    const k = (commit.scope || "") + (commit.subject || "");
+    const rec: Line = { k, a: PRINTABLE_ASCII.test(k), line };
     const list = this.groups[key];
     if (list) list.push(rec);
     else this.groups[key] = [rec];
@@ -221,7 +279,7 @@ export class NotesBuilder {
     const groupOrder = this.types.map((t) => t.section).filter((t) => t);
     const groups = Object.entries(this.groups).map(([title, list]) => ({
       title: title === "" ? false : title,
-      lines: list.sort((a, b) => COLLATOR.compare(a.k, b.k)),
+      lines: list.sort((x, y) => (x.a && y.a ? compareAscii(x.k, y.k) : COLLATOR.compare(x.k, y.k))),
     }));
     groups.sort((a, b) => groupOrder.indexOf(a.title as string) - groupOrder.indexOf(b.title as string));
     const parts: string[] = [
