@@ -7,6 +7,7 @@
  *
  *   bun .ci/release-binaries.ts [TARGET…]      e.g. linux-x64 darwin-arm64 (default: all five)
  *   SIGSTORE_FULCIO_URL / SIGSTORE_REKOR_URL   sign against another Sigstore (tests, private)
+ *   SHIPLINE_RELEASE_OUT                       output directory (default dist/release)
  *
  * Users check a download with: shipline verify SHA256SUMS --bundle SHA256SUMS.sigstore.json
  *   --cert-identity https://github.com/shipline/shipline/.github/workflows/release.yml@refs/tags/vX.Y.Z
@@ -18,7 +19,7 @@ import { join, resolve } from "node:path";
 import { assetName, RELEASE_TARGETS } from "../src/setup/release-source.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
-const OUT = join(ROOT, "dist", "release");
+const OUT = resolve(process.env.SHIPLINE_RELEASE_OUT ?? join(ROOT, "dist", "release"));
 const wanted = process.argv.slice(2);
 const targets = RELEASE_TARGETS.filter((t) => !wanted.length || wanted.includes(`${t.os}-${t.arch}`));
 if (wanted.length && targets.length !== wanted.length) {
