@@ -289,7 +289,15 @@ function parseMessage(message: string): ChangelogCommit[] {
 
 /** The full grammar (always correct, ~40 µs per message). */
 export function parseFull(message: string): ChangelogCommit[] {
-  return toConventionalChangelogFormat(ccParser(message) as Node).map(postProcessCommit);
+  // The grammar package builds an Error for every failed alternative (control flow); their
+  // stack traces are never read, and capturing them was the slow path's main cost.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return toConventionalChangelogFormat(ccParser(message) as Node).map(postProcessCommit);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /*
