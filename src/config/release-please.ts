@@ -391,7 +391,7 @@ export function loadReleasePleaseConfig(root: string): ReleasePleaseConfig {
     const p = mergePackage(path, raw, pkg);
     if (p.releaseType !== "python")
       warnings.push(
-        `${configFile}: packages["${path}"] has release-type "${p.releaseType}"${pkg["release-type"] === undefined && raw["release-type"] === undefined ? " (release-please's default when release-type is omitted)" : ""}; shipline plans it with python rules`,
+        `${configFile}: packages["${path}"] has release-type "${p.releaseType}"${pkg["release-type"] === undefined && raw["release-type"] === undefined ? " (release-please's default when release-type is omitted)" : ""}; shipline is made for python packages (versions and CHANGELOG follow release-please's generic rules for it; files updated are python's)`,
       );
     packages.push(p);
   }

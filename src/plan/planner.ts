@@ -15,7 +15,7 @@ import {
   tagComponentOf,
 } from "../config/release-please.ts";
 import { ShiplineError } from "../errors.ts";
-import { git } from "../git/git.ts";
+import { git, tagCommit } from "../git/git.ts";
 import { readLog } from "../git/log.ts";
 import { resolveSlug } from "../github/context.ts";
 import { isEmptyEntry, NotesBuilder, PRESET_SECTIONS, PYTHON_SECTIONS } from "./changelog.ts";
@@ -385,6 +385,10 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
     const warnings: string[] = [];
     const w = preMajorWarning(s, version, component, cfg.configFile);
     if (w) warnings.push(w);
+    if (tagCommit(root, tag))
+      warnings.push(
+        `tag ${tag} already exists, so this release would collide with it: ${cfg.manifestFile} says ${s.previous ?? "nothing"} for "${p.path}" and is behind the tags. Set it to the latest released version`,
+      );
     const release: PlannedRelease = {
       path: p.path,
       component,

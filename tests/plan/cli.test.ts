@@ -101,6 +101,16 @@ describe("shipline plan (binary)", () => {
     expect(e.stderr).toContain("HEAD is a merged release PR: v1.0.1 is not tagged yet (tag v1.0.1)");
   });
 
+  test("manifest behind the tags: the collision is named", async () => {
+    const r = pythonRepo("1.0.0");
+    r.commit("fix: x");
+    r.tag("v1.0.1");
+    r.commit("fix: y");
+    const e = await shipline(["plan", "--repo", "o/r"], { cwd: r.dir });
+    expect(e.code).toBe(0);
+    expect(e.stderr).toContain("tag v1.0.1 already exists");
+  });
+
   test("breaking change on 0.x: loud warning with the opt-out", async () => {
     const r = pythonRepo("0.3.0");
     r.commit("feat!: new api");
