@@ -8,6 +8,7 @@ import type { Finding } from "../../src/setup/doctor/finding.ts";
 import { runDoctor } from "../../src/setup/doctor/run-doctor.ts";
 import { hasBinary, shipline } from "../helpers/cli.ts";
 import { TestRepo, tempDir } from "../helpers/repo.ts";
+import { startPypi } from "../servers/pypi.ts";
 
 const repos: TestRepo[] = [];
 afterEach(() => {
@@ -259,39 +260,29 @@ describe("shipline doctor (real git repos)", () => {
   });
 
   test("--online: a version already on the index but not tagged → pypi-version-conflict error", async () => {
-    const released: Record<string, string[]> = { "1.0.0": ["sample-1.0.0.tar.gz"] };
-    // A loopback stand-in for PyPI's JSON API (GET /pypi/NAME/json).
-    const server = Bun.serve({
-      port: 0,
-      hostname: "127.0.0.1",
-      fetch(req) {
-        const m = /^\/pypi\/([^/]+)\/json$/.exec(new URL(req.url).pathname);
-        if (m?.[1] !== "sample") return new Response("not found", { status: 404 });
-        const releases = Object.fromEntries(
-          Object.entries(released).map(([v, fs]) => [v, fs.map((f) => ({ filename: f }))]),
-        );
-        return Response.json({ info: { version: Object.keys(released).at(-1) }, releases });
-      },
+    const pypi = await startPypi();
+    pypi.seed({
+      project: "sample",
+      version: "1.0.0",
+      filename: "sample-1.0.0.tar.gz",
+      bytes: new TextEncoder().encode("an sdist"),
     });
     try {
       const r = healthy();
-      const url = `http://127.0.0.1:${server.port}/legacy/`;
-      r.write(
-        "pyproject.toml",
-        `[project]\nname = "Sample"\nversion = "1.0.0"\n\n[tool.shipline.publish]\nrepository-url = "${url}"\n`,
-      );
+      const cfg = (name: string) =>
+        `[project]\nname = "${name}"\nversion = "1.0.0"\n\n[tool.shipline.publish]\nrepository-url = "${pypi.uploadUrl}"\n`;
+      r.write("pyproject.toml", cfg("Sample"));
       expect(find(await doctor(r, {}, true), "pypi-version-conflict").status).toBe("ok");
       r.git("tag", "-d", "v1.0.0"); // 1.0.0 is on the index but was never released here
       const f = find(await doctor(r, {}, true), "pypi-version-conflict");
       expect(f.status).toBe("error");
       expect(f.detail).toContain("never accepts a file name twice");
-      r.write(
-        "pyproject.toml",
-        `[project]\nname = "other"\nversion = "1.0.0"\n\n[tool.shipline.publish]\nrepository-url = "${url}"\n`,
-      );
-      expect(find(await doctor(r, {}, true), "pypi").status).toBe("warn");
+      r.write("pyproject.toml", cfg("other"));
+      const missing = find(await doctor(r, {}, true), "pypi");
+      expect(missing.status).toBe("warn");
+      expect(missing.fix).toContain("pending publisher");
     } finally {
-      server.stop(true);
+      await pypi.stop();
     }
   });
 });
