@@ -268,7 +268,8 @@ export class NotesBuilder {
     for (const n of commit.notes)
       this.notes.push(`* ${commit.scope ? `**${commit.scope}:** ` : ""}${n.text}`);
     let line = `*${commit.scope ? ` **${commit.scope}:**` : ""} ${commit.subject ? commit.subject : commit.header}`;
-    line += ` ([${commit.hash.substring(0, 7)}](${base}/commit/${commit.hash}))`;
+    // `{{#if hash}}`: an empty sha (linked-versions' synthetic commit) gets no link at all
+    if (commit.hash) line += ` ([${commit.hash.substring(0, 7)}](${base}/commit/${commit.hash}))`;
     if (commit.references.length > 0) {
       line += ", refs";
       for (const r of commit.references) line += ` [${r.prefix}${r.issue}](${base}/issues/${r.issue})`;

@@ -146,6 +146,97 @@ function preMajorWarning(
   );
 }
 
+/** buildNewVersion: config release-as, else the first Release-As footer, else the strategy's bump. */
+function nextVersion(s: PackageState, releaseAs: string | undefined, configFile: string): Version {
+  const p = s.p;
+  const ra = s.releaseAsCommit;
+  try {
+    if (releaseAs) return Version.parse(releaseAs, `release-as of "${p.path}" in ${configFile}`);
+    if (ra) return Version.parse(ra.notes.find((n) => n.title === "RELEASE AS")?.text ?? "");
+    if (s.previous) return bumpVersion(s.previous, s.summary, p);
+    return p.releaseType === "python" ? new Version(0, 1, 0) : Version.parse(p.initialVersion ?? "1.0.0");
+  } catch (e) {
+    if (ra && !releaseAs && e instanceof ShiplineError)
+      throw new ShiplineError(
+        `the Release-As footer of commit ${ra.sha.slice(0, 7)} (${ra.message}) is not a version: ${e.message}`,
+        "release-please aborts the whole run on this too; push a commit with a valid `Release-As: X.Y.Z` footer",
+      );
+    throw e;
+  }
+}
+
+function addParsed(s: PackageState, c: ConventionalCommit): void {
+  s.parsedCount++;
+  addToSummary(s.summary, c);
+  if (!s.releaseAsCommit && c.notes.some((n) => n.title === "RELEASE AS")) s.releaseAsCommit = c;
+  if (c.breaking) s.firstBreaking ??= c;
+  else if (c.type === "feat" || c.type === "feature") s.firstFeature ??= c;
+  s.notes.add(c);
+}
+
+interface Linked {
+  /** Version every member of a linked group is forced to (as release-as). */
+  forced: Map<PackageState, string>;
+  groupOf: Map<PackageState, string>;
+  /** Members whose releases share one PR (the plugin's merge, default true). */
+  mergeGroupOf: Map<PackageState, string>;
+}
+
+/**
+ * The linked-versions plugin's preconfigure (src/plugins/linked-versions.ts): members (by tag
+ * component) that would release give their versions; the highest is forced on every member,
+ * and members with nothing to release get a synthetic `chore(<component>): Synchronize
+ * <group> versions` commit (sha "") carrying Release-As.
+ */
+async function linkVersions(
+  states: PackageState[],
+  cfg: ReleasePleaseConfig,
+  sentence: Set<string> | undefined,
+): Promise<Linked> {
+  const out: Linked = { forced: new Map(), groupOf: new Map(), mergeGroupOf: new Map() };
+  for (const pl of cfg.plugins) {
+    if (typeof pl !== "object" || pl.type !== "linked-versions") continue;
+    // release-please's Version.compare is semver.compare; loaded only for this plugin (start-up).
+    const compareSemver = (await import("semver/functions/compare.js")).default;
+    const groupName = String(pl.groupName ?? "");
+    const components = new Set(Array.isArray(pl.components) ? (pl.components as string[]) : []);
+    const members = states.filter((s) => {
+      const c = tagComponentOf(s.p);
+      return c !== "" && components.has(c);
+    });
+    const versions: Version[] = [];
+    const missing = new Set<PackageState>();
+    for (const s of members) {
+      let v: Version | undefined;
+      if (s.parsedCount > 0) {
+        v = nextVersion(s, s.p.releaseAs, cfg.configFile);
+        const entry = s.notes.render({
+          version: v.toString(),
+          previousTag: s.previousTag,
+          currentTag: tagFor(s.p, v),
+          date: "x",
+        });
+        if (isEmptyEntry(entry)) v = undefined;
+      }
+      if (v) versions.push(v);
+      else missing.add(s);
+    }
+    if (versions.length === 0) continue;
+    const primary = versions.reduce((a, b) => (compareSemver(a.toString(), b.toString()) > 0 ? a : b));
+    for (const s of members) {
+      out.forced.set(s, primary.toString());
+      out.groupOf.set(s, groupName);
+      if (pl.merge !== false) out.mergeGroupOf.set(s, groupName);
+      if (missing.has(s)) {
+        const message = `chore(${tagComponentOf(s.p)}): Synchronize ${groupName} versions\n\nRelease-As: ${primary}`;
+        for (const c of parseCommit({ sha: "", message, files: [] }))
+          addParsed(s, sentence ? sentenceCase(c, sentence) : c);
+      }
+    }
+  }
+  return out;
+}
+
 /** The sentence-case plugin's special words, when the plugin is configured. */
 function sentenceCaseOf(plugins: ReleasePleaseConfig["plugins"]): Set<string> | undefined {
   for (const p of plugins) {
@@ -203,7 +294,7 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
 
   for (const pl of cfg.plugins) {
     const name = typeof pl === "string" ? pl : String(pl.type);
-    if (name !== "sentence-case" && name !== "group-priority")
+    if (name !== "sentence-case" && name !== "group-priority" && name !== "linked-versions")
       plan.warnings?.push(
         `${cfg.configFile}: plugin "${name}" is not applied by shipline's planner; versions may differ from release-please`,
       );
@@ -298,16 +389,8 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
           parsed = parseCommit(raw);
         }
         s.rawCount++;
-        for (const parsedCommit of parsed) {
-          // plugins' processCommits hook (only sentence-case changes python commits)
-          const c = sentence ? sentenceCase(parsedCommit, sentence) : parsedCommit;
-          s.parsedCount++;
-          addToSummary(s.summary, c);
-          if (!s.releaseAsCommit && c.notes.some((n) => n.title === "RELEASE AS")) s.releaseAsCommit = c;
-          if (c.breaking) s.firstBreaking ??= c;
-          else if (c.type === "feat" || c.type === "feature") s.firstFeature ??= c;
-          s.notes.add(c);
-        }
+        // plugins' processCommits hook (only sentence-case changes python commits)
+        for (const c of parsed) addParsed(s, sentence ? sentenceCase(c, sentence) : c);
         if (s.explain.length < EXPLAIN_LIMIT) {
           if (parsed.length === 0)
             s.explain.push({
@@ -324,6 +407,8 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
     if (scanned >= cfg.commitSearchDepth)
       stoppedBy = `commit-search-depth (${cfg.commitSearchDepth} commits)`;
   }
+
+  const linked = await linkVersions(states, cfg, sentence);
 
   // Per package: version, tag, title, entry (buildReleasePullRequest).
   for (const s of states) {
@@ -350,24 +435,9 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
       );
       continue;
     }
-    let version: Version;
-    const fromConfig = Boolean(p.releaseAs);
-    const ra = s.releaseAsCommit;
-    try {
-      if (p.releaseAs) version = Version.parse(p.releaseAs, `release-as of "${p.path}" in ${cfg.configFile}`);
-      else if (ra) version = Version.parse(ra.notes.find((n) => n.title === "RELEASE AS")?.text ?? "");
-      else if (s.previous) version = bumpVersion(s.previous, s.summary, p);
-      else
-        version =
-          p.releaseType === "python" ? new Version(0, 1, 0) : Version.parse(p.initialVersion ?? "1.0.0");
-    } catch (e) {
-      if (ra && !p.releaseAs && e instanceof ShiplineError)
-        throw new ShiplineError(
-          `the Release-As footer of commit ${ra.sha.slice(0, 7)} (${ra.message}) is not a version: ${e.message}`,
-          "release-please aborts the whole run on this too; push a commit with a valid `Release-As: X.Y.Z` footer",
-        );
-      throw e;
-    }
+    const forcedAs = linked.forced.get(s);
+    const version = nextVersion(s, forcedAs ?? p.releaseAs, cfg.configFile);
+    const fromConfig = Boolean(forcedAs ?? p.releaseAs);
     const tag = tagFor(p, version);
     const changelog = s.notes.render({
       version: version.toString(),
@@ -381,7 +451,12 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
       );
       continue;
     }
-    const bump = bumpReason(s, version, fromConfig);
+    const bump = forcedAs
+      ? {
+          kind: "release-as",
+          why: `linked-versions group "${linked.groupOf.get(s)}": every member gets ${forcedAs}`,
+        }
+      : bumpReason(s, version, fromConfig);
     const warnings: string[] = [];
     const w = preMajorWarning(s, version, component, cfg.configFile);
     if (w) warnings.push(w);
@@ -412,6 +487,7 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
       bump: bump.kind,
       reason: bump.why,
       branchComponent: componentOf(p),
+      linkedGroup: linked.mergeGroupOf.get(s),
     };
     plan.releases.push(release);
   }

@@ -41,6 +41,11 @@ export interface PlannedRelease {
   reason?: string;
   /** Component for the release PR branch (ignores include-component-in-tag, spec §1.4). */
   branchComponent?: string;
+  /**
+   * linked-versions plugin group (with merge, the default): these releases go into one PR
+   * titled `chore${scope}: release <group> libraries` on branch `…--groups--<group>`.
+   */
+  linkedGroup?: string;
 }
 
 export interface Plan {

@@ -480,3 +480,64 @@ describe("spec §9 vectors", () => {
     );
   });
 });
+
+describe("plugins", () => {
+  test("linked-versions: highest version for every member, synthetic commit for the quiet one", async () => {
+    const { at, vr } = await run({
+      packages: {
+        "packages/a": { component: "a" },
+        "packages/b": { component: "b" },
+        "packages/c": { component: "c" },
+      },
+      top: { plugins: [{ type: "linked-versions", groupName: "grp", components: ["a", "b"] }] },
+      manifest: { "packages/a": "1.0.0", "packages/b": "1.0.0", "packages/c": "2.0.0" },
+      tags: ["a-v1.0.0", "b-v1.0.0", "c-v2.0.0"],
+      commits: [
+        { msg: "feat: a thing", files: ["packages/a/x.py"] },
+        { msg: "fix: c fix", files: ["packages/c/x.py"] },
+      ],
+    });
+    expect(at("packages/a")?.version).toBe("1.1.0");
+    expect(at("packages/a")?.changelog).toBe(
+      vr.expand(
+        `## [1.1.0](${H}/compare/a-v1.0.0...a-v1.1.0) (2024-05-06)\n\n\n### Features\n\n* a thing L(1)`,
+      ),
+    );
+    expect(at("packages/a")?.linkedGroup).toBe("grp");
+    // the synthetic commit, rendered by release-please itself
+    const rpCommit = require("release-please/build/src/commit");
+    const rpNotes = require("release-please/build/src/changelog-notes/default");
+    const today = new Date().toISOString().slice(0, 10);
+    const expected = (
+      await new rpNotes.DefaultChangelogNotes().buildNotes(
+        rpCommit.parseConventionalCommits([
+          { sha: "", message: "chore(b): Synchronize grp versions\n\nRelease-As: 1.1.0", files: [] },
+        ]),
+        {
+          owner: "o",
+          repository: "r",
+          version: "1.1.0",
+          previousTag: "b-v1.0.0",
+          currentTag: "b-v1.1.0",
+          changelogSections: (await import("../../src/plan/changelog.ts")).PYTHON_SECTIONS,
+        },
+      )
+    ).replace(`(${today})`, "(2024-05-06)");
+    expect(at("packages/b")?.version).toBe("1.1.0");
+    expect(at("packages/b")?.changelog).toBe(expected);
+    expect(at("packages/c")?.version).toBe("2.0.1");
+    expect(at("packages/c")?.linkedGroup).toBeUndefined();
+  });
+
+  test("sentence-case upper-cases subjects", async () => {
+    const { one, vr } = await run({
+      top: { plugins: ["sentence-case"] },
+      commits: ["fix: handle npm", "fix: npm"],
+    });
+    expect(one.changelog).toBe(
+      vr.expand(
+        `## [1.2.4](${H}/compare/v1.2.3...v1.2.4) (2024-05-06)\n\n\n### Bug Fixes\n\n* Handle npm L(1)\n* npm L(2)`,
+      ),
+    );
+  });
+});
