@@ -51,6 +51,37 @@ describe("shipline completion", () => {
   });
 });
 
+describe("shipline completion in real zsh and fish (when installed)", () => {
+  test.skipIf(!Bun.which("zsh"))("zsh parses the script (zsh -n)", async () => {
+    const dir = tempDir("shipline-completion-");
+    writeFileSync(join(dir, "_shipline"), await completionScript("zsh"));
+    const p = Bun.spawnSync(["zsh", "-n", join(dir, "_shipline")], { stderr: "pipe" });
+    rmSync(dir, { recursive: true, force: true });
+    expect(p.stderr.toString()).toBe("");
+    expect(p.exitCode).toBe(0);
+  });
+
+  test.skipIf(!Bun.which("fish"))("fish completes commands, flags and shells", async () => {
+    const dir = tempDir("shipline-completion-");
+    const file = join(dir, "shipline.fish");
+    writeFileSync(file, await completionScript("fish"));
+    const ask = (line: string) => {
+      const p = Bun.spawnSync(["fish", "--no-config", "-c", `source ${file}; complete -C "${line}"`], {
+        stdout: "pipe",
+      });
+      return p.stdout
+        .toString()
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split("\t")[0]);
+    };
+    expect(ask("shipline ini")).toEqual(["init"]);
+    expect(ask("shipline init --")).toContain("--dry-run");
+    expect(ask("shipline completion ")).toEqual(["bash", "fish", "zsh"]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe.skipIf(!hasBinary())("shipline completion (compiled binary)", () => {
   test("prints a bash script on stdout; an unknown shell is a usage error", async () => {
     const r = await shipline(["completion", "bash"]);
