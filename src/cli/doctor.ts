@@ -13,15 +13,22 @@ export default defineShiplineCommand({
   async run({ args, cwd, log, json }) {
     const { runDoctor } = await import("../setup/doctor/run-doctor.ts");
     const findings = await runDoctor({ root: repoRoot(cwd), env: process.env, online: Boolean(args.online) });
-    const mark = { ok: "✓", warn: "⚠", error: "✗" } as const;
-    const paint = { ok: 32, warn: 33, error: 31 } as const;
     for (const f of findings) {
-      const m = log.color ? `\x1b[${paint[f.status]}m${mark[f.status]}\x1b[0m` : mark[f.status];
-      log.info(`${m} ${f.title}`);
-      if (f.status !== "ok" || log.verbose) {
-        if (f.detail) log.info(`    ${f.detail}`);
-        if (f.fix) log.info(`    fix: ${f.fix.replace(/\n/g, "\n         ")}`);
+      if (f.status === "ok") {
+        const mark = log.color ? "\x1b[32m✓\x1b[0m" : "✓";
+        log.info(`${mark} ${f.title}${log.verbose && f.detail ? `\n    ${f.detail}` : ""}`);
+        continue;
       }
+      // Through warn/error: shown even with --quiet, and annotations in GitHub Actions.
+      const body = [
+        f.title,
+        f.detail && `    ${f.detail}`,
+        f.fix && `    fix: ${f.fix.replace(/\n/g, "\n         ")}`,
+      ]
+        .filter(Boolean)
+        .join("\n");
+      if (f.status === "warn") log.warn(body);
+      else log.error(body);
     }
     const n = (s: string) => findings.filter((f) => f.status === s).length;
     log.info(`${n("ok")} ok, ${n("warn")} warning(s), ${n("error")} error(s)`);

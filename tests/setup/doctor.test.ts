@@ -302,7 +302,7 @@ describe.skipIf(!hasBinary())("shipline doctor (compiled binary)", () => {
     const bad = await shipline(["doctor", "--json"], { cwd: r.dir, env: { PATH } });
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout).findings.some((f: Finding) => f.status === "error")).toBe(true);
-    expect(bad.stderr).toContain("✗");
+    expect(bad.stderr).toContain("✖");
     expect(bad.stderr).toContain("fix:");
   });
 });
