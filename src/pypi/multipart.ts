@@ -13,8 +13,26 @@ const CHUNK = 1 << 20;
 export interface MultipartBody {
   contentType: string;
   length: number;
-  /** A fresh stream each call (a retry re-reads the file). `onBytes` gets the running total. */
-  stream(onBytes?: (sent: number) => void): ReadableStream<Uint8Array>;
+  /**
+   * A fresh stream each call (a retry re-reads the file). `onBytes` gets the running total.
+   * With `expectSha256`, the file is hashed as it is sent and the stream fails with a
+   * ChangedFileError before the closing boundary if the bytes are not the expected ones: the
+   * server never receives a complete request, so nothing is stored — a tamper check that costs
+   * no extra read of the file.
+   */
+  stream(onBytes?: (sent: number) => void, expectSha256?: string): ReadableStream<Uint8Array>;
+  /** Set when the last stream found the file changed (fetch may report it as a generic error). */
+  changed?: ChangedFileError;
+}
+
+export class ChangedFileError extends Error {
+  constructor(
+    readonly path: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`${path} changed: sha256 ${actual}, expected ${expected}`);
+  }
 }
 
 const quote = (s: string) =>
@@ -36,10 +54,11 @@ export function multipartBody(
   const pre = enc.encode(head);
   const post = enc.encode(`\r\n--${boundary}--\r\n`);
   const length = pre.byteLength + file.size + post.byteLength;
-  return {
+  const self: MultipartBody = {
     contentType: `multipart/form-data; boundary=${boundary}`,
     length,
-    stream(onBytes) {
+    stream(onBytes, expectSha256) {
+      const hasher = expectSha256 ? new Bun.CryptoHasher("sha256") : undefined;
       let fh: Awaited<ReturnType<typeof open>> | undefined;
       let phase: "pre" | "file" | "post" | "end" = "pre";
       let fileSent = 0;
@@ -68,12 +87,20 @@ export function multipartBody(
                 return;
               }
               fileSent += bytesRead;
-              emit(c, bytesRead === want ? buf : buf.subarray(0, bytesRead));
+              const chunk = bytesRead === want ? buf : buf.subarray(0, bytesRead);
+              hasher?.update(chunk);
+              emit(c, chunk);
               return;
             }
             await fh!.close();
             fh = undefined;
             phase = "post";
+            const actual = hasher?.digest("hex");
+            if (expectSha256 && actual !== expectSha256) {
+              self.changed = new ChangedFileError(file.path, expectSha256, actual ?? "");
+              c.error(self.changed);
+              return;
+            }
           }
           if (phase === "post") {
             phase = "end";
@@ -88,4 +115,5 @@ export function multipartBody(
       });
     },
   };
+  return self;
 }

@@ -3,10 +3,11 @@
  * Per file, progress is checkpointed: "sending" right before a POST (the attempt may land
  * even if we die), the outcome after the index confirmed it. On resume, finished files are
  * skipped; every other file is probed on the index first (same name + sha256 = done), so a
- * crash between PyPI's 200 and our record never causes a second upload. Before sending, each
- * file is hashed again and must still be the bytes the check stage recorded.
+ * crash between PyPI's 200 and our record never causes a second upload. Each file is hashed
+ * again as it is sent and must be the bytes the check stage recorded, or the request is cut
+ * off before it completes.
  */
-import { open } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { PYPI_UPLOAD_URL } from "../config/shipline.ts";
 import type { CheckedFile, CheckStageResult, UploadStageResult } from "../dist/types.ts";
@@ -17,38 +18,24 @@ import { Uploader } from "./uploader.ts";
 
 type FileProgress = Record<string, { status: "sending" | "uploaded" | "already-present"; sha256: string }>;
 
-/** sha256 + size of a file, streamed (the file may be large). */
-export async function sha256OfFile(path: string): Promise<{ sha256: string; size: number }> {
-  const h = new Bun.CryptoHasher("sha256");
-  const fh = await open(path, "r");
-  const buf = new Uint8Array(1 << 20);
-  let size = 0;
+/**
+ * Cheap first check that the file is still the checked one; the bytes themselves are hashed
+ * while they are sent (multipart.ts: `expectSha256`), so a changed file is never stored and
+ * never costs a second read.
+ */
+export function assertSameSize(abs: string, f: CheckedFile): void {
+  let size: number;
   try {
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (!bytesRead) break;
-      size += bytesRead;
-      h.update(buf.subarray(0, bytesRead));
-    }
-  } finally {
-    await fh.close();
-  }
-  return { sha256: h.digest("hex"), size };
-}
-
-export async function assertUnchanged(abs: string, f: CheckedFile): Promise<void> {
-  let now: { sha256: string; size: number };
-  try {
-    now = await sha256OfFile(abs);
+    size = statSync(abs).size;
   } catch (e) {
     throw new ShiplineError(
       `${f.path} is gone or unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the check stage recorded it`,
       "restore the file, or start over with `shipline status --reset` and publish again",
     );
   }
-  if (now.sha256 !== f.digests.sha256)
+  if (size !== f.size)
     throw new ShiplineError(
-      `${f.path} changed since the check stage (sha256 recorded ${f.digests.sha256}, now ${now.sha256}); refusing to upload bytes that were not checked`,
+      `${f.path} changed since the check stage (${f.size} bytes recorded, now ${size}); refusing to upload bytes that were not checked`,
       "restore the checked file, or start over with `shipline status --reset` and publish again",
     );
 }
@@ -82,6 +69,7 @@ export const uploadStage: Stage<UploadStageResult> = {
       env: ctx.env,
       tty: Boolean(process.stderr.isTTY) && !ctx.log.actions,
       attestations: !ctx.options.noSign,
+      verifyWhileSending: true,
     });
     const done: FileProgress = { ...((ctx.progress.files as FileProgress | undefined) ?? {}) };
     const files: UploadStageResult["files"] = [];
@@ -95,7 +83,7 @@ export const uploadStage: Stage<UploadStageResult> = {
         continue;
       }
       const abs = join(ctx.root, f.path);
-      await assertUnchanged(abs, f);
+      assertSameSize(abs, f);
       let outcome = await uploader.upload({ ...f, path: abs }, abs, {
         onSending: () => {
           if (done[f.path]?.status === "sending") return;

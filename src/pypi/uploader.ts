@@ -39,6 +39,11 @@ export interface UploaderOptions {
   tty?: boolean;
   /** Attach `<file>.publish.attestation` when present (default true). */
   attestations?: boolean;
+  /**
+   * Hash each file while sending and abort before the request completes if it is not the
+   * checked bytes (the upload stage: the file may have changed since the check stage).
+   */
+  verifyWhileSending?: boolean;
 }
 
 export const attestationPathFor = (file: string) => `${file}.publish.attestation`;
@@ -133,15 +138,18 @@ export class Uploader {
       try {
         res = await fetch(this.o.url, {
           method: "POST",
-          body: body.stream((sent) => {
-            progress.update(sent);
-            try {
-              fault("upload", sent);
-            } catch (e) {
-              fatal = e;
-              throw e;
-            }
-          }),
+          body: body.stream(
+            (sent) => {
+              progress.update(sent);
+              try {
+                fault("upload", sent);
+              } catch (e) {
+                fatal = e;
+                throw e;
+              }
+            },
+            this.o.verifyWhileSending ? f.digests.sha256 : undefined,
+          ),
           headers: {
             "Content-Type": body.contentType,
             "Content-Length": String(body.length),
@@ -157,6 +165,11 @@ export class Uploader {
       } catch (e) {
         progress.end();
         if (fatal || e instanceof InjectedFault) throw fatal ?? e;
+        if (body.changed)
+          throw new ShiplineError(
+            `${f.path} changed since the check stage (sha256 recorded ${f.digests.sha256}, now ${body.changed.actual}); refusing to upload bytes that were not checked (the request was cut off before it completed: nothing was stored)`,
+            "restore the checked file, or start over with `shipline status --reset` and publish again",
+          );
         if (last)
           throw new ShiplineError(
             `uploading ${f.filename} failed after ${attempt + 1} attempts: ${(e as Error).message}`,
