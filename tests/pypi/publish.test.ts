@@ -116,6 +116,7 @@ describe.skipIf(!hasBinary())("publish FILES… (compiled binary)", () => {
     const resumed = await shipline(["resume"], { cwd: repo.dir, env: env() });
     expect(resumed.code).toBe(1);
     expect(resumed.stderr).toContain("changed since the check stage");
+    expect(resumed.stderr).toContain("nothing was stored");
     expect(stored("pub-tamper")).toEqual([]);
   });
 });
