@@ -8,7 +8,7 @@
  */
 import { open } from "node:fs/promises";
 
-const CHUNK = 1 << 20;
+const CHUNK = 256 << 10;
 
 export interface MultipartBody {
   contentType: string;
