@@ -10,29 +10,6 @@ export const RATIO_FREE_BYTES = 64 << 20;
 export const MAX_METADATA_BYTES = 16 << 20;
 /** How much compressed data we read from disk at once. */
 export const READ_CHUNK = 1 << 20;
-/**
- * How much compressed data we hand the inflater at once. fflate inflates a whole pushed chunk
- * before calling back, and deflate expands at most ~1032:1, so 16 KiB in bounds one callback to
- * ~16.5 MiB out: the ratio check runs before a bomb can allocate much.
- */
-export const INFLATE_SLICE = 16 << 10;
-
-/** Push `chunk` into a streaming inflater in INFLATE_SLICE pieces. */
-export function pushSliced(
-  sink: { push(d: Uint8Array, final?: boolean): void },
-  chunk: Uint8Array,
-  final: boolean,
-): void {
-  if (chunk.length === 0) {
-    sink.push(chunk, final);
-    return;
-  }
-  for (let i = 0; i < chunk.length; i += INFLATE_SLICE) {
-    const end = Math.min(i + INFLATE_SLICE, chunk.length);
-    sink.push(chunk.subarray(i, end), final && end === chunk.length);
-  }
-}
-
 /** A reason the archive is refused: becomes a FAILED line, never a crash. */
 export class ArchiveError extends Error {
   constructor(message: string) {

@@ -47,8 +47,8 @@ interface Inner {
   warnings: string[];
 }
 
-function readSdist(path: string, filename: string): Inner {
-  const scan = scanTarGz(path, (name) => /^[^/]+\/PKG-INFO$/.test(name));
+async function readSdist(path: string, filename: string): Promise<Inner> {
+  const scan = await scanTarGz(path, (name) => /^[^/]+\/PKG-INFO$/.test(name));
   const tops = new Set(scan.members.map((m) => m.name.split("/")[0]!));
   const errors: string[] = [];
   if (tops.size !== 1)
@@ -66,10 +66,10 @@ function readSdist(path: string, filename: string): Inner {
   return { kind: "sdist", metadataText: text, errors, warnings: [] };
 }
 
-function readWheel(path: string, filename: string): Inner {
+async function readWheel(path: string, filename: string): Promise<Inner> {
   const parts = filename.slice(0, -4).split("-");
   const distInfo = `${parts[0]}-${parts[1]}.dist-info`;
-  const r = checkWheelContents(path, filename, distInfo);
+  const r = await checkWheelContents(path, filename, distInfo);
   return { kind: "wheel", metadataText: r.metadata, errors: r.errors, warnings: r.warnings };
 }
 
@@ -108,7 +108,7 @@ export async function checkDistribution(path: string): Promise<CheckedFile> {
   }
   let inner: Inner;
   try {
-    inner = fn.parsed.kind === "wheel" ? readWheel(path, filename) : readSdist(path, filename);
+    inner = fn.parsed.kind === "wheel" ? await readWheel(path, filename) : await readSdist(path, filename);
   } catch (e) {
     if (!(e instanceof ArchiveError)) throw e;
     out.errors.push(`Invalid distribution file. ${e.message}`);

@@ -420,9 +420,12 @@ class RstChecker {
         }
       }
       if (/^\|( |$)/.test(t)) {
-        while (i < n && !blank(i) && (/^\|( |$)/.test(text(i)) || indentOf(text(i)) > 0)) {
-          this.inline(text(i).replace(/^\|/, ""), lines[i]!.no);
-          i++;
+        // Each `| ` line with its indented continuation lines is one line of inline text.
+        while (i < n && !blank(i) && /^\|( |$)/.test(text(i))) {
+          const start = i;
+          const parts = [text(i++).replace(/^\|/, "")];
+          while (i < n && !blank(i) && indentOf(text(i)) > 0) parts.push(text(i++));
+          this.inline(parts.join("\n"), lines[start]!.no);
         }
         nodes.push({ kind: "body" });
         unindentWarning(i, "Line block");
@@ -632,9 +635,11 @@ class RstChecker {
     m = /^\.\. +_(`[^`]+`|(?:[^:\\]|\\.)+):(.*)$/s.exec(t);
     if (m) {
       const name = m[1]!.replace(/^`|`$/g, "").replace(/\\(.)/g, "$1");
-      const uri = [m[2]!, ...rest.map((l) => l.text)].join("").replace(/\s+/g, "");
-      if (uri.endsWith("_") && !uri.endsWith("\\_"))
-        this.refs.push({ name: normName(uri.slice(0, -1).replace(/^`|`$/g, "")), line: first.no });
+      const target = [m[2]!, ...rest.map((l) => l.text)].join(" ").replace(/\s+/g, " ").trim();
+      const uri = target.replace(/\s+/g, "");
+      // docutils: an indirect target is a whole `simplename_` or `` `phrase`_ ``, not any URI ending in _.
+      const indirect = new RegExp(`^(?:(${SIMPLENAME})_|\`([^\`]+)\`_)$`, "u").exec(target);
+      if (indirect) this.refs.push({ name: normName(indirect[1] ?? indirect[2]!), line: first.no });
       this.defineTarget(name, uri, first.no);
       nodes.push({ kind: "invisible" });
       return end;
@@ -697,7 +702,8 @@ class RstChecker {
     if (cut < 0) cut = all.length;
     let argBlock = all.slice(0, cut);
     let content = all.slice(cut + 1);
-    const optAt = argBlock.findIndex((l) => FIELD.test(l.text));
+    // `meta` has no options: its field list is the content.
+    const optAt = name === "meta" ? -1 : argBlock.findIndex((l) => FIELD.test(l.text));
     const options = optAt >= 0 ? argBlock.slice(optAt) : [];
     if (optAt >= 0) argBlock = argBlock.slice(0, optAt);
     const allowed = OPTIONS[name];
@@ -713,7 +719,7 @@ class RstChecker {
         return "body";
       }
     }
-    if (NO_ARGS.has(name)) {
+    if (NO_ARGS.has(name) || name === "meta") {
       content = [...argBlock, ...all.slice(cut)];
       argBlock = [];
     }
@@ -974,12 +980,14 @@ class RstChecker {
   private phraseReference(body: string, anonymous: boolean, line: number): void {
     const m = /^([\s\S]*?)\s*<([^<>]+)>$/.exec(body);
     if (m) {
-      const uri = m[2]!.replace(/\s+/g, "");
-      const name = m[1]!.trim() || uri;
-      if (uri.endsWith("_") && !uri.endsWith("\\_")) {
-        this.refs.push({ name: normName(uri.slice(0, -1)), line });
+      const raw = m[2]!.trim();
+      if (raw.endsWith("_") && !raw.endsWith("\\_")) {
+        // An alias (`text <other name_>`): a reference to another target, whitespace normalised.
+        this.refs.push({ name: normName(raw.slice(0, -1)), line });
         return;
       }
+      const uri = raw.replace(/\s+/g, "");
+      const name = m[1]!.trim() || uri;
       if (!anonymous) this.defineTarget(name, uri, line);
       return;
     }

@@ -1,5 +1,5 @@
 /**
- * A streaming reader for untrusted .tar.gz sdists: gunzip with fflate's streaming Gunzip, then
+ * A streaming reader for untrusted .tar.gz sdists: gunzip with a native stream (inflate.ts), then
  * walk the 512-byte tar headers in memory, keeping only the members the caller asks for.
  * Nothing is extracted to disk.
  *
@@ -9,15 +9,9 @@
  * enforces a compression-ratio limit mid-stream. We need to see every raw header.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { Gunzip } from "fflate";
-import {
-  ArchiveError,
-  checkRatio,
-  MAX_METADATA_BYTES,
-  pushSliced,
-  READ_CHUNK,
-  unsafePathReason,
-} from "./archive-limits.ts";
+import { createGunzip } from "node:zlib";
+import { ArchiveError, checkRatio, MAX_METADATA_BYTES, unsafePathReason } from "./archive-limits.ts";
+import { pumpThrough } from "./inflate.ts";
 
 export interface TarMember {
   name: string;
@@ -223,32 +217,21 @@ class TarWalker {
 }
 
 /** Walk a .tar.gz without extracting it; throws ArchiveError on anything unsafe or corrupt. */
-export function scanTarGz(path: string, keep: (name: string) => boolean): TarScan {
+export async function scanTarGz(path: string, keep: (name: string) => boolean): Promise<TarScan> {
   const fd = openSync(path, "r");
   try {
     const total = fstatSync(fd).size;
+    const magic = Buffer.alloc(2);
+    if (readSync(fd, magic, 0, 2, 0) < 2 || magic[0] !== 0x1f || magic[1] !== 0x8b)
+      throw new ArchiveError("File is not a tarfile (not gzip-compressed)");
     const walker = new TarWalker(keep);
     let produced = 0;
-    const gunzip = new Gunzip((chunk) => {
-      produced += chunk.length;
-      checkRatio(produced, total);
-      walker.push(chunk);
-    });
-    const buf = Buffer.alloc(READ_CHUNK);
-    let read = 0;
     try {
-      for (;;) {
-        const n = readSync(fd, buf, 0, buf.length, null);
-        if (read === 0 && (n < 2 || buf[0] !== 0x1f || buf[1] !== 0x8b))
-          throw new ArchiveError("File is not a tarfile (not gzip-compressed)");
-        read += n;
-        if (n <= 0) {
-          gunzip.push(new Uint8Array(0), true);
-          break;
-        }
-        pushSliced(gunzip, buf.subarray(0, n), read === total);
-        if (read === total) break;
-      }
+      await pumpThrough(fd, 0, total, createGunzip(), (chunk) => {
+        produced += chunk.length;
+        checkRatio(produced, total);
+        walker.push(chunk);
+      });
     } catch (e) {
       if (e instanceof ArchiveError) throw e;
       throw new ArchiveError(`File is not a tarfile or is corrupt (gzip: ${(e as Error).message})`);

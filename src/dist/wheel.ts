@@ -47,7 +47,11 @@ export interface WheelContents {
   warnings: string[];
 }
 
-export function checkWheelContents(path: string, filename: string, distInfo: string): WheelContents {
+export async function checkWheelContents(
+  path: string,
+  filename: string,
+  distInfo: string,
+): Promise<WheelContents> {
   const zip = ZipReader.open(path);
   try {
     const errors: string[] = [];
@@ -63,12 +67,12 @@ export function checkWheelContents(path: string, filename: string, distInfo: str
       throw new ArchiveError(
         `Wheel '${filename}' does not contain the required RECORD file: ${distInfo}/RECORD`,
       );
-    const metadata = utf8.decode(zip.read(metaEntry, MAX_METADATA_BYTES));
+    const metadata = utf8.decode(await zip.read(metaEntry, MAX_METADATA_BYTES));
     if (!metadata.includes("Metadata-Version"))
       throw new ArchiveError(`No METADATA in archive or METADATA missing 'Metadata-Version': ${filename}`);
 
     const wheel = parseMetadata(
-      utf8.decode(zip.read(zip.get(`${distInfo}/WHEEL`)!, MAX_METADATA_BYTES)),
+      utf8.decode(await zip.read(zip.get(`${distInfo}/WHEEL`)!, MAX_METADATA_BYTES)),
     ).fields;
     const wv = wheel["Wheel-Version"];
     if (typeof wv !== "string") errors.push(`${distInfo}/WHEEL has no Wheel-Version`);
@@ -77,7 +81,7 @@ export function checkWheelContents(path: string, filename: string, distInfo: str
     if (wheel["Root-Is-Purelib"] === undefined) warnings.push(`${distInfo}/WHEEL has no Root-Is-Purelib`);
 
     const record = new Map<string, { hash: string; size: string }>();
-    const recordText = utf8.decode(zip.read(recordEntry, MAX_METADATA_BYTES));
+    const recordText = utf8.decode(await zip.read(recordEntry, MAX_METADATA_BYTES));
     for (const line of recordText.split(/\r?\n/)) {
       if (line.trim() === "") continue;
       const [p = "", hash = "", size = ""] = parseCsvLine(line);
@@ -103,7 +107,7 @@ export function checkWheelContents(path: string, filename: string, distInfo: str
         continue;
       }
       const h = new Bun.CryptoHasher(algo);
-      zip.stream(e, (c) => h.update(c));
+      await zip.stream(e, (c) => h.update(c));
       const got = b64url(h.digest() as Buffer);
       if (got !== m[2]!.replace(/=+$/, ""))
         errors.push(`${e.name} does not match its RECORD hash (${m[1]}=${got})`);

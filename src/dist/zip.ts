@@ -2,12 +2,13 @@
  * A read-only zip reader for untrusted wheels: parses the central directory and local headers
  * itself (so it can refuse what PyPI refuses — data descriptors, comments, trailing data,
  * duplicates, header mismatches, overlapping members — spec §1.5) and inflates single members
- * with fflate's streaming Inflate, counting output so a bomb stops early. Nothing is written to
+ * with a native streaming inflater (inflate.ts), counting output so a bomb stops early. Nothing is written to
  * disk; memory is one read chunk plus what the caller keeps.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { Inflate } from "fflate";
-import { ArchiveError, checkRatio, pushSliced, READ_CHUNK, unsafePathReason } from "./archive-limits.ts";
+import { createInflateRaw, inflateRawSync } from "node:zlib";
+import { ArchiveError, checkRatio, READ_CHUNK, unsafePathReason } from "./archive-limits.ts";
+import { pumpThrough } from "./inflate.ts";
 
 export interface ZipEntry {
   name: string;
@@ -28,6 +29,8 @@ const SIG_ZIP64_LOCATOR = 0x07064b50;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** Members up to this size are inflated in one call; larger ones are streamed. */
+const SMALL_MEMBER = 4 << 20;
 
 const notAccepted = (reason: string) =>
   new ArchiveError(
@@ -203,7 +206,7 @@ export class ZipReader {
   }
 
   /** Stream a member's decompressed bytes; verifies size and CRC, and stops a bomb early. */
-  stream(e: ZipEntry, onData: (chunk: Uint8Array) => void): void {
+  async stream(e: ZipEntry, onData: (chunk: Uint8Array) => void): Promise<void> {
     let out = 0;
     let crc = 0;
     const emit = (chunk: Uint8Array) => {
@@ -217,20 +220,33 @@ export class ZipReader {
       crc = Bun.hash.crc32(chunk, crc);
       onData(chunk);
     };
-    const inflate = e.method === 8 ? new Inflate((chunk) => emit(chunk)) : undefined;
-    const buf = Buffer.alloc(Math.min(READ_CHUNK, Math.max(e.csize, 1)));
-    let done = 0;
     try {
-      while (done < e.csize) {
-        const want = Math.min(buf.length, e.csize - done);
-        const n = readSync(this.fd, buf, 0, want, e.dataOffset + done);
-        if (n <= 0) throw new ArchiveError("File is truncated");
-        done += n;
-        const chunk = buf.subarray(0, n);
-        if (inflate) pushSliced(inflate, chunk, done === e.csize);
-        else emit(new Uint8Array(chunk));
+      if (e.method === 8 && e.usize <= SMALL_MEMBER && e.csize <= e.usize + (e.usize >> 6) + 1024) {
+        // Small members (almost all of them): one native call, output capped at the declared
+        // size + 1 so a lie is caught without inflating further; no stream object per member
+        // (tens of thousands of them in big wheels kept ~100 MB of native buffers alive).
+        const comp = this.bytes(e.dataOffset, e.csize);
+        let inflated: Buffer;
+        try {
+          inflated = inflateRawSync(comp, { maxOutputLength: e.usize + 1 });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError)
+            throw notAccepted(
+              `Mis-matched file size (${JSON.stringify(e.name)} inflates past its declared ${e.usize} bytes)`,
+            );
+          throw err;
+        }
+        emit(inflated);
+      } else if (e.method === 8) await pumpThrough(this.fd, e.dataOffset, e.csize, createInflateRaw(), emit);
+      else {
+        const buf = Buffer.alloc(Math.min(READ_CHUNK, Math.max(e.csize, 1)));
+        for (let done = 0; done < e.csize; ) {
+          const n = readSync(this.fd, buf, 0, Math.min(buf.length, e.csize - done), e.dataOffset + done);
+          if (n <= 0) throw new ArchiveError("File is truncated");
+          done += n;
+          emit(buf.subarray(0, n));
+        }
       }
-      if (inflate && e.csize === 0) inflate.push(new Uint8Array(0), true);
     } catch (err) {
       if (err instanceof ArchiveError) throw err;
       throw new ArchiveError(
@@ -246,11 +262,11 @@ export class ZipReader {
   }
 
   /** Whole member in memory, refusing anything larger than `max` bytes. */
-  read(e: ZipEntry, max: number): Uint8Array {
+  async read(e: ZipEntry, max: number): Promise<Uint8Array> {
     if (e.usize > max) throw new ArchiveError(`${e.name} is too large (${e.usize} bytes, limit ${max})`);
     const out = new Uint8Array(e.usize);
     let at = 0;
-    this.stream(e, (c) => {
+    await this.stream(e, (c) => {
       out.set(c, at);
       at += c.length;
     });
