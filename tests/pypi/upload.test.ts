@@ -172,4 +172,18 @@ describe.skipIf(!hasBinary())("shipline upload", () => {
     expect(r.stderr).toContain("no credentials for the package index");
     expect(r.stderr).toContain("SHIPLINE_PYPI_TOKEN");
   });
+
+  test("wrong URLs: /legacy without the slash (308) and the simple index (405) get a fix, not a retry loop", async () => {
+    const wheel = makeWheel(tempDir(), { name: "up-url" });
+    const r1 = await shipline(["upload", "--repository-url", pypi.uploadUrl.replace(/\/$/, ""), wheel], {
+      env: env(),
+    });
+    expect(r1.code).toBe(1);
+    expect(r1.stderr).toContain("uploads never follow redirects");
+    expect(r1.stderr).toContain("ends with a slash");
+    const r2 = await shipline(["upload", "--repository-url", `${pypi.url}/simple/`, wheel], { env: env() });
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain("405");
+    expect(pypi.files("up-url")).toHaveLength(0);
+  });
 });
