@@ -30,11 +30,11 @@ export default defineShiplineCommand({
     const date = args.date as string | undefined;
     if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date))
       throw new UsageError(`--date ${date}: expected YYYY-MM-DD`, "e.g. --date 2026-02-06");
-    const { repoRoot } = await import("../git/git.ts");
-    const { planReleases } = await import("../plan/planner.ts");
+    const { locate, planReleases } = await import("../plan/planner.ts");
     const { toPlanJson } = await import("../plan/types.ts");
-    const root = repoRoot(cwd);
-    const plan = await planReleases(root, { date, repo: args.repo as string | undefined });
+    const located = locate(cwd);
+    const root = located.root;
+    const plan = await planReleases(root, { date, repo: args.repo as string | undefined, located });
     for (const w of plan.warnings ?? []) log.warn(w);
     for (const r of plan.releases) for (const w of r.warnings) log.warn(w);
     if (json) {

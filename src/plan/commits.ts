@@ -10,7 +10,8 @@
  * Differential tests against the real release-please (tests/plan/differential.test.ts) hold
  * this file to it.
  */
-import { parser as ccParser } from "@conventional-commits/parser";
+// Only the grammar module: the package index also loads unist helpers (start-up cost) we re-implement below.
+import ccParser from "@conventional-commits/parser/lib/parser.js";
 
 export interface Note {
   title: string;

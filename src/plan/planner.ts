@@ -15,12 +15,12 @@ import {
   tagComponentOf,
 } from "../config/release-please.ts";
 import { ShiplineError } from "../errors.ts";
-import { git, tagCommit } from "../git/git.ts";
+import { git, repoRoot } from "../git/git.ts";
 import { readLog } from "../git/log.ts";
 import { resolveSlug } from "../github/context.ts";
 import { isEmptyEntry, NotesBuilder, PRESET_SECTIONS, PYTHON_SECTIONS } from "./changelog.ts";
 import { type ConventionalCommit, parseCommit, pullRequestOf } from "./commits.ts";
-import { findRelease, prTitle, tagFor } from "./tags.ts";
+import { findRelease, prTitle, tagFor, tagShas } from "./tags.ts";
 import type { Plan, PlannedCommit, PlannedRelease } from "./types.ts";
 import { addToSummary, type BumpSummary, bumpVersion, classify, emptySummary, Version } from "./version.ts";
 
@@ -34,6 +34,8 @@ export interface PlanOptions {
   env?: NodeJS.ProcessEnv;
   /** Already loaded config (the stage and CLI load it once). */
   config?: ReleasePleaseConfig;
+  /** From locate(), when the caller already ran it. */
+  located?: Located;
 }
 
 /** Commits kept for --explain per package; the plan itself is never capped. */
@@ -75,16 +77,32 @@ const normalizePath = (path: string) => path.replace(/\/$/, "").replace(/^\//, "
  * `rev-parse --abbrev-ref HEAD` prints the branch ("HEAD" when detached) and fails before
  * the first commit.
  */
+export interface Located {
+  root: string;
+  /** Checked-out branch; undefined when detached or before the first commit. */
+  branch?: string;
+  hasCommits: boolean;
+}
+
+/** Repository root, branch and whether HEAD has commits, in one git call (start-up matters for `plan`). */
+export function locate(cwd: string): Located {
+  const r = git(["rev-parse", "--show-toplevel", "--abbrev-ref", "HEAD"], { cwd, allowFailure: true });
+  const [root, branch] = r.stdout.split("\n");
+  if (r.exitCode === 0 && root && branch)
+    return { root, branch: branch === "HEAD" ? undefined : branch, hasCommits: true };
+  return { root: repoRoot(cwd), hasCommits: false };
+}
+
 function headInfo(
   root: string,
   o: PlanOptions,
   env: NodeJS.ProcessEnv,
 ): { branch: string; hasCommits: boolean } {
-  const r = git(["rev-parse", "--abbrev-ref", "HEAD"], { cwd: root, allowFailure: true });
-  const current = r.exitCode === 0 && r.stdout.trim() !== "HEAD" ? r.stdout.trim() : undefined;
+  const located = o.located ?? locate(root);
+  const current = located.branch;
   const fromEnv =
     env.GITHUB_BASE_REF || (env.GITHUB_REF?.startsWith("refs/heads/") ? env.GITHUB_REF.slice(11) : "");
-  return { branch: o.targetBranch || fromEnv || current || "main", hasCommits: r.exitCode === 0 };
+  return { branch: o.targetBranch || fromEnv || current || "main", hasCommits: located.hasCommits };
 }
 
 function explainCommit(c: ConventionalCommit, sections: ChangelogSection[]): PlannedCommit {
@@ -310,7 +328,14 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
       );
   }
 
-  // §7.1 steps 1–4: previous release per path.
+  // §7.1 steps 1–4: previous release per path (the expected tags of all packages in one git call).
+  const expectedTags: string[] = [];
+  for (const p of cfg.packages) {
+    const raw = cfg.manifest[p.path];
+    const v = raw === undefined ? undefined : Version.tryParse(raw);
+    if (v) expectedTags.push(tagFor(p, v));
+  }
+  const knownTags = tagShas(root, expectedTags);
   const states: PackageState[] = cfg.packages.map((p) => {
     const raw = cfg.manifest[p.path];
     const s: PackageState = {
@@ -331,7 +356,7 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
     const v = Version.parse(raw, `${cfg.manifestFile} "${p.path}"`);
     if (v.toString() === "0.0.0") return s;
     s.previous = v;
-    const found = findRelease(root, p, v);
+    const found = findRelease(root, p, v, knownTags);
     if (found) {
       s.previousTag = found.tag;
       s.releaseSha = found.sha;
@@ -460,10 +485,6 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
     const warnings: string[] = [];
     const w = preMajorWarning(s, version, component, cfg.configFile);
     if (w) warnings.push(w);
-    if (tagCommit(root, tag))
-      warnings.push(
-        `tag ${tag} already exists, so this release would collide with it: ${cfg.manifestFile} says ${s.previous ?? "nothing"} for "${p.path}" and is behind the tags. Set it to the latest released version`,
-      );
     const release: PlannedRelease = {
       path: p.path,
       component,
@@ -491,5 +512,15 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
     };
     plan.releases.push(release);
   }
+  // A next tag that already exists means the manifest is behind the tags (one git call for all).
+  const existing = tagShas(
+    root,
+    plan.releases.map((r) => r.tag),
+  );
+  for (const r of plan.releases)
+    if (existing.has(r.tag))
+      r.warnings.push(
+        `tag ${r.tag} already exists, so this release would collide with it: ${cfg.manifestFile} says ${r.previousVersion ?? "nothing"} for "${r.path}" and is behind the tags. Set it to the latest released version`,
+      );
   return plan;
 }

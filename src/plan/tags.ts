@@ -65,31 +65,63 @@ export interface FoundRelease {
 }
 
 /**
- * Where the manifest version's release is, offline (spec §7.1 steps 2–3, with tags standing in
- * for GitHub releases as DESIGN.md says): the exact expected tag first (one cheap rev-parse),
- * else any tag that parses to this component and exactly this version (e.g. another separator
- * or `v`). No for-each-ref over all tags: a glob on the version keeps it cheap.
+ * Commit shas of exact tag names, in one `git for-each-ref` call (annotated tags peeled);
+ * missing tags are absent from the map. Exact ref names as patterns keep it cheap.
  */
-export function findRelease(root: string, p: PackageConfig, version: Version): FoundRelease | undefined {
+export function tagShas(root: string, tags: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (tags.length === 0) return out;
+  const r = git(
+    [
+      "for-each-ref",
+      "--format=%(refname)%00%(objectname)%00%(*objectname)%00%(objecttype)",
+      ...tags.map((t) => `refs/tags/${t}`),
+    ],
+    { cwd: root, allowFailure: true },
+  );
+  for (const line of r.stdout.split("\n")) {
+    const [ref, obj, peeled, type] = line.split("\0");
+    if (!ref || !obj) continue;
+    const sha = peeled || (type === "commit" ? obj : undefined);
+    if (sha) out.set(ref.slice("refs/tags/".length), sha);
+  }
+  return out;
+}
+
+/**
+ * Where the manifest version's release is, offline (spec §7.1 steps 2–3, with tags standing in
+ * for GitHub releases as DESIGN.md says): the exact expected tag first (looked up for all
+ * packages at once by the caller, `known`), else any tag that parses to this component and
+ * exactly this version (e.g. another separator or `v`). No listing of all tags: a glob on the
+ * version keeps it cheap.
+ */
+export function findRelease(
+  root: string,
+  p: PackageConfig,
+  version: Version,
+  known?: Map<string, string>,
+): FoundRelease | undefined {
   const expected = tagFor(p, version);
-  const r = git(["rev-parse", "--verify", "-q", `refs/tags/${expected}^{commit}`], {
-    cwd: root,
-    allowFailure: true,
-  });
-  if (r.exitCode === 0) return { tag: expected, sha: r.stdout.trim() };
+  const direct = known ? known.get(expected) : tagShas(root, [expected]).get(expected);
+  if (direct) return { tag: expected, sha: direct };
   const core = `${version.major}.${version.minor}.${version.patch}`;
   const list = git(["tag", "-l", `*${core}*`], { cwd: root, allowFailure: true }).stdout.split("\n");
   const want = tagComponentOf(p);
+  const candidates: { name: string; t: ParsedTag }[] = [];
   for (const name of list) {
-    if (!name) continue;
+    if (!name || name === expected) continue;
     const t = parseTag(name);
     if (!t || (t.component ?? "") !== want || t.version.toString() !== version.toString()) continue;
-    const s = git(["rev-parse", "--verify", "-q", `refs/tags/${name}^{commit}`], {
-      cwd: root,
-      allowFailure: true,
-    });
-    if (s.exitCode === 0)
-      return { tag: tagString(t.version, t.component, t.separator ?? "-", t.includeV), sha: s.stdout.trim() };
+    candidates.push({ name, t });
+  }
+  if (candidates.length === 0) return undefined;
+  const shas = tagShas(
+    root,
+    candidates.map((c) => c.name),
+  );
+  for (const { name, t } of candidates) {
+    const sha = shas.get(name);
+    if (sha) return { tag: tagString(t.version, t.component, t.separator ?? "-", t.includeV), sha };
   }
   return undefined;
 }
