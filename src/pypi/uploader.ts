@@ -158,6 +158,7 @@ export class Uploader {
             "User-Agent": USER_AGENT,
           },
           redirect: "manual",
+          signal: AbortSignal.timeout(this.timeoutMs(f.size)),
           // @ts-expect-error streaming request bodies need duplex (fetch spec); not in every lib typing
           duplex: "half",
         });
@@ -239,6 +240,16 @@ export class Uploader {
         hintFor(res.status, msg, Boolean(this.tp)),
       );
     }
+  }
+
+  /**
+   * Give up on one attempt after this long (then probe and retry): 15 minutes like uv's default,
+   * plus a second per MiB so a slow link is not cut off; SHIPLINE_UPLOAD_TIMEOUT (seconds) overrides.
+   */
+  private timeoutMs(size: number): number {
+    const env = Number(this.o.env?.SHIPLINE_UPLOAD_TIMEOUT ?? process.env.SHIPLINE_UPLOAD_TIMEOUT);
+    if (Number.isFinite(env) && env > 0) return env * 1000;
+    return 900_000 + Math.ceil(size / (1 << 20)) * 1000;
   }
 
   private async landed(f: CheckedFile, why: string): Promise<FileOutcome> {

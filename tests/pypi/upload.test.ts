@@ -186,4 +186,13 @@ describe.skipIf(!hasBinary())("shipline upload", () => {
     expect(r2.stderr).toContain("405");
     expect(pypi.files("up-url")).toHaveLength(0);
   });
+
+  test("a stalled upload times out (SHIPLINE_UPLOAD_TIMEOUT), is probed, and retried once stored", async () => {
+    const wheel = makeWheel(tempDir(), { name: "up-stall" });
+    pypi.faults.add({ method: "POST", path: /^\/legacy\//, stallMs: 2500, times: 1 });
+    const r = await upload([wheel], [], { SHIPLINE_UPLOAD_TIMEOUT: "1" });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("connection failed");
+    expect(pypi.files("up-stall")).toHaveLength(1);
+  });
 });
