@@ -84,48 +84,49 @@ const USER_RE = /\B@([a-z0-9](?:-?[a-z0-9/]){0,38})/g;
  * GitHub runners and Bun both default to en-US. A cached collator is the same comparison,
  * without a collator lookup per call (spec §8: pin the collation).
  */
-const COLLATOR = new Intl.Collator("en-US");
+let collator: Intl.Collator | undefined;
+/** Created on first use: building an ICU collator costs ~8 ms of `plan`'s start-up. */
+function icuCompare(a: string, b: string): number {
+  collator ??= new Intl.Collator("en-US");
+  return collator.compare(a, b);
+}
 
 /*
  * The same order, faster, for printable-ASCII keys (the common case; a long history spends
  * most of its sort in ICU calls otherwise). For ASCII, en-US collation has one collation element
  * per character: compare primary weights over the whole string (a prefix sorts first), then the
- * first case difference (lower before upper). The weight table is derived from COLLATOR itself
- * at first use; tests/plan/collation.test.ts checks the result against COLLATOR.compare.
+ * first case difference (lower before upper). The weights come from ASCII_ORDER (ICU's order,
+ * hard-coded so no collator is built at start-up); tests/plan/collation.test.ts checks both
+ * the table and the comparison against Intl.Collator.
  */
-let PRIMARY: Int32Array | undefined;
-let TERTIARY: Int32Array | undefined;
-
-function asciiTables(): [Int32Array, Int32Array] {
-  if (!PRIMARY || !TERTIARY) {
-    const base = new Intl.Collator("en-US", { sensitivity: "base" });
-    const chars = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).sort(COLLATOR.compare);
-    PRIMARY = new Int32Array(128);
-    TERTIARY = new Int32Array(128);
-    let rank = 0;
-    let t = 0;
-    for (let i = 0; i < chars.length; i++) {
-      if (i > 0 && base.compare(chars[i - 1] as string, chars[i] as string) !== 0) {
-        rank++;
-        t = 0;
-      } else if (i > 0) t++;
-      PRIMARY[(chars[i] as string).charCodeAt(0)] = rank;
-      TERTIARY[(chars[i] as string).charCodeAt(0)] = t;
-    }
+/** Printable ASCII in en-US collation order (derived from ICU; collation.test.ts re-derives and checks it). */
+export const ASCII_ORDER =
+  " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$0123456789aAbBcCdDeEfFgGhHiIjJkKlLmMnNoOpPqQrRsStTuUvVwWxXyYzZ";
+const PRIMARY = new Int32Array(128);
+const TERTIARY = new Int32Array(128);
+{
+  let rank = -1;
+  for (const ch of ASCII_ORDER) {
+    const c = ch.charCodeAt(0);
+    // an upper-case letter shares its lower-case letter's primary weight, with a higher tertiary
+    if (c >= 65 && c <= 90) {
+      PRIMARY[c] = PRIMARY[c + 32] as number;
+      TERTIARY[c] = 1;
+    } else PRIMARY[c] = ++rank;
   }
-  return [PRIMARY, TERTIARY];
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
-/** COLLATOR.compare(a, b), with the ASCII shortcut when both strings are printable ASCII. */
+/** icuCompare(a, b), with the ASCII shortcut when both strings are printable ASCII. */
 export function collate(a: string, b: string): number {
-  if (!PRINTABLE_ASCII.test(a) || !PRINTABLE_ASCII.test(b)) return COLLATOR.compare(a, b);
+  if (!PRINTABLE_ASCII.test(a) || !PRINTABLE_ASCII.test(b)) return icuCompare(a, b);
   return compareAscii(a, b);
 }
 
 function compareAscii(a: string, b: string): number {
-  const [P, T] = asciiTables();
+  const P = PRIMARY;
+  const T = TERTIARY;
   const n = Math.min(a.length, b.length);
   let tert = 0;
   for (let i = 0; i < n; i++) {
@@ -289,7 +290,7 @@ export class NotesBuilder {
     const groupOrder = this.types.map((t) => t.section).filter((t) => t);
     const groups = Object.entries(this.groups).map(([title, list]) => ({
       title: title === "" ? false : title,
-      lines: list.sort((x, y) => (x.a && y.a ? compareAscii(x.k, y.k) : COLLATOR.compare(x.k, y.k))),
+      lines: list.sort((x, y) => (x.a && y.a ? compareAscii(x.k, y.k) : icuCompare(x.k, y.k))),
     }));
     groups.sort((a, b) => groupOrder.indexOf(a.title as string) - groupOrder.indexOf(b.title as string));
     const parts: string[] = [

@@ -1,7 +1,7 @@
 /** The ASCII shortcut of the entry sort must order exactly like the en-US ICU collator. */
 import { expect, test } from "bun:test";
 import fc from "fast-check";
-import { collate } from "../../src/plan/changelog.ts";
+import { ASCII_ORDER, collate } from "../../src/plan/changelog.ts";
 
 const RUNS = Number(process.env.SHIPLINE_DIFF_RUNS ?? 300) * 50;
 const ICU = new Intl.Collator("en-US");
@@ -37,4 +37,15 @@ test("spec V9 order", () => {
     "apibeta",
     "zeta",
   ]);
+});
+
+test("the hard-coded ASCII order is ICU's", () => {
+  const chars = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
+  expect([...chars].sort(ICU.compare).join("")).toBe(ASCII_ORDER);
+  // letters pair as lower, upper (same base letter); everything else differs at base strength
+  const base = new Intl.Collator("en-US", { sensitivity: "base" });
+  for (let i = 1; i < ASCII_ORDER.length; i++) {
+    const same = base.compare(ASCII_ORDER[i - 1] as string, ASCII_ORDER[i] as string) === 0;
+    expect(same).toBe(/[A-Z]/.test(ASCII_ORDER[i] as string));
+  }
 });
