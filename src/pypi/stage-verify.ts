@@ -2,11 +2,13 @@
  * The verify stage: after upload, every file must be on the index under its name with the
  * sha256 the check stage recorded (a short lag is waited out). For files uploaded with an
  * attestation, the index's provenance (PEP 740, spec §3.6) must carry that same attestation,
- * whose signed statement names this file and digest. (Cryptographic verification of the
- * Sigstore chain is `shipline verify --provenance`; it needs the trusted root of the Sigstore
- * instance that signed, which for a private/test instance only the user knows.)
+ * whose signed statement names this file and digest, and that attestation must verify
+ * cryptographically (Sigstore chain, transparency log, signer = this repository's workflow)
+ * against the embedded public-good trusted root — or SHIPLINE_TRUSTED_ROOT for a private
+ * Sigstore (--fulcio-url); without a root for a private instance that part is skipped, saying so.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PYPI_UPLOAD_URL } from "../config/shipline.ts";
 import type { CheckStageResult, UploadStageResult } from "../dist/types.ts";
@@ -18,7 +20,13 @@ import { normalizeProjectName } from "./index-probe.ts";
 import { attestationPathFor } from "./uploader.ts";
 
 export interface VerifyStageResult {
-  files: { path: string; sha256: string; onIndex: true; provenance: "matches" | "not-attested" }[];
+  files: {
+    path: string;
+    sha256: string;
+    onIndex: true;
+    /** "verified": same attestation and a valid Sigstore signature by this repository's workflow. */
+    provenance: "verified" | "matches" | "not-attested";
+  }[];
 }
 
 interface SimpleFile {
@@ -37,6 +45,50 @@ async function simpleFiles(base: string, project: string): Promise<SimpleFile[]>
   if (!res.ok) throw new ShiplineError(`the index answered ${res.status} for project ${project}`);
   return ((await res.json()) as { files?: SimpleFile[] }).files ?? [];
 }
+
+/**
+ * Sigstore verification of the uploaded attestation: ok true/false, or undefined (skipped, with
+ * the reason) when there is no trusted root for the Sigstore instance or no identity to expect.
+ */
+async function verifySignature(
+  env: NodeJS.ProcessEnv,
+  fulcioUrl: string | undefined,
+  filename: string,
+  sha256: string,
+  attPath: string,
+): Promise<{ ok: boolean | undefined; reason?: string }> {
+  const root = env.SHIPLINE_TRUSTED_ROOT;
+  if (fulcioUrl && !root)
+    return {
+      ok: undefined,
+      reason:
+        "Sigstore signature not verified here: signed with a private Sigstore (--fulcio-url) and SHIPLINE_TRUSTED_ROOT is not set",
+    };
+  const ref = env.GITHUB_WORKFLOW_REF;
+  const repo = env.GITHUB_REPOSITORY;
+  if (!ref && !repo)
+    return {
+      ok: undefined,
+      reason:
+        "Sigstore signature not verified here: no GITHUB_WORKFLOW_REF/GITHUB_REPOSITORY to expect as signer",
+    };
+  const { verifyAttestationFile } = await import("../sigstore/verify.ts");
+  const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const r = verifyAttestationFile(
+    { name: filename, sha256 },
+    attPath,
+    ref
+      ? { identity: `https://github.com/${ref}`, issuer: GITHUB_ISSUER }
+      : {
+          identityRegexp: `https://github\\.com/${escape(repo!)}/\\.github/workflows/[^@]+@.+`,
+          issuer: GITHUB_ISSUER,
+        },
+    root,
+  );
+  return r.ok ? { ok: true } : { ok: false, reason: r.reason ?? "invalid" };
+}
+
+const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 
 type Signature = { envelope?: { statement?: string; signature?: string } };
 
@@ -106,10 +158,31 @@ export const verifyStage: Stage<VerifyStageResult> = {
       );
       if (why)
         throw new ShiplineError(`${f.filename}: the index's provenance does not match the file: ${why}`);
+      // Verify what the index serves (its certificate and log entry too), not our local copy.
+      const tmp = mkdtempSync(join(tmpdir(), "shipline-prov-"));
+      const served = join(tmp, "served.attestation");
+      writeFileSync(served, JSON.stringify(same));
+      let sig: { ok: boolean | undefined; reason?: string };
+      try {
+        sig = await verifySignature(ctx.env, ctx.options.fulcioUrl, f.filename, f.digests.sha256, served);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+      if (sig.ok === false)
+        throw new ShiplineError(
+          `${f.filename}: the attestation on the index does not verify: ${sig.reason}`,
+          "sign again from the release workflow (`shipline publish` signs) — PyPI shows this attestation to every user",
+        );
+      if (sig.ok === undefined) ctx.log.info(`${f.filename}: ${sig.reason}`);
       ctx.log.success(
-        `verified ${f.filename}: on the index with sha256 ${f.digests.sha256} and its attestation`,
+        `verified ${f.filename}: on the index with sha256 ${f.digests.sha256} and its attestation${sig.ok ? " (Sigstore signature valid)" : ""}`,
       );
-      out.push({ path: f.path, sha256: f.digests.sha256, onIndex: true, provenance: "matches" });
+      out.push({
+        path: f.path,
+        sha256: f.digests.sha256,
+        onIndex: true,
+        provenance: sig.ok ? "verified" : "matches",
+      });
     }
     return { result: { files: out } };
   },

@@ -47,6 +47,7 @@ describe.skipIf(!hasBinary())("publish in GitHub Actions with Trusted Publishing
     mkdirSync(dist, { recursive: true });
     makeWheel(dist, { name: "sample-tp" });
     makeSdist(dist, { name: "sample-tp" });
+    ss.writeTrustedRoot(join(repo.dir, "root.json"));
     const r = await shipline(
       [
         "publish",
@@ -68,15 +69,19 @@ describe.skipIf(!hasBinary())("publish in GitHub Actions with Trusted Publishing
           TWINE_PASSWORD: undefined,
           SIGSTORE_ID_TOKEN: undefined,
           HOME: repo.dir,
+          SHIPLINE_TRUSTED_ROOT: join(repo.dir, "root.json"),
+          GITHUB_REPOSITORY: "octo/sample",
+          GITHUB_WORKFLOW_REF: "octo/sample/.github/workflows/release.yml@refs/tags/v1.0.0",
         },
       },
     );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.done).toBe(true);
+    // Same attestation on the index, and its Sigstore signature verifies as this workflow's.
     expect(out.stages.verify.result.files.map((f: { provenance: string }) => f.provenance)).toEqual([
-      "matches",
-      "matches",
+      "verified",
+      "verified",
     ]);
     expect(new Set(oidc.issued.map((i) => i.audience))).toEqual(new Set(["sigstore", "pypi"]));
     const stored = pypi.files("sample-tp").filter((f) => f.version === "1");
@@ -93,5 +98,39 @@ describe.skipIf(!hasBinary())("publish in GitHub Actions with Trusted Publishing
     for (const t of pypi.minted) expect(visible).not.toContain(t);
     expect(visible).not.toContain(oidc.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN!);
     expect(visible).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/);
+  });
+
+  test("an attestation signed by another workflow is caught by verify", async () => {
+    const repo = TestRepo.python("1.0.0");
+    repo.commit("chore: ignore dist", { ".gitignore": "dist/\n.shipline/\n" });
+    const dist = join(repo.dir, "dist");
+    mkdirSync(dist, { recursive: true });
+    makeWheel(dist, { name: "sample-tp", version: "1.0.1" });
+    ss.writeTrustedRoot(join(repo.dir, "root.json"));
+    const r = await shipline(
+      [
+        "publish",
+        "dist/*",
+        "--repository-url",
+        pypi.uploadUrl,
+        "--fulcio-url",
+        ss.fulcioUrl,
+        "--rekor-url",
+        ss.rekorUrl,
+      ],
+      {
+        cwd: repo.dir,
+        env: {
+          ...oidc.env,
+          GITHUB_ACTIONS: "true",
+          SHIPLINE_PYPI_TOKEN: undefined,
+          HOME: repo.dir,
+          SHIPLINE_TRUSTED_ROOT: join(repo.dir, "root.json"),
+          GITHUB_WORKFLOW_REF: "octo/sample/.github/workflows/other.yml@refs/tags/v1.0.0",
+        },
+      },
+    );
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain("the attestation on the index does not verify: identity mismatch");
   });
 });
