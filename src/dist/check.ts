@@ -119,8 +119,9 @@ export async function checkDistribution(path: string): Promise<CheckedFile> {
   if (inner.metadataText.length > MAX_METADATA_BYTES) out.errors.push("metadata file is too large");
   const meta = parseMetadata(inner.metadataText);
   out.metadata = meta.fields;
-  const metaErrors = validateMetadata(meta);
+  const { errors: metaErrors, warnings: metaWarnings } = validateMetadata(meta);
   if (metaErrors.length) out.errors.push(`Invalid distribution metadata: ${metaErrors.join("; ")}`);
+  out.warnings.push(...metaWarnings);
   const name = typeof meta.fields.Name === "string" ? meta.fields.Name : "";
   const version = typeof meta.fields.Version === "string" ? meta.fields.Version : "";
   out.name = name ? normalizeName(name) : normalizeName(fn.parsed.name);

@@ -38,11 +38,13 @@ const FIELDS: [name: string, multi: boolean, since: string][] = [
   ["Requires", true, "1.1"],
   ["Provides", true, "1.1"],
   ["Obsoletes", true, "1.1"],
+  ["Import-Name", true, "2.5"],
+  ["Import-Namespace", true, "2.5"],
 ];
 const BY_KEY = new Map(FIELDS.map((f) => [f[0].toLowerCase(), f]));
 
 const STRICT_SINCE = new Set(["License-Expression", "Dynamic"]);
-export const METADATA_VERSIONS = ["1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4"];
+export const METADATA_VERSIONS = ["1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"];
 const CONTENT_TYPES = ["text/plain", "text/x-rst", "text/markdown"];
 
 export interface ParsedMetadata {
@@ -102,14 +104,23 @@ const cmpVersion = (a: string, b: string) => {
   return a1! - b1! || a2! - b2!;
 };
 
-/** Errors PyPI would refuse the upload for (and twine would report as invalid metadata). */
-export function validateMetadata(m: ParsedMetadata): string[] {
+/**
+ * Errors PyPI would refuse the upload for (packaging.metadata's rules, which PyPI and twine ≥ 6.1
+ * apply), and warnings for what only some uploaders trip over.
+ */
+export function validateMetadata(m: ParsedMetadata): { errors: string[]; warnings: string[] } {
   const f = m.fields;
   const errors: string[] = [];
+  const warnings: string[] = [];
   const mv = f["Metadata-Version"];
-  if (mv === undefined) return ["metadata is missing required field Metadata-Version"];
+  if (mv === undefined) return { errors: ["metadata is missing required field Metadata-Version"], warnings };
   if (typeof mv !== "string" || !METADATA_VERSIONS.includes(mv))
-    return [`'${String(mv)}' is not a valid metadata version (supported: ${METADATA_VERSIONS.join(", ")})`];
+    return {
+      errors: [
+        `'${String(mv)}' is not a valid metadata version (supported: ${METADATA_VERSIONS.join(", ")})${mv === "2.0" ? "; 2.0 was never a standard and PyPI refuses it: rebuild with a current build backend" : ""}`,
+      ],
+      warnings,
+    };
   for (const req of ["Name", "Version"]) {
     const v = f[req];
     if (v === undefined || v === "" || v === "UNKNOWN")
@@ -130,10 +141,14 @@ export function validateMetadata(m: ParsedMetadata): string[] {
     if (!def[1] && Array.isArray(value) && key !== "Description")
       errors.push(`'${key}' must appear only once (found ${value.length} times)`);
     if (key === "Description" && Array.isArray(value)) continue;
-    // Only fields whose meaning changed enough that PyPI refuses them in older versions; setuptools
-    // wrote License-File and Provides-Extra long before they were standardised, and PyPI takes those.
+    // setuptools wrote License-File and Provides-Extra long before they were standardised, and
+    // PyPI takes those. License-Expression/Dynamic in older versions (hatchling < 1.26 wrote
+    // License-Expression under 2.3) are refused by packaging-based uploaders (twine ≥ 6.1) and
+    // by PyPI when sent; older uploaders silently dropped them. A warning, not a verdict.
     if (STRICT_SINCE.has(key) && cmpVersion(def[2], mv) > 0)
-      errors.push(`'${key}' introduced in metadata version ${def[2]}, not ${mv}; raise Metadata-Version`);
+      warnings.push(
+        `'${key}' introduced in metadata version ${def[2]}, not ${mv}: PyPI refuses it when the uploader sends it; upgrade the build backend so it writes Metadata-Version ${def[2]}`,
+      );
   }
   const ct = f["Description-Content-Type"];
   if (typeof ct === "string") {
@@ -157,5 +172,5 @@ export function validateMetadata(m: ParsedMetadata): string[] {
       labels.add(label);
     }
   }
-  return errors;
+  return { errors, warnings };
 }

@@ -285,8 +285,8 @@ describe("file names and metadata", () => {
       zip(wheelItems("demo", "1.0", META.replace("2.1", "3.0"))),
       /not a valid metadata version/,
     ));
-  test("License-Expression with an old Metadata-Version", () =>
-    expectFailed(
+  test("License-Expression with an old Metadata-Version is a warning naming the fix", async () => {
+    const r = await verdictOf(
       WHEEL,
       zip(
         wheelItems(
@@ -299,8 +299,26 @@ describe("file names and metadata", () => {
           }),
         ),
       ),
-      /introduced in metadata version 2.4/,
+    );
+    expect(r.verdict).toBe("PASSED with warnings");
+    expect(r.warnings.join("\n")).toMatch(/introduced in metadata version 2.4, not 2.1/);
+  });
+  test("Metadata-Version 2.0 (never a standard) is refused", () =>
+    expectFailed(
+      WHEEL,
+      zip(wheelItems("demo", "1.0", META.replace("2.1", "2.0"))),
+      /2.0 was never a standard/,
     ));
+  test("Metadata-Version 2.5 with Import-Name is fine", async () => {
+    const meta = metadata("demo", "1.0", {
+      contentType: "text/plain",
+      description: "x",
+      extra: "Import-Name: demo\n",
+    });
+    const r = await verdictOf(WHEEL, zip(wheelItems("demo", "1.0", meta.replace("2.1", "2.5"))));
+    expect(r.verdict).toBe("PASSED");
+    expect(r.metadata["Import-Name"]).toEqual(["demo"]);
+  });
   test("unknown description content type", () =>
     expectFailed(
       WHEEL,
