@@ -17,9 +17,9 @@ import {
 import { ShiplineError } from "../errors.ts";
 import { git, repoRoot } from "../git/git.ts";
 import { readLog } from "../git/log.ts";
-import { resolveSlug } from "../github/context.ts";
 import { isEmptyEntry, NotesBuilder, PRESET_SECTIONS, PYTHON_SECTIONS } from "./changelog.ts";
 import { type ConventionalCommit, parseCommit, pullRequestOf } from "./commits.ts";
+import { resolveSlug } from "./slug.ts";
 import { findRelease, prTitle, tagFor, tagShas } from "./tags.ts";
 import type { Plan, PlannedCommit, PlannedRelease } from "./types.ts";
 import { addToSummary, type BumpSummary, bumpVersion, classify, emptySummary, Version } from "./version.ts";
