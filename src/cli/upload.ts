@@ -59,6 +59,9 @@ export default defineShiplineCommand({
         );
       checked.push({ rel: p, c });
     }
+    // Reading the archives left garbage behind; collect it before streaming so the peak RSS
+    // of a big upload is the check's or the upload's, not both added up.
+    Bun.gc(true);
     log.info(`Uploading distributions to ${target.url} (credentials: ${target.credentials.source})`);
     const uploader = new Uploader({
       url: target.url,
