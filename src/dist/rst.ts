@@ -16,6 +16,16 @@
  * The test suite compares its verdicts with real docutils on a corpus (tests/dist/rst.test.ts).
  */
 
+import {
+  BODY_DIRECTIVES,
+  KNOWN_DIRECTIVES,
+  KNOWN_ROLES,
+  NEEDS_ARGUMENT,
+  NEEDS_CONTENT,
+  NO_ARGS,
+  OPTIONS,
+} from "./rst-directives.ts";
+
 export interface RstResult {
   ok: boolean;
   /** The message twine would print (`line <n>: <Level>: <message>`), first failure only. */
@@ -44,181 +54,6 @@ const ENUM = /^(?:(\d+|#|[a-zA-Z]|[ivxlcdmIVXLCDM]+)[.)]|\((\d+|#|[a-zA-Z]|[ivxl
 const FIELD = /^:(?![: ])((?:[^:\\]|\\.|:(?![ `]|$))*)(?<! ):( +|$)/;
 const SIMPLENAME = "(?:(?!_)\\w)+(?:[-._+:](?:(?!_)\\w)+)*";
 const DIRECTIVE = new RegExp(`^\\.\\. +(${SIMPLENAME})[ ]?::( +(.*)|$)`, "u");
-
-const KNOWN_DIRECTIVES = new Set([
-  "admonition",
-  "attention",
-  "caution",
-  "class",
-  "code",
-  "code-block",
-  "compound",
-  "container",
-  "contents",
-  "csv-table",
-  "danger",
-  "date",
-  "default-role",
-  "epigraph",
-  "error",
-  "figure",
-  "footer",
-  "header",
-  "highlights",
-  "hint",
-  "image",
-  "important",
-  "include",
-  "line-block",
-  "list-table",
-  "math",
-  "meta",
-  "note",
-  "parsed-literal",
-  "pull-quote",
-  "raw",
-  "replace",
-  "restructuredtext-test-directive",
-  "role",
-  "rubric",
-  "section-numbering",
-  "sectnum",
-  "sidebar",
-  "sourcecode",
-  "table",
-  "target-notes",
-  "tip",
-  "title",
-  "topic",
-  "unicode",
-  "warning",
-]);
-/** Directives whose content is body elements (parsed recursively). */
-const BODY_DIRECTIVES = new Set([
-  "admonition",
-  "attention",
-  "caution",
-  "compound",
-  "container",
-  "danger",
-  "epigraph",
-  "error",
-  "hint",
-  "highlights",
-  "important",
-  "note",
-  "pull-quote",
-  "sidebar",
-  "tip",
-  "topic",
-  "warning",
-  "class",
-  "figure",
-  "table",
-  "list-table",
-]);
-const ADMONITIONS = [
-  "attention",
-  "caution",
-  "danger",
-  "error",
-  "hint",
-  "important",
-  "note",
-  "tip",
-  "warning",
-];
-/** Directives that take no arguments: text after `::` is content. */
-const NO_ARGS = new Set([
-  ...ADMONITIONS,
-  "compound",
-  "epigraph",
-  "highlights",
-  "pull-quote",
-  "line-block",
-  "parsed-literal",
-  "math",
-  "replace",
-]);
-const NEEDS_CONTENT = new Set([
-  ...ADMONITIONS,
-  "admonition",
-  "topic",
-  "sidebar",
-  "code",
-  "code-block",
-  "sourcecode",
-  "parsed-literal",
-  "container",
-  "compound",
-  "epigraph",
-  "highlights",
-  "pull-quote",
-  "line-block",
-  "list-table",
-  "table",
-  "replace",
-  "math",
-  "meta",
-  "class",
-]);
-const COMMON = ["class", "name"];
-const IMAGE_OPTIONS = [...COMMON, "alt", "height", "width", "scale", "align", "target", "loading"];
-/** Options each directive accepts (docutils 0.19 option_spec); others are unknown options. */
-const OPTIONS: Record<string, string[]> = {
-  ...Object.fromEntries(ADMONITIONS.map((a) => [a, COMMON])),
-  admonition: COMMON,
-  image: IMAGE_OPTIONS,
-  figure: [...IMAGE_OPTIONS, "figwidth", "figclass"],
-  code: [...COMMON, "number-lines"],
-  "code-block": [...COMMON, "number-lines"],
-  sourcecode: [...COMMON, "number-lines"],
-  topic: COMMON,
-  sidebar: [...COMMON, "subtitle"],
-  contents: ["depth", "local", "backlinks", "class"],
-  "list-table": [...COMMON, "header-rows", "stub-columns", "width", "widths", "align"],
-  table: [...COMMON, "align", "width", "widths"],
-  math: COMMON,
-  "parsed-literal": COMMON,
-  container: ["name"],
-  rubric: COMMON,
-  sectnum: ["depth", "prefix", "suffix", "start"],
-};
-/** Directives that need an argument. */
-const NEEDS_ARGUMENT = new Set(["image", "figure", "admonition", "topic", "sidebar", "role", "class"]);
-const KNOWN_ROLES = new Set([
-  "ab",
-  "abbreviation",
-  "ac",
-  "acronym",
-  "anonymous-reference",
-  "citation-reference",
-  "code",
-  "emphasis",
-  "footnote-reference",
-  "i",
-  "index",
-  "literal",
-  "math",
-  "named-reference",
-  "pep",
-  "pep-reference",
-  "rfc",
-  "rfc-reference",
-  "strong",
-  "sub",
-  "subscript",
-  "substitution-reference",
-  "sup",
-  "superscript",
-  "t",
-  "target",
-  "title",
-  "title-reference",
-  "uri",
-  "uri-reference",
-  "url",
-]);
 
 // docutils punctuation_chars: what may precede a start-string and follow an end-string.
 // ASCII: exactly docutils' sets; beyond ASCII: the Unicode punctuation classes they are built from.
@@ -1032,7 +867,7 @@ function rendersSomething(nodes: Node[]): boolean {
   const v = nodes.filter((x) => x.kind !== "invisible");
   const lone = (list: Node[]) => {
     const first = list[0];
-    if (!first || first.kind !== "section") return false;
+    if (first?.kind !== "section") return false;
     return !list.slice(1).some((x) => x.kind === "section" && x.level <= first.level);
   };
   if (v.length === 0) return false;
