@@ -1,5 +1,6 @@
 /** `shipline check` and `shipline build` end to end, with the compiled binary. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { shipline } from "../helpers/cli.ts";
@@ -70,6 +71,21 @@ describe("shipline check", () => {
     expect(out.files[1].warnings).toEqual([
       "`long_description_content_type` missing. defaulting to `text/x-rst`.",
     ]);
+  });
+
+  test("large files hash in worker threads inside the compiled binary; digests equal coreutils", async () => {
+    const big = join(dir, "big-1.0.tar.gz");
+    writeFileSync(big, randomBytes(20 << 20)); // above the parallel threshold; not an archive
+    const r = await shipline(["check", "--json", big]);
+    expect(r.code).toBe(1);
+    const f = JSON.parse(r.stdout).files[0];
+    expect(f.errors[0]).toContain("not gzip-compressed");
+    expect(f.digests).toEqual({
+      md5: coreutil(["md5sum", big]),
+      sha256: coreutil(["sha256sum", big]),
+      blake2_256: coreutil(["b2sum", "-l", "256", big]),
+    });
+    rmSync(big);
   });
 
   test("FAILED: the reasons as twine prints them, exit 1", async () => {
