@@ -1,6 +1,7 @@
 /**
  * Is HEAD a merged release PR? As release-please's manifest flow sees it from git alone: the
- * HEAD commit changed the manifest to a version whose tag does not exist yet. The release
+ * HEAD commit changed the manifest to a version whose tag does not exist yet, and the
+ * package's CHANGELOG at HEAD has that version's entry (unless skip-changelog). The release
  * body is that version's entry in the package's CHANGELOG at HEAD (release-please takes the
  * PR body's notes, which hold the same entry; spec §5.7), heading included, trimmed.
  */
@@ -77,6 +78,11 @@ export function findPendingReleases(root: string, config?: ReleasePleaseConfig):
     if (tagCommit(root, tag)) continue;
     const changelogPath = p.path === "." ? p.changelogPath : `${p.path}/${p.changelogPath}`;
     const text = p.skipChangelog ? undefined : fileAt(root, sha, changelogPath);
+    const notes = text ? changelogEntry(text, version) : undefined;
+    // A release PR always writes the version's CHANGELOG entry (unless skip-changelog). Without
+    // one, the manifest change is something else (e.g. `shipline init` recording the current
+    // version), and tagging it would cut a release nobody proposed.
+    if (!p.skipChangelog && notes === undefined) continue;
     out.push({
       path: p.path,
       component: tagComponentOf(p),
@@ -85,7 +91,7 @@ export function findPendingReleases(root: string, config?: ReleasePleaseConfig):
       tag,
       sha,
       name: releaseName(p, version),
-      notes: (text && changelogEntry(text, version)) ?? "",
+      notes: notes ?? "",
       prerelease: p.prerelease && (Boolean(v.preRelease) || v.major === 0),
       draft: p.draft,
     });

@@ -89,6 +89,18 @@ describe("plan stage", () => {
     expect((await run(r.dir)).action).toBe("none");
   });
 
+  test("a manifest change without the version's CHANGELOG entry is not a release (e.g. init)", async () => {
+    const r = TestRepo.create();
+    repos.push(r);
+    r.commit("chore: adopt release-please", {
+      "release-please-config.json": '{"packages":{".":{"release-type":"python"}}}',
+      ".release-please-manifest.json": '{".":"0.3.0"}',
+    });
+    const res = await run(r.dir);
+    expect(res.action).not.toBe("release");
+    expect(res.pending).toEqual([]);
+  });
+
   test("confirm-major refuses a major unless allowed or Release-As", async () => {
     const r = repo(
       "1.4.0",
