@@ -154,8 +154,10 @@ function sampleRepo(version: string, manifestVersion = version): TestRepo {
   });
   repo.tag(`v${version}`);
   if (manifestVersion !== version)
+    // A release PR's merge commit: manifest and CHANGELOG moved on (the version files did not).
     repo.commit(`chore: release ${manifestVersion}`, {
       ".release-please-manifest.json": `${JSON.stringify({ ".": manifestVersion })}\n`,
+      "CHANGELOG.md": `# Changelog\n\n## [${manifestVersion}](https://github.com/o/r/compare/v${version}...v${manifestVersion}) (2026-01-01)\n\n\n### Features\n\n* something\n`,
     });
   return repo;
 }
