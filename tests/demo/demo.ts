@@ -214,6 +214,8 @@ env = {
   ...oidc.env,
   PATH: `${join(work, "bin")}:${process.env.PATH ?? ""}`,
   NO_COLOR: "1",
+  // The verify stage checks the index's attestations against this root (a private Sigstore).
+  SHIPLINE_TRUSTED_ROOT: trustedRoot,
   GITHUB_EVENT_NAME: "push",
   GITHUB_REF: "refs/heads/main",
   GITHUB_SHA: "",
@@ -393,6 +395,8 @@ per-python = true
     const release = gh.releases.at(-1);
     if (files.length !== 2)
       throw new Error(`expected a wheel and an sdist on the index, found ${names.join(", ")}`);
+    if (/Sigstore signature not verified/.test(r.stderr))
+      throw new Error("the verify stage did not check the attestations' Sigstore signatures");
     return `each file uploaded once (${names.join(", ")}), both with PEP 740 attestations: ${files.every((f) => f.attestations?.length)}; GitHub release ${release?.tag_name}`;
   });
 
@@ -462,6 +466,10 @@ for (const r of results) {
   if (r.status !== "ok") say(`      ${r.note}`);
 }
 const n = (s: Status) => results.filter((r) => r.status === s).length;
+if (published && !failed)
+  say(
+    `released ${PROJECT} ${releasedVersion()}: release PR #${prNumber} → tag ${gh.releases.at(-1)?.tag_name} + GitHub release → built, checked, signed → uploaded once each (after a kill -9 and a resume) → pip-installable → verified offline`,
+  );
 say(
   `demo: ${n("ok")} ok, ${n("skipped")} skipped (not landed), ${n("failed")} failed in ${total.toFixed(1)}s`,
 );
