@@ -7,7 +7,7 @@
 import { basename } from "node:path";
 import { ArchiveError, MAX_METADATA_BYTES } from "./archive-limits.ts";
 import { digestFile } from "./digests.ts";
-import { filenameMatchesMetadata, parseDistFilename } from "./filename.ts";
+import { filenameMatchesMetadata, parseDistFilename, unsupportedPlatformTag } from "./filename.ts";
 import { parseMetadata, validateMetadata } from "./metadata.ts";
 import { normalizeName, normalizeVersion } from "./pep440.ts";
 import { checkRst } from "./rst.ts";
@@ -45,6 +45,9 @@ interface Inner {
   metadataText: string;
   errors: string[];
   warnings: string[];
+  /** Member names, and where License-File paths are relative to (PyPI checks they exist). */
+  members: Set<string>;
+  licenseRoot: string;
 }
 
 async function readSdist(path: string, filename: string): Promise<Inner> {
@@ -63,14 +66,28 @@ async function readSdist(path: string, filename: string): Promise<Inner> {
   const text = utf8.decode(pkgInfo);
   if (!text.includes("Metadata-Version"))
     throw new ArchiveError(`No PKG-INFO in archive or PKG-INFO missing 'Metadata-Version': ${filename}`);
-  return { kind: "sdist", metadataText: text, errors, warnings: [] };
+  return {
+    kind: "sdist",
+    metadataText: text,
+    errors,
+    warnings: [],
+    members: new Set(scan.members.map((m) => m.name)),
+    licenseRoot: top,
+  };
 }
 
 async function readWheel(path: string, filename: string): Promise<Inner> {
   const parts = filename.slice(0, -4).split("-");
   const distInfo = `${parts[0]}-${parts[1]}.dist-info`;
   const r = await checkWheelContents(path, filename, distInfo);
-  return { kind: "wheel", metadataText: r.metadata, errors: r.errors, warnings: r.warnings };
+  return {
+    kind: "wheel",
+    metadataText: r.metadata,
+    errors: r.errors,
+    warnings: r.warnings,
+    members: r.members,
+    licenseRoot: `${distInfo}/licenses`,
+  };
 }
 
 function verdictOf(errors: string[], warnings: string[]): Verdict {
@@ -128,6 +145,18 @@ export async function checkDistribution(path: string): Promise<CheckedFile> {
   out.version = (version && normalizeVersion(version)) || fn.parsed.version;
   if (name && version && !metaErrors.length)
     out.errors.push(...filenameMatchesMetadata(filename, fn.parsed, name, version));
+  const badTag = unsupportedPlatformTag(fn.parsed);
+  if (badTag) out.errors.push(`Binary wheel '${filename}' has an unsupported platform tag '${badTag}'.`);
+  // License-File paths must exist in the archive (PyPI checks them for Metadata-Version ≥ 2.4;
+  // older setuptools wrote License-File with another layout, and uploaders drop it there).
+  const mv = Number.parseFloat(String(meta.fields["Metadata-Version"] ?? "0"));
+  const licenseFiles = meta.fields["License-File"];
+  if (mv >= 2.4 && Array.isArray(licenseFiles))
+    for (const lf of licenseFiles)
+      if (!inner.members.has(`${inner.licenseRoot}/${lf}`))
+        out.errors.push(
+          `License-File ${lf} does not exist in distribution file ${filename} at ${inner.licenseRoot}/${lf}`,
+        );
   const desc = checkDescription(meta.fields, meta.description);
   out.errors.push(...desc.errors);
   out.warnings.push(...desc.warnings);

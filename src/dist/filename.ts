@@ -91,3 +91,31 @@ export function filenameMatchesMetadata(
   }
   return errors;
 }
+
+/**
+ * PyPI's platform-tag allow-list for binary wheels (warehouse `_valid_platform_tag`, spec §1.4
+ * step 16): plain `linux_x86_64` (a wheel built on one distro) is refused; manylinux/musllinux
+ * with a known architecture, Windows, macOS, iOS, Android, Emscripten are accepted.
+ */
+const ARCH = "(x86_64|i686|aarch64|armv7l|ppc64|ppc64le|s390x|riscv64|loongarch64)";
+const PLATFORM_OK = [
+  /^any$/,
+  /^win32$/,
+  /^win_(amd64|arm64|ia64)$/,
+  /^manylinux(1|2010)_(x86_64|i686)$/,
+  new RegExp(`^manylinux2014_${ARCH}$`),
+  new RegExp(`^(manylinux|musllinux)_\\d+_\\d+_${ARCH}$`),
+  /^macosx_10_\d+_(x86_64|i386|ppc|ppc64|intel|fat|fat3|fat64|universal|universal2|arm64)$/,
+  /^macosx_(1[1-9]|2\d)_0_(x86_64|arm64|universal2)$/,
+  /^ios_\d+_\d+_(arm64|x86_64)_(iphoneos|iphonesimulator)$/,
+  /^android_\d+_(armeabi_v7a|arm64_v8a|x86|x86_64)$/,
+  /^pyemscripten_\d+_\d+_wasm32$/,
+  /^emscripten_\d+_\d+_\d+_wasm32$/,
+  /^linux_(armv6l|armv7l)$/,
+];
+
+/** The first platform tag of a wheel PyPI would refuse, if any. */
+export function unsupportedPlatformTag(parsed: ParsedFilename): string | undefined {
+  if (parsed.kind !== "wheel" || !parsed.tags) return undefined;
+  return parsed.tags.platform.split(".").find((t) => !PLATFORM_OK.some((re) => re.test(t)));
+}

@@ -45,6 +45,7 @@ export interface WheelContents {
   metadata: string;
   errors: string[];
   warnings: string[];
+  members: Set<string>;
 }
 
 export async function checkWheelContents(
@@ -117,7 +118,7 @@ export async function checkWheelContents(
     for (const p of record.keys())
       if (!unsigned.has(p) && !p.endsWith("/"))
         errors.push(`RECORD lists ${p} but the wheel does not contain it`);
-    return { metadata, errors, warnings };
+    return { metadata, errors, warnings, members: new Set(zip.entries.map((e) => e.name)) };
   } finally {
     zip.close();
   }

@@ -319,6 +319,40 @@ describe("file names and metadata", () => {
     expect(r.verdict).toBe("PASSED");
     expect(r.metadata["Import-Name"]).toEqual(["demo"]);
   });
+  test("a plain linux_x86_64 wheel is refused like PyPI does; manylinux is fine", async () => {
+    await expectFailed(
+      "demo-1.0-cp311-cp311-linux_x86_64.whl",
+      zip(wheelItems("demo", "1.0", META)),
+      /unsupported platform tag 'linux_x86_64'/,
+    );
+    const ok = await verdictOf(
+      "demo-1.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+      zip(wheelItems("demo", "1.0", META)),
+    );
+    expect(ok.verdict).toBe("PASSED");
+  });
+  test("License-File (Metadata 2.4) must exist in the archive", async () => {
+    const meta = metadata("demo", "1.0", {
+      contentType: "text/plain",
+      description: "x",
+      extra: "License-Expression: MIT\nLicense-File: LICENSE\n",
+    }).replace("2.1", "2.4");
+    await expectFailed(
+      WHEEL,
+      zip(wheelItems("demo", "1.0", meta)),
+      /License-File LICENSE does not exist .* at demo-1.0.dist-info\/licenses\/LICENSE/,
+    );
+    const ok = await verdictOf(
+      WHEEL,
+      zip(wheelItems("demo", "1.0", meta, [{ name: "demo-1.0.dist-info/licenses/LICENSE", data: "MIT" }])),
+    );
+    expect(ok.verdict).toBe("PASSED");
+    await expectFailed(
+      SDIST,
+      tarGz(sdistItems("demo-1.0", meta)),
+      /License-File LICENSE does not exist .* at demo-1.0\/LICENSE/,
+    );
+  });
   test("unknown description content type", () =>
     expectFailed(
       WHEEL,
