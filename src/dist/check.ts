@@ -127,8 +127,10 @@ export async function checkDistribution(path: string): Promise<CheckedFile> {
   try {
     inner = fn.parsed.kind === "wheel" ? await readWheel(path, filename) : await readSdist(path, filename);
   } catch (e) {
-    if (!(e instanceof ArchiveError)) throw e;
-    out.errors.push(`Invalid distribution file. ${e.message}`);
+    // Anything else thrown while reading an untrusted file is still a verdict, not a crash.
+    const why =
+      e instanceof ArchiveError ? e.message : `the archive could not be read (${(e as Error).message})`;
+    out.errors.push(`Invalid distribution file. ${why}`);
     return out;
   }
   out.errors.push(...inner.errors);

@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { checkDistribution } from "../../src/dist/check.ts";
 import { tempDir } from "../helpers/repo.ts";
 import { metadata, sdistItems, tar, tarGz, wheelItems, zip } from "./helpers/archives.ts";
@@ -364,4 +365,33 @@ describe("file names and metadata", () => {
     expect(r.verdict).toBe("FAILED");
     expect(r.errors[0]).toMatch(/cannot read .*ENOENT/);
   });
+});
+
+describe("random corruption never crashes", () => {
+  const wheel = zip(wheelItems("demo", "1.0", META, [{ name: "demo/data.txt", data: "x".repeat(3000) }]));
+  const sdist = tarGz(sdistItems("demo-1.0", META, [{ name: "demo-1.0/data.txt", data: "y".repeat(3000) }]));
+  for (const [filename, original] of [
+    [WHEEL, wheel],
+    [SDIST, sdist],
+  ] as const) {
+    test(`${filename}: 150 mutated copies (flipped bytes, truncation) give a verdict, never an exception`, async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(fc.nat(original.length - 1), fc.integer({ min: 1, max: 255 })), {
+            minLength: 1,
+            maxLength: 4,
+          }),
+          fc.option(fc.nat(original.length), { nil: undefined }),
+          async (flips, cut) => {
+            const bytes = Buffer.from(original);
+            for (const [at, x] of flips) bytes[at] = bytes[at]! ^ x;
+            const r = await verdictOf(filename, cut === undefined ? bytes : bytes.subarray(0, cut));
+            expect(["PASSED", "PASSED with warnings", "FAILED"]).toContain(r.verdict);
+            if (r.verdict === "FAILED") expect(r.errors.length).toBeGreaterThan(0);
+          },
+        ),
+        { numRuns: 150, seed: 20261201 },
+      );
+    }, 60_000);
+  }
 });
