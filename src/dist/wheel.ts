@@ -89,6 +89,7 @@ export async function checkWheelContents(
       if (record.has(p)) errors.push(`RECORD lists ${JSON.stringify(p)} twice`);
       record.set(p, { hash, size });
     }
+    let hexRecords = 0;
     const unsigned = new Set([`${distInfo}/RECORD`, `${distInfo}/RECORD.jws`, `${distInfo}/RECORD.p7s`]);
     for (const e of zip.entries) {
       if (e.isDir) continue;
@@ -109,12 +110,21 @@ export async function checkWheelContents(
       }
       const h = new Bun.CryptoHasher(algo);
       await zip.stream(e, (c) => h.update(c));
-      const got = b64url(h.digest() as Buffer);
-      if (got !== m[2]!.replace(/=+$/, ""))
-        errors.push(`${e.name} does not match its RECORD hash (${m[1]}=${got})`);
+      const raw = h.digest() as Buffer;
+      const got = b64url(raw);
+      const want = m[2]!.replace(/=+$/, "");
+      if (got === want) {
+        // as the spec says
+      } else if (want.toLowerCase() === raw.toString("hex")) hexRecords++;
+      else errors.push(`${e.name} does not match its RECORD hash (${m[1]}=${got})`);
       if (rec.size !== "" && Number(rec.size) !== e.usize)
         errors.push(`${e.name} is ${e.usize} bytes but RECORD says ${rec.size}`);
     }
+    // Some build tools write hex digests; the content matches, so installers and PyPI accept it.
+    if (hexRecords)
+      warnings.push(
+        `RECORD has ${hexRecords} hex digests; the wheel spec wants urlsafe-base64 (the content matches them)`,
+      );
     for (const p of record.keys())
       if (!unsigned.has(p) && !p.endsWith("/"))
         errors.push(`RECORD lists ${p} but the wheel does not contain it`);

@@ -134,6 +134,18 @@ describe("hostile wheels", () => {
     items[0] = { ...items[0]!, data: "tampered = True\n" };
     return expectFailed(WHEEL, zip(items), /does not match its RECORD hash/);
   });
+  test("hex digests in RECORD (some build tools) are a warning when the content matches", async () => {
+    const items = wheelItems("demo", "1.0", META, [], { record: false });
+    const hex = (d: string | Uint8Array) => new Bun.CryptoHasher("sha256").update(d).digest("hex");
+    const lines = items.map((i) => `${i.name},sha256=${hex(i.data)},${Buffer.from(i.data).length}`);
+    items.push({
+      name: "demo-1.0.dist-info/RECORD",
+      data: `${lines.join("\n")}\ndemo-1.0.dist-info/RECORD,,\n`,
+    });
+    const r = await verdictOf(WHEEL, zip(items));
+    expect(r.verdict).toBe("PASSED with warnings");
+    expect(r.warnings.join()).toContain("hex digests");
+  });
   test("a member not listed in RECORD", () => {
     const items = wheelItems("demo", "1.0", META);
     return expectFailed(WHEEL, zip([{ name: "demo/sneaky.py", data: "x" }, ...items]), /not in RECORD/);
