@@ -124,6 +124,15 @@ describe("shipline doctor (real git repos)", () => {
     expect(f.title).toBe("pyproject.toml says 1.1.0 but .release-please-manifest.json says 1.0.0");
   });
 
+  test("a bare manifest change (e.g. by init) is not a pending release: its missing tag is an error", async () => {
+    const r = healthy();
+    r.commit("chore(main): release 1.1.0", {
+      ".release-please-manifest.json": '{".": "1.1.0"}\n',
+      "pyproject.toml": '[project]\nname = "sample"\nversion = "1.1.0"\n',
+    });
+    expect(find(await doctor(r), "tags").status).toBe("error");
+  });
+
   test("the manifest's tag is missing → tags error with the git tag command", async () => {
     const r = healthy();
     r.git("tag", "-d", "v1.0.0");
@@ -138,6 +147,8 @@ describe("shipline doctor (real git repos)", () => {
   test("a merged release PR not yet tagged → tags warning pointing at `shipline release`", async () => {
     const r = healthy();
     r.commit("chore(main): release 1.1.0", {
+      "CHANGELOG.md":
+        "# Changelog\n\n## [1.1.0](https://github.com/o/n/compare/v1.0.0...v1.1.0) (2026-12-01)\n\n\n### Features\n\n* x\n",
       ".release-please-manifest.json": '{".": "1.1.0"}\n',
       "pyproject.toml": '[project]\nname = "sample"\nversion = "1.1.0"\n',
     });

@@ -17,6 +17,7 @@ import {
 } from "../../config/release-please.ts";
 import { errorMessage } from "../../errors.ts";
 import { git } from "../../git/git.ts";
+import { findPendingReleases } from "../../plan/pending.ts";
 import { type DoctorContext, error, type Finding, ok, warn } from "./finding.ts";
 import { checkAgainstSchema } from "./release-please-schema.ts";
 
@@ -158,7 +159,11 @@ function versionFindings(root: string, cfg: ReleasePleaseConfig): Finding[] {
     else if (manifestVersion === "0.0.0" && !latest)
       out.push(ok("tags", `no release yet${label}: the first release will be cut from the whole history`));
     else {
-      // Pending: HEAD is the release commit that set this version (what `shipline release` tags).
+      // Pending: HEAD is a merged release PR (the release stage's own rule: manifest changed to
+      // this version at HEAD, with its CHANGELOG entry) that `shipline release` will tag.
+      const pending = findPendingReleases(root, cfg).some(
+        (r) => r.path === p.path && r.version === manifestVersion,
+      );
       const last = git(["log", "-1", "--format=%H%x00%s", "--", MANIFEST_FILE], {
         cwd: root,
         allowFailure: true,
@@ -166,13 +171,12 @@ function versionFindings(root: string, cfg: ReleasePleaseConfig): Finding[] {
         .stdout.trim()
         .split("\0");
       const [sha = "", subject = ""] = last;
-      const headSha = git(["rev-parse", "HEAD"], { cwd: root, allowFailure: true }).stdout.trim();
       out.push(
-        sha === headSha && /release/i.test(subject)
+        pending
           ? warn(
               "tags",
               `release ${manifestVersion}${label} is merged but not tagged (no tag ${expected})`,
-              `HEAD ("${subject}") set ${manifestVersion} in ${MANIFEST_FILE}, and ${expected} does not exist: the release step has not run yet (or failed).`,
+              `HEAD ("${subject}") is a merged release PR for ${manifestVersion}, and ${expected} does not exist: the release step has not run yet (or failed).`,
               "run `shipline release` (or re-run the release workflow); it tags and creates the GitHub release",
             )
           : error(
