@@ -1,6 +1,7 @@
 /**
  * Where we are on GitHub: repository slug, API URL, token, target branch and event, from
  * flags, the GitHub Actions environment, or the local checkout (in that order).
+ * No Octokit here: the planner imports this module, and `plan` must stay light.
  */
 import { ShiplineError, UsageError } from "../errors.ts";
 import { currentBranch, remoteUrl } from "../git/branch-commit.ts";
@@ -82,4 +83,14 @@ export function githubToken(env: NodeJS.ProcessEnv): string {
     );
   registerSecret(token);
   return token;
+}
+
+/**
+ * In Actions, HEAD should be the commit the event is about (GITHUB_SHA). A checkout of another
+ * ref would release or propose the wrong commit: say so loudly.
+ */
+export function headMismatch(head: string, env: NodeJS.ProcessEnv): string | undefined {
+  const sha = env.GITHUB_SHA;
+  if (!sha || env.GITHUB_EVENT_NAME === "pull_request" || sha === head) return undefined;
+  return `HEAD is ${head.slice(0, 7)} but the workflow event is for ${sha.slice(0, 7)} (GITHUB_SHA); acting on HEAD`;
 }

@@ -9,7 +9,7 @@ import { fileAt, remoteUrl, tokenAuthEnv } from "../git/branch-commit.ts";
 import { headSha } from "../git/git.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { GitHub } from "./client.ts";
-import { githubContext, githubToken } from "./context.ts";
+import { githubContext, githubToken, headMismatch } from "./context.ts";
 import { groupPullRequests, type PrCandidate } from "./layout.ts";
 import type { PrStageResult } from "./outputs.ts";
 import { currentPlan, fileChanges } from "./plan-source.ts";
@@ -60,6 +60,8 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
     candidates.map((c) => [c, fileChanges(root, { ...plan, releases: c.releases }, cfg, log)] as const),
   );
   const head = headSha(root);
+  const mismatch = headMismatch(head, env);
+  if (mismatch) log.warn(mismatch);
   const base = (c: PrCandidate) => ({
     headBranchName: c.branch,
     baseBranchName: gctx.target,

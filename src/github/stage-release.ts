@@ -8,7 +8,7 @@ import { headSha } from "../git/git.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import type { PendingRelease, PlanStageResult } from "../plan/types.ts";
 import { GitHub } from "./client.ts";
-import { githubContext, githubToken } from "./context.ts";
+import { githubContext, githubToken, headMismatch } from "./context.ts";
 import { publishReleases } from "./github-release.ts";
 import type { ReleaseStageResult } from "./outputs.ts";
 import { pendingReleases } from "./plan-source.ts";
@@ -52,13 +52,16 @@ export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageRe
       })),
     };
   }
+  const head = headSha(root);
+  const mismatch = headMismatch(head, env);
+  if (mismatch) log.warn(mismatch);
   const token = githubToken(env);
   const gh = new GitHub({ owner: gctx.owner, repo: gctx.repo, token, baseUrl: gctx.apiUrl, log });
   return publishReleases({
     gh,
     cfg,
     target: gctx.target,
-    head: headSha(root),
+    head,
     pending,
     log,
     progress: { get: () => ctx.progress, save: (p) => ctx.saveProgress(p) },
