@@ -36,7 +36,7 @@ export interface ShiplineCommand<A extends ArgsDef> {
   /** Name of the positional list in usage, e.g. "FILES…". */
   positional?: string;
   /** Exit code (0 when omitted). */
-  run: (ctx: CliContext<A>) => Promise<number | undefined | void>;
+  run: (ctx: CliContext<A>) => Promise<number | undefined | undefined>;
 }
 
 export type LoadedCommand = CommandDef<ArgsDef> & { examples?: string[] };

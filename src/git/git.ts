@@ -41,7 +41,7 @@ export function git(args: string[], opts: GitOptions): GitResult {
     proc = Bun.spawnSync(["git", "-c", "core.quotepath=off", ...args], {
       cwd: opts.cwd,
       env: gitEnv(opts.env),
-      stdin: opts.input === undefined ? "ignore" : new Blob([opts.input]),
+      stdin: opts.input === undefined ? "ignore" : new Blob([opts.input as BlobPart]),
       stdout: "pipe",
       stderr: "pipe",
     });

@@ -183,7 +183,7 @@ function toConventionalChangelogFormat(ast: Node): ChangelogCommit[] {
   // Footers that look like commits become extra commits (they come before the header commit).
   visitParents(ast, ["type"], (node, ancestors) => {
     let parent = ancestors.pop();
-    if (!parent || parent.type !== "token") return;
+    if (parent?.type !== "token") return;
     parent = ancestors.pop();
     let footerText = "";
     const semanticFooter = (node.value as string).toLowerCase() === "release-as";

@@ -151,7 +151,7 @@ function preMajorWarning(
   file: string,
 ): string | undefined {
   const prev = s.previous;
-  if (!prev || prev.major !== 0 || version.major < 1 || s.p.releaseAs) return undefined;
+  if (prev?.major !== 0 || version.major < 1 || s.p.releaseAs) return undefined;
   if (s.releaseAsCommit) return undefined;
   const b = s.firstBreaking;
   if (!b) return undefined;

@@ -73,14 +73,14 @@ async function verifySignature(
         "Sigstore signature not verified here: no GITHUB_WORKFLOW_REF/GITHUB_REPOSITORY to expect as signer",
     };
   const { verifyAttestationFile } = await import("../sigstore/verify.ts");
-  const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const escapeRe = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const r = verifyAttestationFile(
     { name: filename, sha256 },
     attPath,
     ref
       ? { identity: `https://github.com/${ref}`, issuer: GITHUB_ISSUER }
       : {
-          identityRegexp: `https://github\\.com/${escape(repo!)}/\\.github/workflows/[^@]+@.+`,
+          identityRegexp: `https://github\\.com/${escapeRe(repo!)}/\\.github/workflows/[^@]+@.+`,
           issuer: GITHUB_ISSUER,
         },
     root,

@@ -381,6 +381,7 @@ describe("spec §9 vectors", () => {
 
   test("V26: pull-request-title-pattern", async () => {
     const { one } = await run({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: release-please pattern placeholder
       pkg: { "pull-request-title-pattern": "chore: release v${version}" },
       commits: ["fix: a"],
     });
