@@ -34,6 +34,8 @@ export async function benchPlan(sizes = [250, 10_000, 100_000], runs = 5): Promi
       cwd: dir,
     };
     const contenders = [raw, ours];
+    // git-cliff is not a devDependency: its platform packages are not on every npm mirror, which
+    // breaks `npm ci`. `npm i --no-save git-cliff` adds it for a peer comparison.
     const cliff = join(ROOT, "node_modules", ".bin", "git-cliff");
     if (n <= 100_000 && existsSync(cliff))
       contenders.push({ name: "git-cliff", cmd: [cliff, "--unreleased", "-o", "/dev/null"], cwd: dir });
