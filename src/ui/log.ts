@@ -43,6 +43,23 @@ export function useColor(env: NodeJS.ProcessEnv = process.env, fd = 2): boolean 
   return isatty(fd);
 }
 
+/**
+ * Text from outside (commit messages, server answers, file names) may carry terminal control
+ * sequences: an OSC that retitles the window or writes the clipboard, cursor moves that hide
+ * lines. Every C0/C1 control except tab and newline is shown as a visible `\xNN` escape; our
+ * own colours (SGR `ESC[…m`) pass only while colour is on (or in Actions, whose log renders it).
+ */
+const CONTROL = /\x1b\[[0-9;]*m|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+const ANY_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+const hex = (ch: string) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`;
+/** `keepColor` is asked only when the line holds an SGR sequence (it may load node:tty). */
+export function escapeControls(line: string, keepColor: () => boolean): string {
+  if (!ANY_CONTROL.test(line)) return line;
+  return line.replace(CONTROL, (c) =>
+    c.length > 1 && keepColor() ? c : c.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, hex),
+  );
+}
+
 export function createLogger(opts: LogOptions = {}): Logger {
   const env = opts.env ?? process.env;
   const actions = inActions(env);
@@ -51,7 +68,7 @@ export function createLogger(opts: LogOptions = {}): Logger {
   const paint = (code: number, s: string) => (color() ? `\x1b[${code}m${s}\x1b[0m` : s);
   // console.error, not process.stderr.write: see useColor about start-up cost.
   const out = opts.write ?? ((line: string) => console.error(line));
-  const emit = (line: string) => out(redact(line));
+  const emit = (line: string) => out(redact(escapeControls(line, () => actions || color())));
   if (actions) onSecretRegistered((s) => out(`::add-mask::${s}`));
   const quiet = Boolean(opts.quiet);
   const verbose = Boolean(opts.verbose);
