@@ -96,7 +96,7 @@ export async function runFlow(
   if (options.dryRun) return walk(m, flow, undefined, fresh(m.root, start, options));
   const { mkdirSync } = await import("node:fs");
   mkdirSync(join(store.path, ".."), { recursive: true, mode: 0o700 });
-  const lock = Lock.acquire(join(store.path, "..", "lock"), options.command);
+  const lock = Lock.acquire(join(store.path, "..", "lock"), options.command ?? mode); // resume: options come from the checkpoint
   try {
     store.sweepTempFiles();
     const existing = store.load();
