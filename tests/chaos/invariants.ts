@@ -1,0 +1,86 @@
+/**
+ * What must hold once a chaos run has converged, whatever was killed or failed on the way:
+ * each distribution on the index exactly once, with the bytes that were built, checked and
+ * signed, and a PEP 740 attestation for those bytes; the tag and the GitHub release exactly
+ * once at the merge commit; one release comment; the checkpoint done; no temp file or lock left.
+ *
+ * Violations are split into duplicates (something done twice) and lost (something missing).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { PROJECT, sha256, TAG, type Template, VERSION, type World } from "./world.ts";
+
+export interface Verdict {
+  duplicates: string[];
+  lost: string[];
+  other: string[];
+}
+
+/** Every file under dir, relative paths (small trees: the project and its state dir). */
+function walk(dir: string, rel = ""): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    if (name === ".git") continue;
+    const r = rel ? `${rel}/${name}` : name;
+    if (statSync(join(dir, name)).isDirectory()) out.push(...walk(join(dir, name), r));
+    else out.push(r);
+  }
+  return out;
+}
+
+export function checkInvariants(w: World, tpl: Template, status: { next?: string } | undefined): Verdict {
+  const v: Verdict = { duplicates: [], lost: [], other: [] };
+
+  // The index: each built file once, with the built bytes and an attestation of those bytes.
+  const stored = w.pypi.files(PROJECT).filter((f) => f.filename.startsWith(`${PROJECT}-${VERSION}`));
+  const accepted = w.pypi.uploads.filter(
+    (u) => u.status === 200 && u.filename.startsWith(`${PROJECT}-${VERSION}`),
+  );
+  for (const [name, digest] of tpl.dists) {
+    const here = stored.filter((f) => f.filename === name);
+    const ok = accepted.filter((u) => u.filename === name).length;
+    if (here.length === 0) v.lost.push(`${name} is not on the index`);
+    if (here.length > 1 || ok > 1) v.duplicates.push(`${name} stored ${here.length}×, accepted ${ok}×`);
+    const f = here[0];
+    if (!f) continue;
+    if (f.digests.sha256 !== digest) v.other.push(`${name} on the index differs from what was built`);
+    const local = join(w.project, "dist", name);
+    if (!existsSync(local) || sha256(readFileSync(local)) !== digest)
+      v.other.push(`dist/${name} differs from what was built`);
+    const atts = (f.attestations ?? []) as { envelope?: { statement?: string } }[];
+    if (atts.length !== 1) v.lost.push(`${name} has ${atts.length} attestations on the index`);
+    for (const a of atts) {
+      const st = JSON.parse(Buffer.from(a.envelope?.statement ?? "", "base64").toString() || "{}");
+      const subject = st.subject?.[0];
+      if (subject?.name !== name || subject?.digest?.sha256 !== digest)
+        v.other.push(`${name}'s attestation does not cover the uploaded bytes`);
+    }
+  }
+  const extra = stored.filter((f) => !tpl.dists.has(f.filename));
+  if (extra.length) v.other.push(`unexpected files on the index: ${extra.map((f) => f.filename).join(", ")}`);
+
+  // GitHub: the tag and the release once, at the merge commit; the PR announced once and relabelled.
+  const releases = w.gh.releases.filter((r) => r.tag_name === TAG);
+  if (releases.length === 0) v.lost.push(`no GitHub release ${TAG}`);
+  if (releases.length > 1) v.duplicates.push(`${releases.length} GitHub releases ${TAG}`);
+  const tagSha = w.gh.tagSha(TAG);
+  if (!tagSha) v.lost.push(`no tag ${TAG}`);
+  else if (tagSha !== tpl.mergeSha) v.other.push(`tag ${TAG} at ${tagSha}, not the merge commit`);
+  const comments = w.gh.comments.filter((c) => c.issue === tpl.pull.number);
+  if (comments.length === 0) v.lost.push(`no release comment on PR #${tpl.pull.number}`);
+  if (comments.length > 1) v.duplicates.push(`${comments.length} release comments on PR #${tpl.pull.number}`);
+  const pr = w.gh.pulls.find((p) => p.number === tpl.pull.number);
+  if (!pr?.labels.includes("autorelease: tagged") || pr.labels.includes("autorelease: pending"))
+    v.lost.push(`PR #${tpl.pull.number} labels are ${JSON.stringify(pr?.labels)}`);
+
+  // Local state: done, parseable, no leftovers of killed writers.
+  if (status?.next !== "done") v.other.push(`status says next=${status?.next}`);
+  const leftovers = walk(w.project).filter(
+    (p) => /\.tmp-\d+/.test(p) || /(^|\/)lock(\.\d+\.tmp)?$/.test(p) || p.endsWith(".part"),
+  );
+  if (leftovers.length) v.other.push(`left behind: ${leftovers.join(", ")}`);
+  return v;
+}
+
+export const broken = (v: Verdict) => v.duplicates.length + v.lost.length + v.other.length > 0;
