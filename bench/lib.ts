@@ -15,6 +15,8 @@ export interface Contender {
   env?: Record<string, string>;
   /** Run before each sample, untimed (e.g. clearing state). */
   before?: () => void | Promise<void>;
+  /** Exit codes that count as success (default [0]). */
+  okExit?: number[];
 }
 
 export interface Measured {
@@ -38,7 +40,7 @@ function runOnce(c: Contender): Sample {
   const p = Bun.spawnSync(cmd, { cwd: c.cwd, env, stdout: "ignore", stderr: "pipe" });
   const ms = (Bun.nanoseconds() - t0) / 1e6;
   const err = p.stderr.toString();
-  if (p.exitCode !== 0)
+  if (!(c.okExit ?? [0]).includes(p.exitCode ?? -1))
     throw new Error(`${c.name}: ${c.cmd.join(" ")} exited ${p.exitCode}: ${err.slice(0, 400)}`);
   const rssMiB = TIME ? Number(err.trim().split("\n").pop()) / 1024 : 0;
   return { ms, rssMiB };
@@ -120,4 +122,13 @@ export function machine(): string {
   const os = require("node:os") as typeof import("node:os");
   const cpu = os.cpus()[0]?.model ?? "unknown cpu";
   return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.platform()} ${os.release()}, Bun ${Bun.version}`;
+}
+
+const pendingNotes: string[] = [];
+/** A note for the results (e.g. a peer that could not be run), shown with its section. */
+export function benchNote(text: string): void {
+  pendingNotes.push(text);
+}
+export function takeNotes(): string[] {
+  return pendingNotes.splice(0);
 }

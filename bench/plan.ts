@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { generateRepo } from "./gen-repo.ts";
-import { type Contender, type Row, race, row } from "./lib.ts";
+import { benchNote, type Contender, type Row, race, row } from "./lib.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const WORK = join(ROOT, "bench", "work");
@@ -17,6 +17,46 @@ const TARGETS: Record<number, { ratio: number; label: string }> = {
   100000: { ratio: 1.5, label: "≤ 1.5× raw dump" },
   1000000: { ratio: 1.3, label: "≤ 1.3× raw dump" },
 };
+
+const CLIFF_VERSION = "2.14.2";
+let cliffPath: string | null | undefined;
+
+/**
+ * git-cliff is NOT a devDependency (never add it back): its platform packages are missing on
+ * the CI npm mirror, which broke `npm ci`. The bench installs it on demand without touching
+ * package.json, and runs without it (saying so in the results) when that fails.
+ */
+function gitCliff(): string | undefined {
+  if (cliffPath !== undefined) return cliffPath ?? undefined;
+  const bin = join(ROOT, "node_modules", ".bin", "git-cliff");
+  const works = () => existsSync(bin) && Bun.spawnSync([bin, "--version"]).exitCode === 0;
+  if (!works()) {
+    console.error(`bench: installing git-cliff@${CLIFF_VERSION} (--no-save) for the peer comparison…`);
+    const p = Bun.spawnSync(
+      [
+        "flock",
+        "/tmp/shipline-npm.lock",
+        "npm",
+        "install",
+        "--no-save",
+        "--no-audit",
+        "--no-fund",
+        `git-cliff@${CLIFF_VERSION}`,
+      ],
+      { cwd: ROOT, stdout: "ignore", stderr: "pipe" },
+    );
+    if (p.exitCode !== 0 || !works()) {
+      const why = p.stderr.toString().trim().split("\n").pop() ?? `exit ${p.exitCode}`;
+      benchNote(
+        `git-cliff peer skipped: \`npm install --no-save git-cliff@${CLIFF_VERSION}\` failed (${why})`,
+      );
+      cliffPath = null;
+      return undefined;
+    }
+  }
+  cliffPath = bin;
+  return bin;
+}
 
 export async function benchPlan(sizes = [250, 10_000, 100_000], runs = 5): Promise<Row[]> {
   const rows: Row[] = [];
@@ -34,10 +74,8 @@ export async function benchPlan(sizes = [250, 10_000, 100_000], runs = 5): Promi
       cwd: dir,
     };
     const contenders = [raw, ours];
-    // git-cliff is not a devDependency: its platform packages are not on every npm mirror, which
-    // breaks `npm ci`. `npm i --no-save git-cliff` adds it for a peer comparison.
-    const cliff = join(ROOT, "node_modules", ".bin", "git-cliff");
-    if (n <= 100_000 && existsSync(cliff))
+    const cliff = n <= 100_000 ? gitCliff() : undefined;
+    if (cliff)
       contenders.push({ name: "git-cliff", cmd: [cliff, "--unreleased", "-o", "/dev/null"], cwd: dir });
     const res = await race(contenders, n >= 100_000 ? 5 : runs, 1);
     const [r, o, c] = res as [(typeof res)[0], (typeof res)[0], (typeof res)[0] | undefined];

@@ -1,0 +1,125 @@
+/**
+ * Upload a 500 MiB wheel to the loopback PyPI stand-in (tests/servers/pypi.ts in `bench` mode,
+ * its own process, restarted untimed before every sample so each upload is a first upload):
+ * `shipline upload` (check + digests + streamed multipart + index confirmation) against Debian's
+ * `twine upload` (digests + requests-toolbelt multipart) and curl posting the same multipart
+ * form with the digest given (the floor: no hashing, no checking).
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { type Contender, type Measured, type Row, race, row } from "./lib.ts";
+
+const ROOT = join(import.meta.dir, "..");
+const WORK = join(ROOT, "bench", "work", "upload");
+const SIZE = 500 * 1024 * 1024;
+const TOKEN = "pypi-bench-token";
+
+function wheel(): string {
+  const path = join(WORK, "benchpkg-1.0.0-py3-none-any.whl");
+  if (existsSync(path)) return path;
+  Bun.spawnSync(["mkdir", "-p", WORK]);
+  const p = Bun.spawnSync(["python3", join(import.meta.dir, "gen-wheel.py"), WORK, String(SIZE)]);
+  if (p.exitCode !== 0) throw new Error(`gen-wheel.py failed: ${p.stderr}`);
+  return path;
+}
+
+let server: Subprocess<"ignore", "pipe", "inherit"> | undefined;
+
+async function stopServer() {
+  if (!server) return;
+  server.kill("SIGTERM");
+  await server.exited;
+  server = undefined;
+}
+
+/** A fresh stand-in (empty index): returns its base URL. */
+async function restartServer(): Promise<string> {
+  await stopServer();
+  server = Bun.spawn([process.execPath, join(import.meta.dir, "pypi-server.ts"), TOKEN], {
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  const reader = server.stdout.getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("the PyPI stand-in exited before printing its URL");
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  return text.trim();
+}
+
+export async function bench(runs = 5): Promise<Row[]> {
+  const file = wheel();
+  const checked = Bun.spawnSync([join(ROOT, "dist", "shipline"), "check", "--json", file]);
+  if (checked.exitCode !== 0) throw new Error(`the bench wheel fails shipline check: ${checked.stderr}`);
+  const { sha256 } = JSON.parse(checked.stdout.toString()).files[0].digests as { sha256: string };
+  const env = { TWINE_REPOSITORY_URL: "" };
+  const curlCmd = [
+    "curl",
+    "-sS",
+    "--fail",
+    "-o",
+    "/dev/null",
+    "-u",
+    `__token__:${TOKEN}`,
+    ...["file_upload", "1", "benchpkg", "1.0.0", "bdist_wheel", "py3", "2.1", sha256].flatMap((v, i) => [
+      "-F",
+      `${[":action", "protocol_version", "name", "version", "filetype", "pyversion", "metadata_version", "sha256_digest"][i]}=${v}`,
+    ]),
+    "-F",
+    `content=@${file}`,
+    "URL",
+  ];
+  const before = async () => {
+    const base = await restartServer();
+    env.TWINE_REPOSITORY_URL = `${base}/legacy/`;
+    curlCmd[curlCmd.length - 1] = `${base}/legacy/`;
+  };
+  const contenders: Contender[] = [
+    {
+      name: "shipline upload",
+      cmd: [join(ROOT, "dist", "shipline"), "upload", file],
+      env: Object.assign(env, {
+        SHIPLINE_PYPI_TOKEN: TOKEN,
+        TWINE_USERNAME: "__token__",
+        TWINE_PASSWORD: TOKEN,
+      }),
+      before,
+    },
+    {
+      name: "twine upload",
+      cmd: ["twine", "upload", "--disable-progress-bar", "--non-interactive", file],
+      env,
+      before,
+    },
+    { name: "curl multipart", cmd: curlCmd, before },
+  ];
+  let res: Measured[];
+  try {
+    res = await race(contenders, runs, 1);
+  } finally {
+    await stopServer();
+  }
+  const [o, t, c] = res as [Measured, Measured, Measured];
+  return [
+    {
+      ...row("upload 500 MiB wheel (`shipline upload`, incl. check + digests)", o, t, 0.25),
+      target: "≤ 0.25× twine, RSS < 100 MB",
+      met: o.medianMs / t.medianMs <= 0.25 && o.medianRssMiB * 1.048576 < 100,
+    },
+    {
+      ...row("upload 500 MiB vs curl multipart", o, c, Number.POSITIVE_INFINITY),
+      target: "reference (floor: no hashing)",
+      met: true,
+      note: "floor",
+    },
+  ];
+}
+
+if (import.meta.main) {
+  const { table } = await import("./lib.ts");
+  console.log(table(await bench(Number(process.argv[2]) || 5)));
+}
