@@ -4,10 +4,19 @@ import { repoRoot } from "../git/git.ts";
 import type { Checkpoint } from "../pipeline/checkpoint.ts";
 import type { FlowOutcome } from "../pipeline/machine.ts";
 import type { RunOptions } from "../pipeline/stage.ts";
+import { parsePrereleaseFlag } from "../plan/prerelease.ts";
 import type { Logger } from "../ui/log.ts";
 import { printJson } from "../ui/log.ts";
 
+/** `--prerelease` of plan/pr/run (issue #11, src/plan/prerelease.ts). */
+export const prereleaseArg = {
+  type: "string",
+  description: "PEP 440 prerelease channel for python packages: a, b, rc, dev, or final to graduate",
+  valueHint: "CHANNEL",
+} as const;
+
 export const flowArgs = {
+  prerelease: prereleaseArg,
   state: { type: "string", description: "Checkpoint file (default .shipline/state.json)", valueHint: "FILE" },
   "dry-run": { type: "boolean", description: "Show every action without writing anything or using a token" },
   "repository-url": {
@@ -55,6 +64,7 @@ export function buildRunOptions(
     fulcioUrl: str("fulcio-url"),
     rekorUrl: str("rekor-url"),
     allowMajor: Boolean(a["allow-major"]),
+    prerelease: parsePrereleaseFlag(a.prerelease),
   };
 }
 

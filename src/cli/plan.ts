@@ -20,21 +20,36 @@ export default defineShiplineCommand({
       type: "boolean",
       description: "Explain why each commit counts or not, and why there is no release",
     },
+    prerelease: {
+      type: "string",
+      description:
+        "PEP 440 prerelease channel for python packages: a, b, rc or dev (1.3.0rc1), or final to graduate (1.3.0rc2 → 1.3.0)",
+      valueHint: "CHANNEL",
+    },
   },
   examples: [
     "shipline plan",
     "shipline plan --json --repo octo/pkg --date 2026-02-06",
     "shipline plan --explain",
+    "shipline plan --prerelease rc",
+    "shipline plan --prerelease final",
   ],
   async run({ args, cwd, log, json }) {
     const date = args.date as string | undefined;
     if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date))
       throw new UsageError(`--date ${date}: expected YYYY-MM-DD`, "e.g. --date 2026-02-06");
+    const { parsePrereleaseFlag } = await import("../plan/prerelease.ts");
+    const prerelease = parsePrereleaseFlag(args.prerelease);
     const { locate, planReleases } = await import("../plan/planner.ts");
     const { toPlanJson } = await import("../plan/types.ts");
     const located = locate(cwd);
     const root = located.root;
-    const plan = await planReleases(root, { date, repo: args.repo as string | undefined, located });
+    const plan = await planReleases(root, {
+      date,
+      repo: args.repo as string | undefined,
+      located,
+      prerelease,
+    });
     for (const w of plan.warnings ?? []) log.warn(w);
     for (const r of plan.releases) for (const w of r.warnings) log.warn(w);
     if (json) {

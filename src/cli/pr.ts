@@ -1,12 +1,13 @@
 import { writeActionsOutputs } from "../github/outputs.ts";
 import { runFlow } from "../pipeline/machine.ts";
 import { defineShiplineCommand } from "./common.ts";
-import { buildRunOptions, reportOutcome, rootOf } from "./flow-options.ts";
+import { buildRunOptions, prereleaseArg, reportOutcome, rootOf } from "./flow-options.ts";
 
 export default defineShiplineCommand({
   name: "pr",
   description: "Open or update the release PR (GitHub REST; token from GITHUB_TOKEN).",
   args: {
+    prerelease: prereleaseArg,
     repo: {
       type: "string",
       description: "OWNER/NAME (default GITHUB_REPOSITORY, else origin)",

@@ -168,7 +168,8 @@ export function readShiplineTable(tool: unknown, file: string): ShiplineConfig {
   if (tool === undefined) return cfg;
   const r: Reader = new Reader(file, cfg.warnings);
   if (!isTable(tool)) r.fail("", "a table", tool);
-  r.known(tool, "", ["order", "confirm-major", "python", "gates", "build", "publish"]);
+  // prerelease is read (and checked) by the planner: src/plan/prerelease.ts.
+  r.known(tool, "", ["order", "confirm-major", "python", "gates", "build", "publish", "prerelease"]);
   cfg.order = r.oneOf(tool, "order", "order", ["release-first", "publish-first"], cfg.order);
   cfg.confirmMajor = r.bool(tool, "confirm-major", "confirm-major", false);
   const py = r.strings(tool, "python", "python");

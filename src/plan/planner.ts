@@ -19,8 +19,28 @@ import { git, repoRoot } from "../git/git.ts";
 import { readLog } from "../git/log.ts";
 import { isEmptyEntry, NotesBuilder, PRESET_SECTIONS, PYTHON_SECTIONS } from "./changelog.ts";
 import { type ConventionalCommit, parseCommit, pullRequestOf } from "./commits.ts";
+import { type Bump, comparePep440, isPep440Prerelease } from "./pep440.ts";
+import {
+  initialPep440,
+  isNoRelease,
+  needsPep440Mode,
+  nextPep440,
+  type PrereleaseChoice,
+  type PrereleaseSetting,
+  prereleaseFor,
+  releaseCore,
+  toPep440,
+} from "./prerelease.ts";
 import { resolveSlug } from "./slug.ts";
-import { findRelease, prTitle, tagFor, tagShas } from "./tags.ts";
+import {
+  findPep440Release,
+  findRelease,
+  listTags,
+  type Pep440Tag,
+  prTitle,
+  tagFor,
+  tagShas,
+} from "./tags.ts";
 import type { Plan, PlannedCommit, PlannedRelease } from "./types.ts";
 import { addToSummary, type BumpSummary, bumpVersion, classify, emptySummary, Version } from "./version.ts";
 
@@ -36,6 +56,11 @@ export interface PlanOptions {
   config?: ReleasePleaseConfig;
   /** From locate(), when the caller already ran it. */
   located?: Located;
+  /**
+   * PEP 440 prerelease channel for this run (`--prerelease`, validated by parsePrereleaseFlag),
+   * over `[tool.shipline] prerelease`. Unset and unconfigured: release-please-exact planning.
+   */
+  prerelease?: PrereleaseChoice;
 }
 
 /** Commits kept for --explain per package; the plan itself is never capped. */
@@ -49,7 +74,14 @@ interface PackageState {
   p: PackageConfig;
   normPath: string;
   excludes: string[];
+  /** major.minor.patch of the previous version (all the versioning strategy classifies on). */
   previous?: Version;
+  /** The previous version as written in the plan (release-please's form, or PEP 440 in PEP 440 mode). */
+  previousText?: string;
+  /** PEP 440 mode (python package with a prerelease channel or `final` set); undefined: release-please-exact. */
+  pep?: PrereleaseSetting;
+  /** PEP 440 mode: the package's newest release tag when it is newer than the manifest version. */
+  newerTag?: Pep440Tag;
   previousTag?: string;
   releaseSha?: string;
   /** The manifest version's tag was looked for and not found. */
@@ -128,36 +160,56 @@ function explainCommit(c: ConventionalCommit, sections: ChangelogSection[]): Pla
   };
 }
 
+/** The next version: its text as planned, its major.minor.patch, and whether it is a prerelease. */
+interface NextVersion {
+  text: string;
+  core: Version;
+  pre: boolean;
+}
+
+/** What a PEP 440 channel change means, for the "why" (e.g. "rc channel", "graduates 1.3.0rc2"). */
+function channelWords(s: PackageState, pep: PrereleaseSetting): string {
+  const prev = s.previousText;
+  if (pep.choice !== "final") return `${pep.choice} channel, ${pep.source}`;
+  return `${prev && isPep440Prerelease(prev) ? `graduates ${prev}` : "final release"}, ${pep.source}`;
+}
+
 /** Why the version moved, in words (for the human plan). */
-function bumpReason(s: PackageState, version: Version, fromConfig: boolean): { kind: string; why: string } {
+function bumpReason(
+  s: PackageState,
+  version: NextVersion,
+  fromConfig: boolean,
+): { kind: string; why: string } {
   const p = s.p;
   if (fromConfig) return { kind: "release-as", why: `release-as "${p.releaseAs}" in the config` };
   const ra = s.releaseAsCommit;
   if (ra) return { kind: "release-as", why: `Release-As footer in ${ra.sha.slice(0, 7)} (${ra.message})` };
-  if (!s.previous) return { kind: "initial", why: "first release (python always starts at 0.1.0)" };
+  const pep = s.pep ? ` (${channelWords(s, s.pep)})` : "";
+  if (!s.previous) return { kind: "initial", why: `first release (python always starts at 0.1.0)${pep}` };
   if (p.versioning.startsWith("always-bump-"))
-    return { kind: p.versioning.slice(12), why: `versioning "${p.versioning}"` };
+    return { kind: p.versioning.slice(12), why: `versioning "${p.versioning}"${pep}` };
   const k = classify(s.previous, s.summary, p).kind;
   const first = s.firstBreaking ?? s.firstFeature;
   const what = first ? ` (${first.sha.slice(0, 7)} ${first.message})` : "";
   const label = s.firstBreaking ? "breaking change" : s.firstFeature ? "feature" : "fixes and other commits";
-  return { kind: k, why: `${k}: ${label}${what} → ${version.toString()}` };
+  return { kind: k, why: `${k}: ${label}${what} → ${version.text}${pep}` };
 }
 
 function preMajorWarning(
   s: PackageState,
-  version: Version,
+  next: NextVersion,
   component: string,
   file: string,
 ): string | undefined {
   const prev = s.previous;
-  if (prev?.major !== 0 || version.major < 1 || s.p.releaseAs) return undefined;
+  const version = next.text;
+  if (prev?.major !== 0 || next.core.major < 1 || s.p.releaseAs) return undefined;
   if (s.releaseAsCommit) return undefined;
   const b = s.firstBreaking;
   if (!b) return undefined;
   const who = component || (s.p.path === "." ? "the package" : s.p.path);
   return (
-    `a breaking change (${b.sha.slice(0, 7)} ${b.message}) takes ${who} from ${prev} to ${version} — a 1.0.0 release. ` +
+    `a breaking change (${b.sha.slice(0, 7)} ${b.message}) takes ${who} from ${s.previousText} to ${version} — a 1.0.0 release. ` +
     `If that is not intended, set "bump-minor-pre-major": true for "${s.p.path}" in ${file} ` +
     `(breaking changes then bump 0.x minor: ${prev.major}.${prev.minor + 1}.0), or add a footer ` +
     `"Release-As: ${prev.major}.${prev.minor + 1}.0" to a new commit`
@@ -181,6 +233,59 @@ function nextVersion(s: PackageState, releaseAs: string | undefined, configFile:
       );
     throw e;
   }
+}
+
+/** The bump the commits (or an always-bump-* strategy) ask for, in PEP 440 mode. */
+function pep440Bump(s: PackageState, previous: Version): Bump {
+  const v = s.p.versioning;
+  if (v === "always-bump-patch" || v === "always-bump-minor" || v === "always-bump-major")
+    return v.slice(12) as Bump;
+  if (v === "service-pack")
+    throw new ShiplineError(
+      'versioning "service-pack" is a Java strategy and is not supported for python packages',
+      'use "default" or "prerelease"',
+    );
+  // Release-As was taken before this is called, so the kind is a bump.
+  return classify(previous, s.summary, s.p).kind as Bump;
+}
+
+/**
+ * buildNewVersion in PEP 440 mode: release-as (config, linked group, or footer) is taken as
+ * written in PEP 440 form (the channel does not apply to an explicit version); else the
+ * commits' bump on the channel, or to the final release for `final`.
+ */
+function nextPep440Version(
+  s: PackageState,
+  pep: PrereleaseSetting,
+  releaseAs: string | undefined,
+  configFile: string,
+): string {
+  const p = s.p;
+  if (releaseAs) return toPep440(releaseAs, `release-as of "${p.path}" in ${configFile}`);
+  const ra = s.releaseAsCommit;
+  if (ra) {
+    const text = ra.notes.find((n) => n.title === "RELEASE AS")?.text ?? "";
+    try {
+      return toPep440(text, `Release-As footer of commit ${ra.sha.slice(0, 7)}`);
+    } catch (e) {
+      throw new ShiplineError(
+        `the Release-As footer of commit ${ra.sha.slice(0, 7)} (${ra.message}) is not a version: ${(e as Error).message}`,
+        "push a commit with a valid `Release-As: X.Y.Z` (or PEP 440 `X.Y.ZrcN`) footer",
+      );
+    }
+  }
+  if (!s.previousText || !s.previous) return initialPep440(pep.choice);
+  return nextPep440(s.previousText, pep.choice, pep440Bump(s, s.previous));
+}
+
+/** The next version in either mode. */
+function nextOf(s: PackageState, releaseAs: string | undefined, configFile: string): NextVersion {
+  if (s.pep) {
+    const text = nextPep440Version(s, s.pep, releaseAs, configFile);
+    return { text, core: releaseCore(text), pre: isPep440Prerelease(text) };
+  }
+  const v = nextVersion(s, releaseAs, configFile);
+  return { text: v.toString(), core: v, pre: Boolean(v.preRelease) };
 }
 
 function addParsed(s: PackageState, c: ConventionalCommit): void {
@@ -222,14 +327,14 @@ async function linkVersions(
       const c = tagComponentOf(s.p);
       return c !== "" && components.has(c);
     });
-    const versions: Version[] = [];
+    const versions: string[] = [];
     const missing = new Set<PackageState>();
     for (const s of members) {
-      let v: Version | undefined;
+      let v: string | undefined;
       if (s.parsedCount > 0) {
-        v = nextVersion(s, s.p.releaseAs, cfg.configFile);
+        v = nextOf(s, s.p.releaseAs, cfg.configFile).text;
         const entry = s.notes.render({
-          version: v.toString(),
+          version: v,
           previousTag: s.previousTag,
           currentTag: tagFor(s.p, v),
           date: "x",
@@ -240,9 +345,14 @@ async function linkVersions(
       else missing.add(s);
     }
     if (versions.length === 0) continue;
-    const primary = versions.reduce((a, b) => (compareSemver(a.toString(), b.toString()) > 0 ? a : b));
+    // A group with a member in PEP 440 mode compares as PEP 440 (1.3.0rc1 < 1.3.0), else as release-please.
+    const pep = members.some((s) => s.pep);
+    const compare = pep
+      ? (a: string, b: string) => comparePep440(toPep440(a, groupName), toPep440(b, groupName))
+      : compareSemver;
+    const primary = versions.reduce((a, b) => (compare(a, b) > 0 ? a : b));
     for (const s of members) {
-      out.forced.set(s, primary.toString());
+      out.forced.set(s, primary);
       out.groupOf.set(s, groupName);
       if (pl.merge !== false) out.mergeGroupOf.set(s, groupName);
       if (missing.has(s)) {
@@ -328,15 +438,26 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
       );
   }
 
+  // PEP 440 mode per package (opt-in: --prerelease or [tool.shipline] prerelease), and in that
+  // mode the manifest version read as PEP 440 (1.3.0rc1 stays 1.3.0rc1).
+  const peps = cfg.packages.map((p) => prereleaseFor(root, p, o.prerelease, targetBranch));
+  const pepPrevious = cfg.packages.map((p, i) => {
+    const raw = cfg.manifest[p.path];
+    return peps[i] && raw !== undefined ? toPep440(raw, `${cfg.manifestFile} "${p.path}"`) : undefined;
+  });
+  const allTags = peps.some(Boolean) ? listTags(root) : [];
+
   // §7.1 steps 1–4: previous release per path (the expected tags of all packages in one git call).
   const expectedTags: string[] = [];
-  for (const p of cfg.packages) {
+  cfg.packages.forEach((p, i) => {
     const raw = cfg.manifest[p.path];
-    const v = raw === undefined ? undefined : Version.tryParse(raw);
-    if (v) expectedTags.push(tagFor(p, v));
-  }
+    const pep = pepPrevious[i];
+    const v = raw === undefined || peps[i] ? undefined : Version.tryParse(raw);
+    if (pep) expectedTags.push(tagFor(p, pep));
+    else if (v) expectedTags.push(tagFor(p, v));
+  });
   const knownTags = tagShas(root, expectedTags);
-  const states: PackageState[] = cfg.packages.map((p) => {
+  const states: PackageState[] = cfg.packages.map((p, i) => {
     const raw = cfg.manifest[p.path];
     const s: PackageState = {
       p,
@@ -351,11 +472,34 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
       rawCount: 0,
       explain: [],
       ignored: 0,
+      pep: peps[i],
     };
     if (raw === undefined) return s;
+    const pep = pepPrevious[i];
+    if (pep !== undefined) {
+      if (isNoRelease(pep)) return s;
+      s.previous = releaseCore(pep);
+      s.previousText = pep;
+      const { found, newest } = findPep440Release(root, p, pep, knownTags, allTags);
+      if (newest && comparePep440(newest.version, pep) > 0) s.newerTag = newest;
+      if (found) {
+        s.previousTag = found.tag;
+        s.releaseSha = found.sha;
+      } else {
+        s.previousTag = tagFor(p, pep);
+        s.tagMissing = true;
+      }
+      return s;
+    }
     const v = Version.parse(raw, `${cfg.manifestFile} "${p.path}"`);
     if (v.toString() === "0.0.0") return s;
     s.previous = v;
+    s.previousText = v.toString();
+    if (p.releaseType === "python" && needsPep440Mode(raw))
+      plan.warnings?.push(
+        `${p.path}: ${cfg.manifestFile} says ${raw}, a PEP 440 version that release-please reads as ${v}. ` +
+          `To read it as PEP 440, plan with --prerelease <a|b|rc|dev> to stay on a channel or --prerelease final to graduate (or set [tool.shipline] prerelease)`,
+      );
     const found = findRelease(root, p, v, knownTags);
     if (found) {
       s.previousTag = found.tag;
@@ -449,7 +593,7 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
       });
     if (s.tagMissing)
       plan.warnings?.push(
-        `${p.path}: the manifest says ${s.previous} but tag ${s.previousTag} does not exist, so every commit back to ${stoppedBy} counts (release-please does the same). ` +
+        `${p.path}: the manifest says ${s.previousText} but tag ${s.previousTag} does not exist, so every commit back to ${stoppedBy} counts (release-please does the same). ` +
           `Create the tag on the release commit, or fix ${cfg.manifestFile}/the tag settings (component, include-v-in-tag, tag-separator).`,
       );
     if (s.parsedCount === 0) {
@@ -460,12 +604,18 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
       );
       continue;
     }
+    if (s.newerTag)
+      plan.warnings?.push(
+        `${p.path}: tag ${s.newerTag.tag} (${s.newerTag.version}) is newer than ${cfg.manifestFile}'s ${s.previousText}; ` +
+          `the next version is bumped from the manifest (as release-please does). Set it to ${s.newerTag.version} if that is the latest release`,
+      );
     const forcedAs = linked.forced.get(s);
-    const version = nextVersion(s, forcedAs ?? p.releaseAs, cfg.configFile);
+    const next = nextOf(s, forcedAs ?? p.releaseAs, cfg.configFile);
+    const version = next.text;
     const fromConfig = Boolean(forcedAs ?? p.releaseAs);
     const tag = tagFor(p, version);
     const changelog = s.notes.render({
-      version: version.toString(),
+      version,
       previousTag: s.previousTag,
       currentTag: tag,
       date: o.date,
@@ -481,27 +631,22 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
           kind: "release-as",
           why: `linked-versions group "${linked.groupOf.get(s)}": every member gets ${forcedAs}`,
         }
-      : bumpReason(s, version, fromConfig);
+      : bumpReason(s, next, fromConfig);
     const warnings: string[] = [];
-    const w = preMajorWarning(s, version, component, cfg.configFile);
+    const w = preMajorWarning(s, next, component, cfg.configFile);
     if (w) warnings.push(w);
     const release: PlannedRelease = {
       path: p.path,
       component,
       packageName: p.packageName,
-      previousVersion: s.previous ? s.previous.toString() : null,
-      version: version.toString(),
+      previousVersion: s.previousText ?? null,
+      version,
       previousTag: s.previousTag ?? null,
       tag,
-      title: prTitle(
-        p.pullRequestTitlePattern,
-        component,
-        targetBranch,
-        version.toString(),
-        p.componentNoSpace,
-      ),
+      title: prTitle(p.pullRequestTitlePattern, component, targetBranch, version, p.componentNoSpace),
       changelog,
-      prerelease: p.prerelease && (Boolean(version.preRelease) || version.major === 0),
+      // PEP 440 mode marks every prerelease as a GitHub prerelease; else release-please's rule.
+      prerelease: (s.pep !== undefined && next.pre) || (p.prerelease && (next.pre || next.core.major === 0)),
       draft: p.draft,
       commits: s.explain,
       warnings,

@@ -11,6 +11,7 @@ import { ShiplineError } from "../errors.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import { findPendingReleases } from "./pending.ts";
 import { planReleases } from "./planner.ts";
+import type { PrereleaseChoice } from "./prerelease.ts";
 import type { PlannedRelease, PlanStageResult } from "./types.ts";
 
 /** A release that raises the major version (not by Release-As, not the first release). */
@@ -36,6 +37,7 @@ export const planStage: Stage<PlanStageResult> = {
       repo: ctx.options.repo,
       env: ctx.env,
       config: cfg,
+      prerelease: ctx.options.prerelease as PrereleaseChoice | undefined,
     });
     for (const w of plan.warnings ?? []) ctx.log.warn(w);
     for (const r of plan.releases) for (const w of r.warnings) ctx.log.warn(w);

@@ -2,6 +2,7 @@
 /** Tag names and PR titles as release-please builds and parses them (src/util/tag-name.ts, pull-request-title.ts). */
 import { DEFAULT_TITLE_PATTERN, type PackageConfig, tagComponentOf } from "../config/release-please.ts";
 import { git } from "../git/git.ts";
+import { comparePep440, formatPep440, type Pep440Version, parsePep440 } from "./pep440.ts";
 import { Version } from "./version.ts";
 
 const TAG_PATTERN = /^((?<component>.*)(?<separator>[^a-zA-Z0-9]))?(?<v>v)?(?<version>\d+\.\d+\.\d+.*)$/;
@@ -124,4 +125,62 @@ export function findRelease(
     if (sha) return { tag: tagString(t.version, t.component, t.separator ?? "-", t.includeV), sha };
   }
   return undefined;
+}
+
+/** A tag of a package's release in PEP 440 mode: the tag name and its normalised PEP 440 version. */
+export interface Pep440Tag {
+  tag: string;
+  version: string;
+}
+
+/**
+ * The tags among `tags` that are releases of the package with tag component `component`
+ * (release-please's tag grammar, spec §7.1 step 2, with the version read as PEP 440 so
+ * `v1.3.0rc1`, `v1.3.0-rc.1` and `v1.3.0.post1` all count), newest first by PEP 440 order
+ * (1.3.0 > 1.3.0rc2 > 1.3.0rc1 > 1.3.0b1 > 1.3.0a1 > 1.3.0.dev0; the post release after its
+ * final). Equal versions keep their given order.
+ */
+export function sortReleaseTags(tags: string[], component: string): Pep440Tag[] {
+  const out: { tag: string; v: Pep440Version }[] = [];
+  for (const tag of tags) {
+    const m = TAG_PATTERN.exec(tag);
+    if (!m?.groups || (m.groups.component ?? "") !== component) continue;
+    const v = parsePep440(m.groups.version as string);
+    if (v) out.push({ tag, v });
+  }
+  out.sort((a, b) => comparePep440(b.v, a.v));
+  return out.map((t) => ({ tag: t.tag, version: formatPep440(t.v) }));
+}
+
+/** Every tag name of the repository (one git call; PEP 440 mode only, so default plans never list tags). */
+export function listTags(root: string): string[] {
+  return git(["tag", "-l"], { cwd: root, allowFailure: true }).stdout.split("\n").filter(Boolean);
+}
+
+/**
+ * The previous release in PEP 440 mode: the exact tag built from the manifest's PEP 440
+ * version first (`known`, looked up for all packages at once), else the first of the package's
+ * release tags (PEP 440 order) equal to that version under PEP 440 (`v1.3.0-rc.1` for
+ * 1.3.0rc1). Also the package's newest release tag, so the caller can warn when the manifest
+ * is behind the tags.
+ */
+export function findPep440Release(
+  root: string,
+  p: PackageConfig,
+  version: string,
+  known: Map<string, string>,
+  allTags: string[],
+): { found?: FoundRelease; newest?: Pep440Tag } {
+  const releases = sortReleaseTags(allTags, tagComponentOf(p));
+  const newest = releases[0];
+  const expected = tagFor(p, version);
+  const direct = known.get(expected);
+  if (direct) return { found: { tag: expected, sha: direct }, newest };
+  const same = releases.filter((t) => comparePep440(t.version, version) === 0).map((t) => t.tag);
+  const shas = tagShas(root, same);
+  for (const tag of same) {
+    const sha = shas.get(tag);
+    if (sha) return { found: { tag, sha }, newest };
+  }
+  return { newest };
 }
