@@ -40,6 +40,23 @@ export function assertSameSize(abs: string, f: CheckedFile): void {
     );
 }
 
+/**
+ * On resume the check ran in an earlier process, and anything may have happened to the file
+ * since (another job, a person): hash it whole before a single byte goes to the index, so a
+ * tampered file never even starts an upload. Within one process, hashing while sending is
+ * enough (a change cuts the request off), and saves a read of every file.
+ */
+export async function assertSameSha256(abs: string, f: CheckedFile): Promise<void> {
+  const h = new Bun.CryptoHasher("sha256");
+  for await (const chunk of Bun.file(abs).stream()) h.update(chunk);
+  const actual = h.digest("hex");
+  if (actual !== f.digests.sha256)
+    throw new ShiplineError(
+      `${f.path} changed since the check stage (sha256 recorded ${f.digests.sha256}, now ${actual}); refusing to upload bytes that were not checked (found before sending: nothing was stored)`,
+      "restore the checked file, or start over with `shipline status --reset` and publish again",
+    );
+}
+
 const wheelsFirst = (files: CheckedFile[]) => [
   ...files.filter((f) => f.kind === "wheel"),
   ...files.filter((f) => f.kind !== "wheel"),
@@ -71,6 +88,8 @@ export const uploadStage: Stage<UploadStageResult> = {
       attestations: !ctx.options.noSign,
       verifyWhileSending: true,
     });
+    const checkedAt = Date.parse(ctx.checkpoint.stages.check?.finishedAt ?? "");
+    const resumed = !(checkedAt >= performance.timeOrigin);
     const done: FileProgress = { ...((ctx.progress.files as FileProgress | undefined) ?? {}) };
     const files: UploadStageResult["files"] = [];
     for (const f of wheelsFirst(check.files)) {
@@ -84,6 +103,7 @@ export const uploadStage: Stage<UploadStageResult> = {
       }
       const abs = join(ctx.root, f.path);
       assertSameSize(abs, f);
+      if (resumed) await assertSameSha256(abs, f);
       let outcome = await uploader.upload({ ...f, path: abs }, abs, {
         onSending: () => {
           if (done[f.path]?.status === "sending") return;

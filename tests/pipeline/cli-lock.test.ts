@@ -38,7 +38,7 @@ function repo(): TestRepo {
 
 interface Running {
   pid: number;
-  done: Promise<CliResult & { signal: string | null }>;
+  done: Promise<CliResult & { signal: NodeJS.Signals | number | null }>;
   kill(): void;
 }
 
