@@ -13,6 +13,8 @@ import {
   tagComponentOf,
 } from "../config/release-please.ts";
 import { git, tagCommit } from "../git/git.ts";
+import { isPep440Prerelease } from "./pep440.ts";
+import { needsPep440Mode, toPep440 } from "./prerelease.ts";
 import { tagFor } from "./tags.ts";
 import type { PendingRelease } from "./types.ts";
 import { Version } from "./version.ts";
@@ -73,7 +75,10 @@ export function findPendingReleases(root: string, config?: ReleasePleaseConfig):
     if (typeof now !== "string" || now === before[p.path] || p.skipGithubRelease) continue;
     const v = Version.tryParse(now);
     if (!v) continue;
-    const version = v.toString();
+    // A PEP 440 version (1.3.0rc1) is written only by shipline's prerelease channels
+    // (src/plan/prerelease.ts): its tag and entry use it as is, not release-please's 1.3.0.
+    const pep = needsPep440Mode(now) ? toPep440(now, file) : undefined;
+    const version = pep ?? v.toString();
     const tag = tagFor(p, version);
     if (tagCommit(root, tag)) continue;
     const changelogPath = p.path === "." ? p.changelogPath : `${p.path}/${p.changelogPath}`;
@@ -92,7 +97,9 @@ export function findPendingReleases(root: string, config?: ReleasePleaseConfig):
       sha,
       name: releaseName(p, version),
       notes: notes ?? "",
-      prerelease: p.prerelease && (Boolean(v.preRelease) || v.major === 0),
+      prerelease:
+        (pep !== undefined && isPep440Prerelease(pep)) ||
+        (p.prerelease && (Boolean(v.preRelease) || v.major === 0)),
       draft: p.draft,
     });
   }
