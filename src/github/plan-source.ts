@@ -6,6 +6,7 @@
 import type { ReleasePleaseConfig } from "../config/release-please.ts";
 import { findPendingReleases } from "../plan/pending.ts";
 import { planReleases } from "../plan/planner.ts";
+import type { PrereleaseChoice } from "../plan/prerelease.ts";
 import { releaseChanges } from "../plan/release-changes.ts";
 import type { FileUpdate, PendingRelease, Plan } from "../plan/types.ts";
 import type { Logger } from "../ui/log.ts";
@@ -18,6 +19,8 @@ export function currentPlan(
     targetBranch?: string;
     env: NodeJS.ProcessEnv;
     config: ReleasePleaseConfig;
+    /** `--prerelease` of the run (PEP 440 channels, src/plan/prerelease.ts). */
+    prerelease?: PrereleaseChoice;
   },
 ): Promise<Plan> {
   return planReleases(root, o);

@@ -8,6 +8,7 @@ import { loadReleasePleaseConfig } from "../config/release-please.ts";
 import { fileAt, remoteUrl, tokenAuthEnv } from "../git/branch-commit.ts";
 import { headSha } from "../git/git.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
+import type { PrereleaseChoice } from "../plan/prerelease.ts";
 import { GitHub } from "./client.ts";
 import { githubContext, githubToken, headMismatch } from "./context.ts";
 import { groupPullRequests, type PrCandidate } from "./layout.ts";
@@ -49,6 +50,7 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
     targetBranch: gctx.target,
     env,
     config: cfg,
+    prerelease: o.prerelease as PrereleaseChoice | undefined,
   });
   const candidates = groupPullRequests(cfg, plan.releases, gctx.target);
   assertNoDuplicateBranches(candidates);
