@@ -50,6 +50,26 @@ export interface Progress {
   save(p: Record<string, unknown>): void;
 }
 
+/** The first line of release-please's comment on a merged release PR. */
+const ANNOUNCE = "🤖 Created releases:";
+
+/** True when the PR already has a comment announcing every one of these releases. */
+async function announced(gh: GitHub, pr: number, records: ReleaseRecord[]): Promise<boolean> {
+  const comments = await gh.call(
+    { what: `list comments of pull request #${pr}`, permission: PERM.pullsRead },
+    () =>
+      gh.kit.paginate(gh.kit.rest.issues.listComments, {
+        owner: gh.owner,
+        repo: gh.repo,
+        issue_number: pr,
+        per_page: 100,
+      }),
+  );
+  return comments.some(
+    (c) => c.body?.startsWith(ANNOUNCE) && records.every((r) => c.body?.includes(`[${r.tag}](`)),
+  );
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** sha of the commit a tag points at (annotated tags peeled), or undefined when there is no such tag. */
@@ -121,13 +141,39 @@ function uncertain(e: unknown): boolean {
 }
 
 /**
- * Create the release exactly once. Octokit's own retry is off for this POST: after a 5xx or a
- * dropped connection the release may exist, so we look for it before trying again.
+ * A POST that must take effect once (a release, a comment). Octokit's own retry is off for it:
+ * after a 5xx or a dropped connection the thing may exist, so we look for it before trying again.
+ * `find` answers whether it exists; it did not before the first attempt, so if it does after a
+ * failed one, that attempt made it.
  */
-async function createReleaseOnce(gh: GitHub, p: PendingRelease, log: Logger): Promise<[Release, boolean]> {
-  const op = { what: `create the GitHub release ${p.tag}`, permission: PERM.contentsWrite };
+async function createOnce<T>(
+  gh: GitHub,
+  op: { what: string; permission: string },
+  create: () => Promise<T>,
+  find: () => Promise<T | undefined>,
+  log: Logger,
+): Promise<T> {
   const delays = [1000, 2000, 4000, 8000];
   for (let attempt = 0; ; attempt++) {
+    try {
+      return await create();
+    } catch (e) {
+      if (!uncertain(e) || attempt >= delays.length) throw gh.explain(op, e);
+      const why = isRequestError(e)
+        ? `GitHub answered ${e.status}`
+        : `connection failed (${(e as Error).message})`;
+      log.warn(`${op.what}: ${why}; checking whether it took effect, then retrying`);
+      await sleep(delays[attempt]!);
+      const found = await find();
+      if (found !== undefined) return found;
+    }
+  }
+}
+
+/** Create the release exactly once; a 422 already_exists means another run made it (not ours). */
+async function createReleaseOnce(gh: GitHub, p: PendingRelease, log: Logger): Promise<[Release, boolean]> {
+  const op = { what: `create the GitHub release ${p.tag}`, permission: PERM.contentsWrite };
+  const create = async (): Promise<[Release, boolean]> => {
     try {
       const { data } = await gh.kit.rest.repos.createRelease({
         owner: gh.owner,
@@ -146,17 +192,14 @@ async function createReleaseOnce(gh: GitHub, p: PendingRelease, log: Logger): Pr
         const found = await findRelease(gh, p.tag);
         if (found) return [found, false];
       }
-      if (!uncertain(e) || attempt >= delays.length) throw gh.explain(op, e);
-      const why = isRequestError(e)
-        ? `GitHub answered ${e.status}`
-        : `connection failed (${(e as Error).message})`;
-      log.warn(`creating release ${p.tag}: ${why}; checking whether it was created, then retrying`);
-      await sleep(delays[attempt]!);
-      // It did not exist before our first attempt: if it exists now, that attempt made it.
-      const found = await findRelease(gh, p.tag);
-      if (found) return [found, true];
+      throw e;
     }
-  }
+  };
+  const find = async (): Promise<[Release, boolean] | undefined> => {
+    const found = await findRelease(gh, p.tag);
+    return found ? [found, true] : undefined;
+  };
+  return createOnce(gh, op, create, find, log);
 }
 
 /** §5.7 candidates: the merged PR carrying the pending labels whose merge commit is HEAD (else the newest one). */
@@ -232,18 +275,30 @@ export async function publishReleases(i: ReleaseInputs): Promise<ReleaseRunResul
     return { releases: records };
   }
   const { pr } = found;
-  const createdTags = (i.progress.get().created as string[] | undefined) ?? [];
-  const announce = records.filter((r) => createdTags.includes(r.tag));
-  if (announce.length && !i.progress.get().commented) {
-    const list = announce.map((r) => `- [${r.tag}](${r.url})`).join("\n");
-    await gh.call({ what: `comment on pull request #${pr.number}`, permission: PERM.pullsWrite }, () =>
-      gh.kit.rest.issues.createComment({
-        owner: gh.owner,
-        repo: gh.repo,
-        issue_number: pr.number,
-        body: `🤖 Created releases:\n\n${list}\n\n:sunflower:`,
-      }),
-    );
+  // Announce once per PR. A release this run created before a crash looks "existing" on resume,
+  // and a comment whose response was lost (a 502 after GitHub stored it) must not be repeated:
+  // so every release of a PR that still carries the pending labels is announced, unless a
+  // comment announcing them is already there.
+  if (!found.already && records.length && !i.progress.get().commented) {
+    if (!(await announced(gh, pr.number, records))) {
+      const list = records.map((r) => `- [${r.tag}](${r.url})`).join("\n");
+      await createOnce(
+        gh,
+        { what: `comment on pull request #${pr.number}`, permission: PERM.pullsWrite },
+        async () => {
+          await gh.kit.rest.issues.createComment({
+            owner: gh.owner,
+            repo: gh.repo,
+            issue_number: pr.number,
+            body: `${ANNOUNCE}\n\n${list}\n\n:sunflower:`,
+            request: { retries: 0 },
+          });
+          return true;
+        },
+        async () => ((await announced(gh, pr.number, records)) ? true : undefined),
+        log,
+      );
+    }
     i.progress.save({ commented: true });
   }
   if (found.already)

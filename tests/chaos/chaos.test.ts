@@ -74,7 +74,7 @@ async function attempt(w: World, args: string[], kill: Kill): Promise<Attempt> {
     argv: args[0] ?? "",
     kill: describeKill(kill),
     code,
-    signal: p.signalCode ?? undefined,
+    signal: p.signalCode == null ? undefined : String(p.signalCode),
     ms: Math.round(performance.now() - t),
     stderr,
   };

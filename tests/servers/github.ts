@@ -556,6 +556,27 @@ export async function startGitHub(
       if (m === "GET") return json(p.labels.map(label));
     }
     const commentsMatch = /^\/issues\/(\d+)\/comments$/.exec(path);
+    const commentJson = (c: CommentState) => ({
+      id: c.id,
+      node_id: nodeId("IssueComment", c.id),
+      url: `${api()}/issues/comments/${c.id}`,
+      html_url: `${web}/pull/${c.issue}#issuecomment-${c.id}`,
+      body: c.body,
+      user: user(),
+      created_at: c.created_at,
+      updated_at: c.created_at,
+      issue_url: `${api()}/issues/${c.issue}`,
+      author_association: "NONE",
+    });
+    if (commentsMatch && m === "GET") {
+      const p = pulls.find((x) => x.number === Number(commentsMatch[1]));
+      if (!p) return error(404, "Not Found");
+      return paged(
+        comments.filter((c) => c.issue === p.number),
+        url,
+        commentJson,
+      );
+    }
     if (commentsMatch && m === "POST") {
       const p = pulls.find((x) => x.number === Number(commentsMatch[1]));
       if (!p) return error(404, "Not Found");
@@ -566,21 +587,7 @@ export async function startGitHub(
         return validation([{ resource: "IssueComment", field: "body", code: "missing_field" }]);
       const c: CommentState = { id: nextId++, issue: p.number, body: b.body, created_at: NOW() };
       comments.push(c);
-      return json(
-        {
-          id: c.id,
-          node_id: nodeId("IssueComment", c.id),
-          url: `${api()}/issues/comments/${c.id}`,
-          html_url: `${web}/pull/${p.number}#issuecomment-${c.id}`,
-          body: c.body,
-          user: user(),
-          created_at: c.created_at,
-          updated_at: c.created_at,
-          issue_url: `${api()}/issues/${p.number}`,
-          author_association: "NONE",
-        },
-        201,
-      );
+      return json(commentJson(c), 201);
     }
 
     // Git refs (tags)
