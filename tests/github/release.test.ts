@@ -138,6 +138,28 @@ describe("release: tag, GitHub release, labels", () => {
     expect(releasePosts()).toHaveLength(1);
   });
 
+  test("502 after GitHub stored the release comment: checked, one comment", async () => {
+    f.gh.faults.add({ method: "POST", path: /\/comments$/, status: 502, afterHandling: true, times: 2 });
+    await run();
+    expect(f.gh.comments).toHaveLength(1);
+    expect(f.gh.faults.log.filter((e) => e.method === "POST" && e.path.endsWith("/comments"))).toHaveLength(
+      1,
+    );
+  });
+
+  test("a crash after the release was created: the resumed run still announces it, once", async () => {
+    // The first attempt created the release and died before recording it: the resumed run
+    // finds it "existing" but the PR is still pending, so it is announced.
+    await run(memory(), f.gh.token, [pending()]).catch(() => undefined);
+    f.gh.comments.length = 0;
+    f.gh.pulls[0]!.labels = ["autorelease: pending"];
+    const out = await run();
+    expect(out.releases[0]?.status).toBe("existing");
+    expect(f.gh.comments).toHaveLength(1);
+    await run(memory());
+    expect(f.gh.comments).toHaveLength(1);
+  });
+
   test("502 before anything happened: retried once, exactly one release", async () => {
     f.gh.faults.add({ method: "POST", path: /\/releases$/, status: 502 });
     const out = await run();
