@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { type Contender, type Measured, type Row, race, row } from "./lib.ts";
+import { type Contender, type Measured, type Row, race, row, SHIPLINE } from "./lib.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const WORK = join(ROOT, "bench", "work");
@@ -32,7 +32,7 @@ export function randomFile(path = join(WORK, "rand-1g.bin"), size = SIZE): strin
 
 /** The digests shipline reports must be coreutils' (else the timing means nothing). */
 function assertSame(file: string) {
-  const out = Bun.spawnSync([join(ROOT, "dist", "shipline"), "check", "--json", file]).stdout.toString();
+  const out = Bun.spawnSync([SHIPLINE, "check", "--json", file]).stdout.toString();
   const got = JSON.parse(out).files[0].digests as Record<string, string>;
   const first = (argv: string[]) => Bun.spawnSync(argv).stdout.toString().split(/\s/)[0];
   const want = {
@@ -49,7 +49,7 @@ export async function bench(runs = 5): Promise<Row[]> {
   assertSame(file);
   const ours: Contender = {
     name: "shipline",
-    cmd: [join(ROOT, "dist", "shipline"), "check", "--json", file],
+    cmd: [SHIPLINE, "check", "--json", file],
     okExit: [1],
   };
   const peers: Contender[] = [

@@ -12,11 +12,11 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { findPython } from "../src/gates/python.ts";
-import { type Contender, type Row, race, row } from "./lib.ts";
+import { type Contender, type Row, race, row, SHIPLINE } from "./lib.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const WORK = join(ROOT, "bench", "work", "gates");
-const BIN = join(ROOT, "dist", "shipline");
+const BIN = SHIPLINE;
 const VERSIONS = ["3.9", "3.10", "3.11", "3.12", "3.13"];
 
 function sampleProject(pythons: string[]): string {

@@ -6,6 +6,8 @@
 export interface Sample {
   ms: number;
   rssMiB: number;
+  /** user + system CPU time of the child (GNU time): the work done, whatever else runs. */
+  cpuMs: number;
 }
 
 export interface Contender {
@@ -24,10 +26,28 @@ export interface Measured {
   medianMs: number;
   minMs: number;
   medianRssMiB: number;
+  medianCpuMs: number;
   runs: number;
 }
 
 const TIME = ["/usr/bin/time"].find((p) => require("node:fs").existsSync(p));
+
+/**
+ * The shipline binary under test: a copy of dist/shipline taken once per bench process, so a
+ * rebuild by someone else in the middle of a run (shared checkout) cannot swap it out.
+ */
+export const SHIPLINE = (() => {
+  const { copyFileSync, mkdirSync } = require("node:fs") as typeof import("node:fs");
+  const { join } = require("node:path") as typeof import("node:path");
+  const root = join(import.meta.dir, "..");
+  const dir = join(root, "bench", "work");
+  mkdirSync(dir, { recursive: true });
+  const copy = join(dir, `shipline-${process.pid}`);
+  copyFileSync(join(root, "dist", "shipline"), copy);
+  require("node:fs").chmodSync(copy, 0o755);
+  process.on("exit", () => require("node:fs").rmSync(copy, { force: true }));
+  return copy;
+})();
 
 function runOnce(c: Contender): Sample {
   const env: Record<string, string> = {};
@@ -35,15 +55,15 @@ function runOnce(c: Contender): Sample {
     if (v !== undefined) env[k] = v;
   // Peak RSS per child comes from GNU time (%M, KiB): the spawn API's rusage is the max over
   // all children so far, not this one. GNU time adds the same ~1 ms to every contender.
-  const cmd = TIME ? [TIME, "-f", "%M", ...c.cmd] : c.cmd;
+  const cmd = TIME ? [TIME, "-f", "%M %U %S", ...c.cmd] : c.cmd;
   const t0 = Bun.nanoseconds();
   const p = Bun.spawnSync(cmd, { cwd: c.cwd, env, stdout: "ignore", stderr: "pipe" });
   const ms = (Bun.nanoseconds() - t0) / 1e6;
   const err = p.stderr.toString();
   if (!(c.okExit ?? [0]).includes(p.exitCode ?? -1))
     throw new Error(`${c.name}: ${c.cmd.join(" ")} exited ${p.exitCode}: ${err.slice(0, 400)}`);
-  const rssMiB = TIME ? Number(err.trim().split("\n").pop()) / 1024 : 0;
-  return { ms, rssMiB };
+  const [rss = "0", user = "0", sys = "0"] = TIME ? err.trim().split("\n").pop()!.split(" ") : [];
+  return { ms, rssMiB: Number(rss) / 1024, cpuMs: (Number(user) + Number(sys)) * 1000 };
 }
 
 const median = (xs: number[]) => {
@@ -68,6 +88,7 @@ export async function race(contenders: Contender[], runs = 7, warmup = 1): Promi
       medianMs: median(xs.map((x) => x.ms)),
       minMs: Math.min(...xs.map((x) => x.ms)),
       medianRssMiB: median(xs.map((x) => x.rssMiB)),
+      medianCpuMs: median(xs.map((x) => x.cpuMs)),
       runs: xs.length,
     };
   });
@@ -87,6 +108,10 @@ export function fmtMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
 }
 
+/** Median wall time (median peak RSS, median CPU time). */
+const cell = (m: Measured) =>
+  `${fmtMs(m.medianMs)} (${m.medianRssMiB.toFixed(0)} MiB, cpu ${fmtMs(m.medianCpuMs)})`;
+
 export function row(
   benchmark: string,
   ours: Measured,
@@ -97,8 +122,8 @@ export function row(
   const ratio = ours.medianMs / floor.medianMs;
   return {
     benchmark,
-    shipline: `${fmtMs(ours.medianMs)} (${ours.medianRssMiB.toFixed(0)} MiB)`,
-    floor: `${floor.name}: ${fmtMs(floor.medianMs)} (${floor.medianRssMiB.toFixed(0)} MiB)`,
+    shipline: cell(ours),
+    floor: `${floor.name}: ${cell(floor)}`,
     ratio,
     target: `≤ ${maxRatio}×`,
     met: ratio <= maxRatio,
@@ -108,7 +133,7 @@ export function row(
 
 export function table(rows: Row[]): string {
   const head =
-    "| benchmark | shipline (median, peak RSS) | floor / peer | ratio | target | met |\n|---|---|---|---|---|---|";
+    "| benchmark | shipline: median wall (peak RSS, CPU) | floor / peer | ratio | target | met |\n|---|---|---|---|---|---|";
   return [
     head,
     ...rows.map(

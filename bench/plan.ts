@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { generateRepo } from "./gen-repo.ts";
-import { benchNote, type Contender, type Row, race, row } from "./lib.ts";
+import { benchNote, type Contender, type Row, race, row, SHIPLINE } from "./lib.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const WORK = join(ROOT, "bench", "work");
@@ -70,7 +70,7 @@ export async function benchPlan(sizes = [250, 10_000, 100_000], runs = 5): Promi
     };
     const ours: Contender = {
       name: "shipline plan",
-      cmd: [join(ROOT, "dist", "shipline"), "plan", "--json", "--repo", "o/r", "--date", "2026-01-01"],
+      cmd: [SHIPLINE, "plan", "--json", "--repo", "o/r", "--date", "2026-01-01"],
       cwd: dir,
     };
     const contenders = [raw, ours];

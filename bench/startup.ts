@@ -1,7 +1,7 @@
 /** `shipline --version` against a Bun-compiled hello-world (the floor) and the peers' start-up. */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Contender, type Row, race, row } from "./lib.ts";
+import { type Contender, type Row, race, row, SHIPLINE } from "./lib.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const WORK = join(ROOT, "bench", "work");
@@ -30,7 +30,7 @@ function helloWorld(): string {
 
 export async function benchStartup(runs = 30): Promise<Row[]> {
   const hello: Contender = { name: "bun hello-world", cmd: [helloWorld()] };
-  const ours: Contender = { name: "shipline", cmd: [join(ROOT, "dist", "shipline"), "--version"] };
+  const ours: Contender = { name: "shipline", cmd: [SHIPLINE, "--version"] };
   const peers: Contender[] = [
     { name: "release-please", cmd: [join(ROOT, "node_modules", ".bin", "release-please"), "--version"] },
     { name: "semantic-release", cmd: [join(ROOT, "node_modules", ".bin", "semantic-release"), "--version"] },

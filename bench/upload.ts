@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { type Contender, type Measured, type Row, race, row } from "./lib.ts";
+import { type Contender, type Measured, type Row, race, row, SHIPLINE } from "./lib.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const WORK = join(ROOT, "bench", "work", "upload");
@@ -53,7 +53,7 @@ async function restartServer(): Promise<string> {
 
 export async function bench(runs = 5): Promise<Row[]> {
   const file = wheel();
-  const checked = Bun.spawnSync([join(ROOT, "dist", "shipline"), "check", "--json", file]);
+  const checked = Bun.spawnSync([SHIPLINE, "check", "--json", file]);
   if (checked.exitCode !== 0) throw new Error(`the bench wheel fails shipline check: ${checked.stderr}`);
   const { sha256 } = JSON.parse(checked.stdout.toString()).files[0].digests as { sha256: string };
   const env = { TWINE_REPOSITORY_URL: "" };
@@ -81,7 +81,7 @@ export async function bench(runs = 5): Promise<Row[]> {
   const contenders: Contender[] = [
     {
       name: "shipline upload",
-      cmd: [join(ROOT, "dist", "shipline"), "upload", file],
+      cmd: [SHIPLINE, "upload", file],
       env: Object.assign(env, {
         SHIPLINE_PYPI_TOKEN: TOKEN,
         TWINE_USERNAME: "__token__",
