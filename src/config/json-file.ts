@@ -1,5 +1,5 @@
 /** Reading user-owned JSON files with errors that name the file, the line and what to do. */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { ShiplineError } from "../errors.ts";
 
 /** Config files are small; anything bigger is hostile or a mistake, not a config. */
@@ -8,8 +8,21 @@ export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 export function readTextFile(path: string, display = path): string {
   let buf: Buffer;
   try {
+    // Stat first: a FIFO would block the open, /dev/zero would be read until memory runs out,
+    // and a huge file need not be read at all to be refused.
+    const st = statSync(path);
+    if (!st.isFile())
+      throw new ShiplineError(
+        `${display} is not a regular file (a ${st.isDirectory() ? "directory" : st.isFIFO() ? "named pipe" : "device or socket"})`,
+        `replace ${display} with the file itself`,
+      );
+    if (st.size > MAX_CONFIG_BYTES)
+      throw new ShiplineError(
+        `${display} is ${st.size} bytes; config files over ${MAX_CONFIG_BYTES} bytes are refused`,
+      );
     buf = readFileSync(path);
   } catch (e) {
+    if (e instanceof ShiplineError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new ShiplineError(
       `cannot read ${display}: ${code === "ENOENT" ? "no such file" : (e as Error).message}`,

@@ -8,7 +8,7 @@
  * - Saved atomically, mode 0600, and refused if it would contain a registered secret.
  */
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { ShiplineError } from "../errors.ts";
 import { containsSecret } from "../ui/secrets.ts";
@@ -79,6 +79,9 @@ export function integrityOf(cp: Checkpoint): string {
 
 export function sha256File(path: string): string | null {
   if (!existsSync(path)) return null;
+  // A FIFO or a device (a symlink to /dev/zero) is never read here; the stage that reads the
+  // file reports it clearly.
+  if (!statSync(path).isFile()) return "not-a-regular-file";
   return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
 
@@ -100,8 +103,12 @@ export class CheckpointStore {
   load(): Checkpoint | undefined {
     let text: string;
     try {
+      // A FIFO would block the read and /dev/zero would never end: only a regular file is read.
+      if (!statSync(this.path).isFile())
+        throw new CheckpointError(`checkpoint ${this.display} is not a regular file`, RESET_HINT);
       text = readFileSync(this.path, "utf8");
     } catch (e) {
+      if (e instanceof CheckpointError) throw e;
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw new CheckpointError(
         `cannot read checkpoint ${this.display}: ${(e as Error).message}`,

@@ -3,10 +3,11 @@
  * release-please's schema, manifest valid, manifest vs pyproject version vs latest tag, and
  * the manifest version's tag present (spec/release-please.md §7.2).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import semver from "semver";
 import { parse as parseToml } from "smol-toml";
+import { readTextFile } from "../../config/json-file.ts";
 import {
   findConfigFile,
   loadReleasePleaseConfig,
@@ -44,7 +45,14 @@ export function releaseTags(root: string, p: PackageConfig): { tag: string; vers
 
 function schemaFindings(root: string, file: string): Finding[] {
   let raw: unknown;
-  const text = readFileSync(join(root, file), "utf8");
+  let text: string;
+  try {
+    text = readTextFile(join(root, file), file); // size- and file-type-checked (no FIFO, no /dev/zero)
+  } catch (e) {
+    return [
+      error("config-json", errorMessage(e), "release-please (and shipline) cannot read it.", `fix ${file}`),
+    ];
+  }
   try {
     raw = JSON.parse(text);
   } catch (e) {
@@ -87,7 +95,7 @@ function pyprojectVersion(root: string, path: string): string | undefined {
   const file = join(root, path, "pyproject.toml");
   if (!existsSync(file)) return undefined;
   try {
-    const data = parseToml(readFileSync(file, "utf8")) as { project?: { version?: unknown } };
+    const data = parseToml(readTextFile(file, "pyproject.toml")) as { project?: { version?: unknown } };
     return typeof data.project?.version === "string" ? data.project.version : undefined;
   } catch {
     return undefined;
