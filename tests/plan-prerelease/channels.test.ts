@@ -215,6 +215,29 @@ describe("[tool.shipline] prerelease", () => {
     ]);
   });
 
+  test("linked-versions: the group's highest version by PEP 440 order (1.3.0rc2 over 1.3.0rc1)", async () => {
+    const r = TestRepo.create();
+    repos.push(r);
+    r.commit("chore: release", {
+      "release-please-config.json": `${JSON.stringify({
+        plugins: [{ type: "linked-versions", groupName: "grp", components: ["a", "b"] }],
+        packages: {
+          a: { "release-type": "python", component: "a" },
+          b: { "release-type": "python", component: "b" },
+        },
+      })}\n`,
+      ".release-please-manifest.json": '{"a":"1.3.0rc1","b":"1.2.0"}\n',
+    });
+    r.tag("a-v1.3.0rc1").tag("b-v1.2.0");
+    r.commit("fix: in a", { "a/x.py": "x = 1\n" });
+    r.commit("feat: in b", { "b/y.py": "y = 1\n" });
+    const p = await plan(r, "rc");
+    expect(p.releases.map((x) => [x.component, x.version, x.tag])).toEqual([
+      ["a", "1.3.0rc2", "a-v1.3.0rc2"],
+      ["b", "1.3.0rc2", "b-v1.3.0rc2"],
+    ]);
+  });
+
   test("a bad value names the file, key and the valid values", async () => {
     const r = released("1.2.0", ["fix: x"], { shipline: 'prerelease = "beta2"' });
     const e = await plan(r).catch((x) => x);
