@@ -3,7 +3,16 @@
  * over the target, fsync the directory. A reader sees the old file or the new one, never a
  * torn one, whatever moment the process dies at (tests kill -9 it 200 times mid-write).
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fault } from "./fault.ts";
 
@@ -51,5 +60,34 @@ export function fsyncDir(dir: string): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** The temp-file name writeFileAtomic uses: `.<name>.tmp-<pid>-<random>`. */
+const TEMP = /^\..+\.tmp-(\d+)-[a-z0-9]{1,6}$/;
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Delete the temp files of writers that were killed mid-write (their pid is gone), so a crash
+ * leaves nothing behind once the work is resumed. `also` matches other names to sweep (group 1
+ * is the pid). Files of live writers are left alone.
+ */
+export function sweepStaleTempFiles(dir: string, also?: RegExp): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const m = TEMP.exec(name) ?? also?.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    try {
+      unlinkSync(join(dir, name));
+    } catch {}
   }
 }

@@ -8,11 +8,11 @@
  * - Saved atomically, mode 0600, and refused if it would contain a registered secret.
  */
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
+import { dirname, relative } from "node:path";
 import { ShiplineError } from "../errors.ts";
 import { containsSecret } from "../ui/secrets.ts";
-import { writeFileAtomic } from "./atomic-write.ts";
+import { sweepStaleTempFiles, writeFileAtomic } from "./atomic-write.ts";
 import type { StageName } from "./stage-names.ts";
 
 export const SCHEMA = 1;
@@ -171,25 +171,6 @@ export class CheckpointStore {
 
   /** Temp files of writers that were killed mid-write (their pid is gone): safe to delete under the lock. */
   sweepTempFiles(): void {
-    const dir = dirname(this.path);
-    if (!existsSync(dir)) return;
-    for (const name of readdirSync(dir)) {
-      const m = /\.tmp-(\d+)-[a-z0-9]+$/.exec(name) ?? /^lock\.(\d+)\.tmp$/.exec(name);
-      if (!m) continue;
-      const pid = Number(m[1]);
-      let alive = pid === process.pid;
-      if (!alive) {
-        try {
-          process.kill(pid, 0);
-          alive = true;
-        } catch (e) {
-          alive = (e as NodeJS.ErrnoException).code === "EPERM";
-        }
-      }
-      if (!alive)
-        try {
-          unlinkSync(join(dir, name));
-        } catch {}
-    }
+    sweepStaleTempFiles(dirname(this.path), /^lock\.(\d+)\.tmp$/);
   }
 }

@@ -7,7 +7,7 @@
  * current digest is left alone.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, dirname } from "node:path";
 import { type BundleWithMessageSignature, bundleToJSON, toMessageSignatureBundle } from "@sigstore/bundle";
 import { pem } from "@sigstore/core";
 import {
@@ -22,7 +22,7 @@ import {
   type Witness,
 } from "@sigstore/sign";
 import { ShiplineError } from "../errors.ts";
-import { writeFileAtomic } from "../pipeline/atomic-write.ts";
+import { sweepStaleTempFiles, writeFileAtomic } from "../pipeline/atomic-write.ts";
 import { fault } from "../pipeline/fault.ts";
 import { redact } from "../ui/secrets.ts";
 import {
@@ -183,6 +183,8 @@ export class Signer {
     const name = basename(path);
     const bundle = bundlePathFor(path);
     const attestation = attestationPathFor(path);
+    // A signer killed mid-write (a crash before this resume) left a temp file beside the outputs.
+    sweepStaleTempFiles(dirname(bundle));
     const haveBundle = existsSync(bundle) && bundleMatches(bundle, digest);
     const haveAtt = existsSync(attestation) && attestationMatches(attestation, name, digest);
     try {
