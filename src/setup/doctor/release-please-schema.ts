@@ -54,6 +54,18 @@ function propertiesOf(s: S): S {
   return props;
 }
 
+/**
+ * Keys release-please reads for a package (src/manifest.ts, extractReleaserConfig) that its
+ * published schema leaves out: warning about them would tell users to delete working config.
+ */
+const READ_BUT_NOT_IN_SCHEMA = new Set([
+  "package-name",
+  "component",
+  "include-commit-authors",
+  "label",
+  "release-label",
+]);
+
 const key = (path: string, k: string) => (path ? `${path}.${k}` : k);
 
 function walk(v: unknown, s0: S, path: string, out: SchemaIssue[]): void {
@@ -98,6 +110,7 @@ function walk(v: unknown, s0: S, path: string, out: SchemaIssue[]): void {
         if (!(r in v)) out.push({ path: where, message: `needs "${r}"`, kind: "invalid" });
     for (const [k, val] of Object.entries(v)) {
       if (k in props) walk(val, props[k] as S, key(path, k), out);
+      else if (READ_BUT_NOT_IN_SCHEMA.has(k) && "release-type" in props) continue;
       else if (isObj(s.additionalProperties))
         walk(val, s.additionalProperties, `${path}[${JSON.stringify(k)}]`, out);
       else if (s.additionalProperties === false || Object.keys(props).length)
