@@ -44,6 +44,11 @@ export default defineShiplineCommand({
     const { toPlanJson } = await import("../plan/types.ts");
     const located = locate(cwd);
     const root = located.root;
+    const { isShallow } = await import("../git/shallow.ts");
+    if (isShallow(root))
+      log.warn(
+        "this is a shallow clone: the plan sees only the fetched commits and tags (`git fetch --unshallow --tags` for the real one; `shipline run` and `pr` fetch them)",
+      );
     const plan = await planReleases(root, {
       date,
       repo: args.repo as string | undefined,

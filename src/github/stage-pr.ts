@@ -3,10 +3,12 @@
  * open or update them. `--dry-run` shows branch, title, labels, body and file diffs and
  * touches nothing (no token needed).
  */
+
 import { createTwoFilesPatch } from "diff";
 import { loadReleasePleaseConfig } from "../config/release-please.ts";
 import { fileAt, remoteUrl, tokenAuthEnv } from "../git/branch-commit.ts";
 import { headSha } from "../git/git.ts";
+import { ensureFullHistory } from "../git/shallow.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import type { PrereleaseChoice } from "../plan/prerelease.ts";
 import { GitHub } from "./client.ts";
@@ -44,6 +46,7 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
   const { root, options: o, env, log } = ctx;
   const cfg = loadReleasePleaseConfig(root);
   const gctx = githubContext(root, o.repo, env);
+  ensureFullHistory(root, log);
   const plan = await currentPlan(root, {
     date: o.date,
     repo: `${gctx.owner}/${gctx.repo}`,

@@ -8,6 +8,7 @@
 import { loadReleasePleaseConfig } from "../config/release-please.ts";
 import { loadShiplineConfig } from "../config/shipline.ts";
 import { ShiplineError } from "../errors.ts";
+import { ensureFullHistory } from "../git/shallow.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import { findPendingReleases } from "./pending.ts";
 import { planReleases } from "./planner.ts";
@@ -32,6 +33,8 @@ export const planStage: Stage<PlanStageResult> = {
         ctx.log.info(`merged release PR: ${p.name} (tag ${p.tag} at ${p.sha.slice(0, 7)})`);
       return { result: { action: "release", releases: [], pending } };
     }
+    // A merged release PR is recognised from HEAD alone; planning the next one needs the history.
+    ensureFullHistory(ctx.root, ctx.log);
     const plan = await planReleases(ctx.root, {
       date: ctx.options.date,
       repo: ctx.options.repo,
