@@ -25,6 +25,20 @@ function wheel(): string {
 }
 
 let server: Subprocess<"ignore", "pipe", "inherit"> | undefined;
+let serverBase = "";
+let lastRunner = "";
+
+/**
+ * The bench-mode stand-in trusts the form's digests, so a client that sent a short body would
+ * still get a 200: check that the index holds a file of the full size after every sample.
+ */
+async function verifyStored(expected: number) {
+  if (!serverBase || !lastRunner) return;
+  const r = await fetch(`${serverBase}/pypi/benchpkg/json`);
+  const files = r.ok ? ((await r.json()) as { urls: { size: number }[] }).urls : [];
+  if (files[0]?.size !== expected)
+    throw new Error(`${lastRunner}: the index holds ${files[0]?.size ?? "no file"}, not ${expected} bytes`);
+}
 
 async function stopServer() {
   if (!server) return;
@@ -48,7 +62,8 @@ async function restartServer(): Promise<string> {
     text += new TextDecoder().decode(value);
   }
   reader.releaseLock();
-  return text.trim();
+  serverBase = text.trim();
+  return serverBase;
 }
 
 export async function bench(runs = 5): Promise<Row[]> {
@@ -73,7 +88,10 @@ export async function bench(runs = 5): Promise<Row[]> {
     `content=@${file}`,
     "URL",
   ];
-  const before = async () => {
+  const size = Bun.file(file).size;
+  const before = (name: string) => async () => {
+    await verifyStored(size);
+    lastRunner = name;
     const base = await restartServer();
     env.TWINE_REPOSITORY_URL = `${base}/legacy/`;
     curlCmd[curlCmd.length - 1] = `${base}/legacy/`;
@@ -87,19 +105,20 @@ export async function bench(runs = 5): Promise<Row[]> {
         TWINE_USERNAME: "__token__",
         TWINE_PASSWORD: TOKEN,
       }),
-      before,
+      before: before("shipline upload"),
     },
     {
       name: "twine upload",
       cmd: ["twine", "upload", "--disable-progress-bar", "--non-interactive", file],
       env,
-      before,
+      before: before("twine upload"),
     },
-    { name: "curl multipart", cmd: curlCmd, before },
+    { name: "curl multipart", cmd: curlCmd, before: before("curl multipart") },
   ];
   let res: Measured[];
   try {
     res = await race(contenders, runs, 1);
+    await verifyStored(size);
   } finally {
     await stopServer();
   }
