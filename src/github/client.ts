@@ -12,6 +12,7 @@ import { restEndpointMethods } from "@octokit/plugin-rest-endpoint-methods";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { ShiplineError } from "../errors.ts";
+import { boundedFetch, ResponseTooLarge } from "../net/bounded-body.ts";
 import type { Logger } from "../ui/log.ts";
 import { registerSecret } from "../ui/secrets.ts";
 import { VERSION } from "../version.ts";
@@ -26,7 +27,13 @@ function attemptTimeout(octokit: Octokit): void {
   octokit.hook.wrap("request", (request, options) => {
     const opts = options as { request?: Record<string, unknown> };
     opts.request = { ...opts.request, signal: AbortSignal.timeout(timeout) };
-    return request(options);
+    return Promise.resolve(request(options)).catch((e: unknown) => {
+      // An answer over the size limit would come again: thrown as is (with the empty `request`
+      // the retry plugin looks for), so it is not retried.
+      const cause = (e as { cause?: unknown })?.cause;
+      if (cause instanceof ResponseTooLarge) throw Object.assign(cause, { request: {} });
+      throw e;
+    });
   });
 }
 
@@ -114,6 +121,8 @@ export class GitHub {
       auth: o.token,
       baseUrl: this.baseUrl,
       userAgent: `shipline/${VERSION}`,
+      // Answers are read within a size limit: a hostile or broken endpoint cannot fill memory.
+      request: { fetch: boundedFetch("GitHub") },
       log: { debug: () => {}, info: () => {}, warn: (m: string) => o.log.debug(m), error: () => {} },
       // Backoff (n+1)² × 250 ms for retries n = 1..3: 1 s, 2.25 s, 4 s (the plugin counts from 1).
       retry: { retries: 3, retryAfterBaseValue: 250 },
@@ -151,12 +160,25 @@ export class GitHub {
 
   explain(op: Op, e: unknown): Error {
     if (e instanceof ShiplineError) return e;
+    // Octokit wraps what our fetch threw (e.g. an answer over the size limit) as a "500".
+    const cause = (e as { cause?: unknown })?.cause;
+    if (cause instanceof ShiplineError)
+      return new ShiplineError(`could not ${op.what} on GitHub: ${cause.message}`, cause.hint);
     if (!isRequestError(e))
-      return new ShiplineError(`could not ${op.what} on GitHub: ${(e as Error)?.message ?? e}`);
-    // Octokit appends " - <documentation_url>" to GitHub's message.
-    const msg = String(e.message)
-      .split("\n")[0]
-      ?.replace(/ - https?:\/\/\S+$/, "");
+      return new ShiplineError(
+        e instanceof TypeError || e instanceof SyntaxError
+          ? `could not ${op.what} on GitHub: the answer is not what the GitHub API sends (${e.message})`
+          : `could not ${op.what} on GitHub: ${(e as Error)?.message ?? e}`,
+        e instanceof TypeError || e instanceof SyntaxError
+          ? "check GITHUB_API_URL: it must be the REST API root (e.g. https://api.github.com)"
+          : undefined,
+      );
+    // Octokit appends " - <documentation_url>" to GitHub's message; a hostile server may send megabytes.
+    const first =
+      String(e.message)
+        .split("\n")[0]
+        ?.replace(/ - https?:\/\/\S+$/, "") ?? "";
+    const msg = first.length > 300 ? `${first.slice(0, 300)}…` : first;
     const where = `${this.slug} (${this.baseUrl})`;
     if (e.status === 401)
       return new ShiplineError(

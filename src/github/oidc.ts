@@ -5,7 +5,10 @@
  * Tokens are registered as secrets at once (masked in Actions, redacted everywhere).
  */
 import { ShiplineError } from "../errors.ts";
+import { textLimited } from "../net/bounded-body.ts";
 import { registerSecret } from "../ui/secrets.ts";
+
+const OIDC_TIMEOUT_MS = 60_000;
 
 export function oidcAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
@@ -26,7 +29,10 @@ export async function fetchActionsIdToken(
   const full = `${url}${url.includes("?") ? "&" : "?"}audience=${encodeURIComponent(audience)}`;
   let res: Response;
   try {
-    res = await fetch(full, { headers: { Authorization: `bearer ${bearer}`, Accept: "application/json" } });
+    res = await fetch(full, {
+      headers: { Authorization: `bearer ${bearer}`, Accept: "application/json" },
+      signal: AbortSignal.timeout(OIDC_TIMEOUT_MS), // a stalled endpoint must not hold the job forever
+    });
   } catch (e) {
     throw new ShiplineError(`could not reach the GitHub Actions OIDC endpoint: ${(e as Error).message}`);
   }
@@ -35,7 +41,20 @@ export async function fetchActionsIdToken(
       `the GitHub Actions OIDC endpoint answered ${res.status} for audience "${audience}"`,
       "check that the job has `permissions: id-token: write`",
     );
-  const body = (await res.json().catch(() => ({}))) as { value?: unknown };
+  // A token is ~1 KiB: anything near a MiB is not a token answer (and is not buffered further).
+  let text: string;
+  try {
+    text = await textLimited(res, "the GitHub Actions OIDC endpoint's answer", 1024 * 1024);
+  } catch (e) {
+    if (e instanceof ShiplineError) throw e;
+    throw new ShiplineError(
+      `could not read the GitHub Actions OIDC endpoint's answer: ${(e as Error).message}`,
+    );
+  }
+  let body: { value?: unknown } = {};
+  try {
+    body = JSON.parse(text) as { value?: unknown };
+  } catch {}
   if (typeof body.value !== "string" || body.value.split(".").length !== 3)
     throw new ShiplineError("the GitHub Actions OIDC endpoint returned no token");
   registerSecret(body.value);

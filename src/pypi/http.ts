@@ -1,4 +1,5 @@
 /** HTTP pieces shared by upload, the index probe and Trusted Publishing: URLs, retries, PyPI's error text. */
+import { bufferedResponse, ResponseTooLarge } from "../net/bounded-body.ts";
 import { redact } from "../ui/secrets.ts";
 import { VERSION } from "../version.ts";
 
@@ -71,7 +72,7 @@ const STANDARD_PHRASES: Record<number, string> = {
   504: "Gateway Timeout",
 };
 
-/** GET with retries on connection errors and transient statuses; returns the last response. */
+/** GET with retries on connection errors and transient statuses; returns the last response, its body read within the size limit. */
 export async function getWithRetry(
   url: string,
   init: RequestInit,
@@ -86,10 +87,12 @@ export async function getWithRetry(
         headers: { "User-Agent": USER_AGENT, ...(init.headers as Record<string, string>) },
         signal: AbortSignal.timeout(timeoutMs),
       });
-      if (!TRANSIENT.has(res.status) || res.status === 409 || attempt === backoff.attempts - 1) return res;
+      if (!TRANSIENT.has(res.status) || res.status === 409 || attempt === backoff.attempts - 1)
+        return await bufferedResponse(res, `the index's answer to GET ${new URL(url).pathname}`);
       await res.arrayBuffer().catch(() => undefined);
       await Bun.sleep(delayFor(backoff, attempt, res.headers.get("retry-after")));
     } catch (e) {
+      if (e instanceof ResponseTooLarge) throw e; // the same answer would come again
       lastError = e;
       if (attempt === backoff.attempts - 1) break;
       await Bun.sleep(delayFor(backoff, attempt));

@@ -9,6 +9,7 @@
 
 import { ShiplineError } from "../errors.ts";
 import { fetchActionsIdToken, jwtClaims } from "../github/oidc.ts";
+import { ResponseTooLarge, textLimited } from "../net/bounded-body.ts";
 import type { Logger } from "../ui/log.ts";
 import { registerSecret } from "../ui/secrets.ts";
 import { type Backoff, delayFor, USER_AGENT } from "./http.ts";
@@ -46,7 +47,7 @@ async function fetchJson(
         headers: { "User-Agent": USER_AGENT, Accept: "application/json", ...(init.headers as object) },
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
-      const text = await res.text();
+      const text = await textLimited(res, `${new URL(url).host}'s answer to ${new URL(url).pathname}`);
       if (res.status >= 500 && attempt < backoff.attempts - 1) {
         await Bun.sleep(delayFor(backoff, attempt, res.headers.get("retry-after")));
         continue;
@@ -57,6 +58,7 @@ async function fetchJson(
       } catch {}
       return { res, body, text };
     } catch (e) {
+      if (e instanceof ResponseTooLarge) throw e; // the same answer would come again
       last = e;
       if (attempt < backoff.attempts - 1) await Bun.sleep(delayFor(backoff, attempt));
     }

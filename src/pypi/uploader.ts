@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { CheckedFile } from "../dist/types.ts";
 import { ShiplineError } from "../errors.ts";
+import { ResponseTooLarge, textLimited } from "../net/bounded-body.ts";
 import { fault, InjectedFault } from "../pipeline/fault.ts";
 import type { Logger } from "../ui/log.ts";
 import { createProgress, formatBytes } from "../ui/progress.ts";
@@ -162,10 +163,10 @@ export class Uploader {
           // @ts-expect-error streaming request bodies need duplex (fetch spec); not in every lib typing
           duplex: "half",
         });
-        text = await res.text();
+        text = await textLimited(res, `the index's answer to the upload of ${f.filename}`);
       } catch (e) {
         progress.end();
-        if (fatal || e instanceof InjectedFault) throw fatal ?? e;
+        if (fatal || e instanceof InjectedFault || e instanceof ResponseTooLarge) throw fatal ?? e;
         if (body.changed)
           throw new ShiplineError(
             `${f.path} changed since the check stage (sha256 recorded ${f.digests.sha256}, now ${body.changed.actual}); refusing to upload bytes that were not checked (the request was cut off before it completed: nothing was stored)`,
