@@ -19,6 +19,7 @@ import {
 import { errorMessage } from "../../errors.ts";
 import { git } from "../../git/git.ts";
 import { findPendingReleases } from "../../plan/pending.ts";
+import { comparePep440, isPep440 } from "../../plan/pep440.ts";
 import { type DoctorContext, error, type Finding, ok, warn } from "./finding.ts";
 import { checkAgainstSchema } from "./release-please-schema.ts";
 
@@ -27,8 +28,23 @@ export function tagFor(p: PackageConfig, version: string): string {
   return `${comp ? `${comp}${p.tagSeparator}` : ""}${p.includeVInTag ? "v" : ""}${version}`;
 }
 
+/**
+ * A python package's versions may be PEP 440 (1.3.0rc1, written by `plan --prerelease rc`), which
+ * semver rejects; they are read and ordered as PEP 440 (packaging's order). Other release types
+ * keep release-please's semver reading.
+ */
+function versionRules(p: PackageConfig): {
+  valid: (v: string) => string | null;
+  compare: (a: string, b: string) => number;
+} {
+  if (p.releaseType === "python")
+    return { valid: (v) => (isPep440(v) ? v : null), compare: (a, b) => comparePep440(a, b) };
+  return { valid: (v) => semver.valid(v), compare: (a, b) => semver.compare(a, b) };
+}
+
 /** All tags that name a release of this package, newest version first. */
 export function releaseTags(root: string, p: PackageConfig): { tag: string; version: string }[] {
+  const rules = versionRules(p);
   const comp = tagComponentOf(p);
   const prefix = comp ? `${comp}${p.tagSeparator}` : "";
   const out = git(["tag", "--list"], { cwd: root, allowFailure: true }).stdout.split("\n");
@@ -36,11 +52,11 @@ export function releaseTags(root: string, p: PackageConfig): { tag: string; vers
   for (const tag of out) {
     if (!tag.startsWith(prefix)) continue;
     const rest = tag.slice(prefix.length).replace(/^v/, "");
-    const v = semver.valid(rest);
+    const v = rules.valid(rest);
     if (v && (p.includeVInTag ? tag.slice(prefix.length).startsWith("v") : true))
       found.push({ tag, version: v });
   }
-  return found.sort((a, b) => semver.rcompare(a.version, b.version));
+  return found.sort((a, b) => rules.compare(b.version, a.version));
 }
 
 function schemaFindings(root: string, file: string): Finding[] {
@@ -118,13 +134,14 @@ function versionFindings(root: string, cfg: ReleasePleaseConfig): Finding[] {
       );
       continue;
     }
-    if (!semver.valid(manifestVersion)) {
+    const rules = versionRules(p);
+    if (!rules.valid(manifestVersion)) {
       out.push(
         error(
           "manifest-version",
           `${MANIFEST_FILE}: "${p.path}" is "${manifestVersion}", not a version`,
           "release-please aborts on an unparsable manifest version.",
-          `set "${p.path}" in ${MANIFEST_FILE} to the last released version, e.g. "1.2.3"`,
+          `set "${p.path}" in ${MANIFEST_FILE} to the last released version, e.g. "1.2.3"${p.releaseType === "python" ? ' (or PEP 440 "1.3.0rc1")' : ""}`,
         ),
       );
       continue;
@@ -154,7 +171,7 @@ function versionFindings(root: string, cfg: ReleasePleaseConfig): Finding[] {
     const expected = tagFor(p, manifestVersion);
     const latest = tags[0];
     const hasTag = tags.some((t) => t.tag === expected);
-    if (latest && semver.gt(latest.version, manifestVersion))
+    if (latest && rules.compare(latest.version, manifestVersion) > 0)
       out.push(
         error(
           "tags",
