@@ -98,6 +98,8 @@ export interface PypiServer {
 }
 
 const HELP = "https://pypi.org/help/";
+/** `uploads[].message` of a 200 answered to an identical re-upload (nothing stored). */
+export const IDENTICAL_DUPLICATE = "identical file already stored";
 const META_HELP = "See https://packaging.python.org/specifications/core-metadata for more information.";
 const SUPPORTED_METADATA = new Set(["1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"]);
 const SINGLE_FIELDS = new Set([
@@ -250,7 +252,7 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
     );
   }
 
-  async function upload(req: Request, seen: { filename: string }): Promise<Response> {
+  async function upload(req: Request, seen: { filename: string; duplicate?: boolean }): Promise<Response> {
     let form: (Part & { size: number })[];
     const hashers = opts.bench
       ? undefined
@@ -463,8 +465,11 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
             f.filename === filename &&
             f.digests.sha256 === digests.sha256 &&
             f.digests.blake2b_256 === digests.blake2b_256
-          )
+          ) {
+            // Warehouse answers an identical re-upload with 200 and stores nothing.
+            seen.duplicate = true;
             return new Response("", { status: 200 });
+          }
           throw new HttpError(
             400,
             `File already exists ('${filename}', with blake2_256 hash '${digests.blake2b_256}'). See ${HELP}#file-name-reuse for more information.`,
@@ -772,10 +777,14 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
     if (path === "/legacy/") {
       if (req.method !== "POST")
         return new Response("upload page", { headers: { "content-type": "text/html" } });
-      const seen = { filename: "" };
+      const seen: { filename: string; duplicate?: boolean } = { filename: "" };
       try {
         const res = await upload(req, seen);
-        uploads.push({ filename: seen.filename, status: res.status, message: "" });
+        uploads.push({
+          filename: seen.filename,
+          status: res.status,
+          message: seen.duplicate ? IDENTICAL_DUPLICATE : "",
+        });
         return res;
       } catch (e) {
         if (!(e instanceof HttpError)) throw e;
