@@ -46,6 +46,11 @@ export function checkInvariants(w: World, tpl: Template, status: { next?: string
   );
   const accepted = ours.filter((u) => u.message !== IDENTICAL_DUPLICATE);
   v.resent = ours.length - accepted.length;
+  // Only a request the server held back (a stall) can still be in flight when the resumed run
+  // probes the index; any other identical re-send means a run uploaded without probing first.
+  const stalled = w.pypi.faults.log.some((l) => l.fault === "stall" && l.path.startsWith("/legacy"));
+  if (v.resent && !stalled)
+    v.duplicates.push(`${v.resent} identical re-upload(s) with no stalled request to explain them`);
   for (const [name, digest] of tpl.dists) {
     const here = stored.filter((f) => f.filename === name);
     const ok = accepted.filter((u) => u.filename === name).length;
