@@ -28,7 +28,9 @@ export async function generateRepo(dir: string, n: number): Promise<void> {
   };
   const data = (s: string) => `data ${enc.encode(s).length}\n${s}\n`;
   const t0 = 1_700_000_000;
-  const cfg = '{"packages":{".":{"release-type":"python"}}}\n';
+  // commit-search-depth past N: release-please (and plan) stop after 500 commits by default,
+  // and these benchmarks are about reading the whole history.
+  const cfg = `{"commit-search-depth":${n + 10},"packages":{".":{"release-type":"python"}}}\n`;
   buf += `blob\nmark :1\n${data(cfg)}blob\nmark :2\n${data('{".":"1.0.0"}\n')}blob\nmark :3\n${data('[project]\nname = "bench"\nversion = "1.0.0"\n')}`;
   buf += `commit refs/heads/main\nmark :10\ncommitter Bench <b@example.invalid> ${t0} +0000\n${data("chore: release 1.0.0")}`;
   buf +=
