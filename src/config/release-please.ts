@@ -13,6 +13,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { ShiplineError } from "../errors.ts";
 import { readJsonFile, typeName } from "./json-file.ts";
+import { type UvMember, uvWorkspaceMembers } from "./uv-workspace.ts";
 
 export const CONFIG_FILE = "release-please-config.json";
 export const DOT_CONFIG_FILE = ".release-please-config.json";
@@ -89,6 +90,8 @@ export interface PackageConfig {
   versionFile?: string;
   /** The package's own raw object (for diagnostics). */
   raw: Record<string, unknown>;
+  /** Added from `[tool.uv.workspace]` (opt-in `[tool.shipline] uv-workspace = true`), not listed in the config. */
+  fromUvWorkspace?: boolean;
 }
 
 export interface ReleasePleaseConfig {
@@ -114,6 +117,8 @@ export interface ReleasePleaseConfig {
   releaseSearchDepth: number;
   commitSearchDepth: number;
   commitBatchSize: number;
+  /** uv workspace members (configured or added) when `[tool.shipline] uv-workspace = true`. */
+  uvWorkspace?: UvMember[];
   warnings: string[];
 }
 
@@ -395,6 +400,13 @@ export function loadReleasePleaseConfig(root: string): ReleasePleaseConfig {
       );
     packages.push(p);
   }
+  // Opt-in beyond release-please: uv workspace members not listed become python packages.
+  const uvWorkspace = uvWorkspaceMembers(root, warnings);
+  for (const m of uvWorkspace ?? []) {
+    if (packages.some((p) => p.path === m.path)) continue; // the explicit entry wins
+    const pkg = { "release-type": "python", "package-name": m.name, component: m.name };
+    packages.push({ ...mergePackage(m.path, raw, pkg), fromUvWorkspace: true });
+  }
   for (const key of ["bootstrap-sha", "last-release-sha"]) {
     const v = raw[key];
     if (typeof v === "string" && !/^[0-9a-f]{40}$/.test(v))
@@ -424,6 +436,7 @@ export function loadReleasePleaseConfig(root: string): ReleasePleaseConfig {
     releaseSearchDepth: (raw["release-search-depth"] as number | undefined) ?? 400,
     commitSearchDepth: (raw["commit-search-depth"] as number | undefined) ?? 500,
     commitBatchSize: (raw["commit-batch-size"] as number | undefined) ?? 10,
+    uvWorkspace,
     warnings,
   };
 }

@@ -169,7 +169,16 @@ export function readShiplineTable(tool: unknown, file: string): ShiplineConfig {
   const r: Reader = new Reader(file, cfg.warnings);
   if (!isTable(tool)) r.fail("", "a table", tool);
   // prerelease is read (and checked) by the planner: src/plan/prerelease.ts.
-  r.known(tool, "", ["order", "confirm-major", "python", "gates", "build", "publish", "prerelease"]);
+  r.known(tool, "", [
+    "order",
+    "confirm-major",
+    "python",
+    "gates",
+    "build",
+    "publish",
+    "prerelease",
+    "uv-workspace",
+  ]);
   cfg.order = r.oneOf(tool, "order", "order", ["release-first", "publish-first"], cfg.order);
   cfg.confirmMajor = r.bool(tool, "confirm-major", "confirm-major", false);
   const py = r.strings(tool, "python", "python");

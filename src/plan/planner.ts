@@ -41,8 +41,10 @@ import {
   tagFor,
   tagShas,
 } from "./tags.ts";
-import type { Plan, PlannedCommit, PlannedRelease } from "./types.ts";
+import type { DependencyUpdate, Plan, PlannedCommit, PlannedRelease } from "./types.ts";
+import { normalizeName } from "./updaters/uv-lock.ts";
 import { addToSummary, type BumpSummary, bumpVersion, classify, emptySummary, Version } from "./version.ts";
+import { appendDependenciesSection, dependencyNotes, dependencyUpdates } from "./workspace-deps.ts";
 
 export interface PlanOptions {
   /** Changelog date YYYY-MM-DD (default: today, UTC). */
@@ -61,6 +63,13 @@ export interface PlanOptions {
    * over `[tool.shipline] prerelease`. Unset and unconfigured: release-please-exact planning.
    */
   prerelease?: PrereleaseChoice;
+  /**
+   * Merged PRs read from GitHub, by merge commit sha. release-please's default (API) Scm takes
+   * BEGIN_COMMIT_OVERRIDE from the PR's description, which users edit after merging to fix a
+   * changelog; offline, only the commit message is known. When the pr stage can read GitHub it
+   * passes the PRs whose description has an override, and those win over the message.
+   */
+  pullRequests?: ReadonlyMap<string, { number: number; body: string }>;
 }
 
 /** Commits kept for --explain per package; the plan itself is never capped. */
@@ -553,7 +562,7 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
             sha: commit.sha,
             message: commit.message,
             files: commit.files,
-            pullRequest: pullRequestOf(commit.message),
+            pullRequest: o.pullRequests?.get(commit.sha) ?? pullRequestOf(commit.message),
           };
           parsed = parseCommit(raw);
         }
@@ -657,6 +666,7 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
     };
     plan.releases.push(release);
   }
+  if (cfg.uvWorkspace?.length) cascadeWorkspace(plan, states, cfg, o.date);
   // A next tag that already exists means the manifest is behind the tags (one git call for all).
   const existing = tagShas(
     root,
@@ -668,4 +678,94 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
         `tag ${r.tag} already exists, so this release would collide with it: ${cfg.manifestFile} says ${r.previousVersion ?? "nothing"} for "${r.path}" and is behind the tags. Set it to the latest released version`,
       );
   return plan;
+}
+
+/**
+ * A member released only because a workspace dependency was: release-please's node-workspace
+ * newCandidate, a patch bump (PatchVersionUpdate keeps pre-release and build) whose entry is
+ * the heading plus the dependency notes. Undefined (with a warning) when it was never released.
+ */
+function dependentRelease(
+  s: PackageState,
+  plan: Plan,
+  updates: DependencyUpdate[],
+  date: string | undefined,
+): PlannedRelease | undefined {
+  const p = s.p;
+  const prev = s.previous;
+  const names = updates.map((u) => u.name).join(", ");
+  if (!prev || !s.previousText) {
+    const w = `${p.path}: depends on released workspace member(s) ${names} but has no released version in the manifest, so its requirements are not bumped; release it once (e.g. a fix: commit touching ${p.path})`;
+    if (!plan.warnings?.includes(w)) plan.warnings?.push(w);
+    return undefined;
+  }
+  const version = s.pep
+    ? nextPep440(s.previousText, s.pep.choice, "patch")
+    : new Version(prev.major, prev.minor, prev.patch + 1, prev.preRelease, prev.build).toString();
+  const component = tagComponentOf(p);
+  const tag = tagFor(p, version);
+  const pre = s.pep ? isPep440Prerelease(version) : Boolean(prev.preRelease);
+  return {
+    path: p.path,
+    component,
+    packageName: p.packageName,
+    previousVersion: s.previousText,
+    version,
+    previousTag: s.previousTag ?? null,
+    tag,
+    title: prTitle(p.pullRequestTitlePattern, component, plan.targetBranch, version, p.componentNoSpace),
+    changelog: s.notes.render({ version, previousTag: s.previousTag, currentTag: tag, date }),
+    prerelease: (s.pep !== undefined && pre) || (p.prerelease && (pre || prev.major === 0)),
+    draft: p.draft,
+    commits: s.explain,
+    warnings: [],
+    bump: "patch",
+    reason: `patch: workspace dependencies updated (${names}) → ${version}`,
+    branchComponent: componentOf(p),
+  };
+}
+
+/**
+ * uv workspace (opt-in): members whose requirements name a released member get the bound moved
+ * (workspace-deps.ts) and, when not releasing already, a patch release; repeated until no new
+ * release appears (dependents of dependents). Releases stay in config order.
+ */
+function cascadeWorkspace(
+  plan: Plan,
+  states: PackageState[],
+  cfg: ReleasePleaseConfig,
+  date: string | undefined,
+): void {
+  const members = cfg.uvWorkspace ?? [];
+  const stateOf = new Map(states.map((s) => [s.p.path, s]));
+  const nameOf = new Map(members.map((m) => [m.path, normalizeName(m.name)]));
+  const byPath = new Map(plan.releases.map((r) => [r.path, r]));
+  for (let grew = true; grew; ) {
+    grew = false;
+    const released = new Map<string, string>();
+    for (const r of plan.releases) {
+      const n = nameOf.get(r.path);
+      if (n) released.set(n, r.version);
+    }
+    for (const m of members) {
+      const s = stateOf.get(m.path);
+      const updates = dependencyUpdates(m, released);
+      if (!s || updates.length === 0) continue;
+      let r = byPath.get(m.path);
+      if (!r) {
+        r = dependentRelease(s, plan, updates, date);
+        if (!r) continue;
+        plan.releases.push(r);
+        byPath.set(m.path, r);
+        plan.skipped = plan.skipped.filter((k) => k.path !== m.path);
+        grew = true;
+      }
+      r.dependencyUpdates = updates;
+    }
+  }
+  for (const r of plan.releases)
+    if (r.dependencyUpdates?.length)
+      r.changelog = appendDependenciesSection(r.changelog, dependencyNotes(r.dependencyUpdates));
+  const order = new Map(cfg.packages.map((p, i) => [p.path, i]));
+  plan.releases.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
 }

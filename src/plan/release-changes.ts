@@ -7,6 +7,7 @@
  * Beyond release-please, each opt-in or harmless when unused:
  * - `version-file` (ignored by release-please's python strategy) is updated when set;
  * - uv.lock's entry for the released package is bumped when a uv.lock holds one;
+ * - uv workspace members (opt-in): requirements on released members are bumped (workspace-deps.ts);
  * - PEP 440 versions (1.3.0rc1) in files are recognised when the release is PEP 440;
  * - CRLF files stay CRLF and a BOM stays (release-please turns generic files into LF);
  * - JSON and YAML extra-files are edited in place (release-please re-serialises them, dropping
@@ -44,6 +45,7 @@ import type { Updater, Warn } from "./updaters/types.ts";
 import { versionText } from "./updaters/types.ts";
 import { uvLock } from "./updaters/uv-lock.ts";
 import { needsPep440 } from "./updaters/version-patterns.ts";
+import { workspaceDependencies } from "./workspace-deps.ts";
 
 export interface ReleaseChangesOptions {
   /** Already-loaded config (default: loadReleasePleaseConfig(root)). */
@@ -137,6 +139,8 @@ function packageUpdates(
   let projectName: unknown = componentOf(pkg);
   if (table) {
     add("pyproject.toml", "python release type", pyprojectToml(version, warn));
+    if (release.dependencyUpdates?.length)
+      add("pyproject.toml", "uv workspace dependencies", workspaceDependencies(release.dependencyUpdates));
     projectName = table.name;
   } else warn(parsed ? "invalid pyproject.toml" : `file ${pyprojectPath} did not exist`);
 

@@ -46,6 +46,19 @@ export interface PlannedRelease {
    * titled `chore${scope}: release <group> libraries` on branch `…--groups--<group>`.
    */
   linkedGroup?: string;
+  /**
+   * uv workspace (opt-in): requirements in this package's `[project].dependencies` moved to
+   * released members' new versions (the release PR rewrites them in its pyproject.toml).
+   */
+  dependencyUpdates?: DependencyUpdate[];
+}
+
+/** One requirement rewritten, e.g. `b>=1.2.0` → `b>=1.3.0`. */
+export interface DependencyUpdate {
+  /** Distribution name as the requirement writes it. */
+  name: string;
+  from: string;
+  to: string;
 }
 
 export interface Plan {
