@@ -120,7 +120,12 @@ export function workspaceDependencies(updates: DependencyUpdate[]): Updater {
       const deps = (parseTomlTagged(out).project as TomlData | undefined)?.dependencies;
       if (!Array.isArray(deps)) continue;
       const i = deps.findIndex((d: TomlData) => d?.value === u.from);
-      if (i >= 0) out = replaceTomlValue(out, ["project", "dependencies", String(i)], u.to);
+      if (i < 0) continue;
+      const { start, end } = deps[i] as { start: number; end: number };
+      // A 'literal' string stays one (the requirement's own quoting), else a "basic" string.
+      if (out[start] === "'" && !/['\r\n]/.test(u.to))
+        out = `${out.slice(0, start)}'${u.to}'${out.slice(end)}`;
+      else out = replaceTomlValue(out, ["project", "dependencies", String(i)], u.to);
     }
     return out;
   };
