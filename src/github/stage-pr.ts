@@ -15,7 +15,7 @@ import { GitHub } from "./client.ts";
 import { githubContext, githubToken, headMismatch } from "./context.ts";
 import { groupPullRequests, type PrCandidate } from "./layout.ts";
 import type { PrStageResult } from "./outputs.ts";
-import { currentPlan, fileChanges } from "./plan-source.ts";
+import { currentPlan, fileChanges, overridePullRequests } from "./plan-source.ts";
 import { assertNoDuplicateBranches, openOrUpdate } from "./release-pr.ts";
 
 export const REMOTE = "origin";
@@ -47,6 +47,18 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
   const cfg = loadReleasePleaseConfig(root);
   const gctx = githubContext(root, o.repo, env);
   ensureFullHistory(root, log);
+  // With a token, merged PRs' BEGIN_COMMIT_OVERRIDE descriptions refine the plan; without one
+  // (a dry run, or nothing to release) it is planned from local git alone.
+  const client = (token: string) =>
+    new GitHub({ owner: gctx.owner, repo: gctx.repo, token, baseUrl: gctx.apiUrl, log });
+  const reader = env.GITHUB_TOKEN || env.GH_TOKEN ? client(githubToken(env)) : undefined;
+  const pullRequests = reader
+    ? await overridePullRequests(reader, gctx.target, log).catch((e) => {
+        if (!o.dryRun) throw e;
+        log.warn(`merged PRs not read (${(e as Error).message}): the dry run plans from local git alone`);
+        return undefined;
+      })
+    : undefined;
   const plan = await currentPlan(root, {
     date: o.date,
     repo: `${gctx.owner}/${gctx.repo}`,
@@ -54,6 +66,7 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
     env,
     config: cfg,
     prerelease: o.prerelease as PrereleaseChoice | undefined,
+    pullRequests,
   });
   const candidates = groupPullRequests(cfg, plan.releases, gctx.target);
   assertNoDuplicateBranches(candidates);
@@ -80,7 +93,7 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
     return { dryRun: true, prs: candidates.map((c) => ({ ...base(c), action: "dry-run" })) };
   }
   const token = githubToken(env);
-  const gh = new GitHub({ owner: gctx.owner, repo: gctx.repo, token, baseUrl: gctx.apiUrl, log });
+  const gh = reader ?? client(token);
   const gitEnv = tokenAuthEnv(remoteUrl(root, REMOTE), token);
   const outcomes = await openOrUpdate(
     {
