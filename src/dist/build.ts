@@ -77,17 +77,32 @@ async function run(argv: string[], cwd: string, env: Record<string, string>, log
   return { code, output };
 }
 
-function pythonWithBuild(env: Record<string, string>): string | undefined {
+/**
+ * Interpreters to try for `-m build`, as argv prefixes. Windows runners have `python` (from
+ * setup-python) and the `py -3` launcher, never `python3`; elsewhere `python3` comes first.
+ */
+export function pythonCandidates(platform: NodeJS.Platform, env: Record<string, string>): string[][] {
+  const which = (c: string) => Bun.which(c, { PATH: env.PATH });
+  const found = (c: string, ...args: string[]) => {
+    const p = which(c);
+    return p ? [[p, ...args]] : [];
+  };
+  if (platform === "win32") return [...found("python"), ...found("py", "-3")];
+  return [...found("python3"), ...found("python"), ["/usr/bin/python3"]];
+}
+
+function pythonWithBuild(env: Record<string, string>, platform = process.platform): string[] | undefined {
   const seen = new Set<string>();
-  for (const cand of [
-    Bun.which("python3", { PATH: env.PATH }),
-    Bun.which("python", { PATH: env.PATH }),
-    "/usr/bin/python3",
-  ]) {
-    if (!cand || seen.has(cand)) continue;
-    seen.add(cand);
-    const p = Bun.spawnSync([cand, "-c", "import build"], { env, stdout: "ignore", stderr: "ignore" });
-    if (p.exitCode === 0) return cand;
+  for (const cand of pythonCandidates(platform, env)) {
+    const key = cand.join(" ");
+    if (seen.has(key)) continue;
+    seen.add(key);
+    try {
+      const p = Bun.spawnSync([...cand, "-c", "import build"], { env, stdout: "ignore", stderr: "ignore" });
+      if (p.exitCode === 0) return cand;
+    } catch {
+      // not runnable (e.g. /usr/bin/python3 absent): try the next one
+    }
   }
   return undefined;
 }
@@ -120,8 +135,8 @@ export async function buildDistributions(req: BuildRequest): Promise<BuildOutcom
         "no build tool found: neither uv nor a Python with the `build` module is on PATH",
         "install uv, or `pip install build` (Debian: apt install python3-build), or set [tool.shipline.build] command",
       );
-    tool = `${py} -m build`;
-    result = await attempt([py, "-m", "build", "--outdir", req.outDir]);
+    tool = `${py.join(" ")} -m build`;
+    result = await attempt([...py, "-m", "build", "--outdir", req.outDir]);
     if (result.code !== 0 && NO_INDEX.test(result.output)) {
       // The isolated environment needs the build requirements from an index; none is reachable.
       // Build with what is installed instead, and say so.
@@ -129,7 +144,7 @@ export async function buildDistributions(req: BuildRequest): Promise<BuildOutcom
         "the isolated build could not install its build requirements (no package index reachable); building with --no-isolation using the installed backend",
       );
       noIsolation = true;
-      result = await attempt([py, "-m", "build", "--no-isolation", "--outdir", req.outDir]);
+      result = await attempt([...py, "-m", "build", "--no-isolation", "--outdir", req.outDir]);
     }
   }
   fault("build:after-command");
