@@ -403,7 +403,7 @@ export function loadReleasePleaseConfig(root: string): ReleasePleaseConfig {
   // Opt-in beyond release-please: uv workspace members not listed become python packages.
   const uvWorkspace = uvWorkspaceMembers(root, warnings);
   for (const m of uvWorkspace ?? []) {
-    if (packages.some((p) => p.path === m.path)) continue; // the explicit entry wins
+    if (m.root || packages.some((p) => p.path === m.path)) continue; // the explicit entry wins
     const pkg = { "release-type": "python", "package-name": m.name, component: m.name };
     packages.push({ ...mergePackage(m.path, raw, pkg), fromUvWorkspace: true });
   }

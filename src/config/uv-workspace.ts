@@ -11,7 +11,8 @@
  * Each member folder (globs expanded as uv does: `*`/`?`/`[…]` within one path segment, `**`
  * across segments; only folders holding a pyproject.toml) becomes a python package whose
  * package-name and component are its `[project].name`, unless release-please-config.json
- * already lists that path (the explicit entry wins). Without the key nothing here runs, and
+ * already lists that path (the explicit entry wins). The root's own `[project]` (uv's implicit
+ * member) is listed for dependency bumps only, never added. Without the key nothing here runs, and
  * the config is release-please's own.
  */
 import { existsSync, readdirSync } from "node:fs";
@@ -29,6 +30,8 @@ export interface UvMember {
   name: string;
   /** `[project].dependencies` as written (PEP 508 strings). */
   dependencies: string[];
+  /** The workspace root's own `[project]` (path "."). */
+  root?: boolean;
 }
 
 type Table = Record<string, unknown>;
@@ -164,6 +167,18 @@ export function uvWorkspaceMembers(root: string, warnings: string[] = []): UvMem
     }
     const deps = isTable(project) && Array.isArray(project.dependencies) ? project.dependencies : [];
     out.push({ path, name, dependencies: deps.filter((d): d is string => typeof d === "string") });
+  }
+  // The root project is a member too (uv's implicit one): its requirements are bumped when it is
+  // a package of the config, but it is never added as one (a "." package takes every commit).
+  const rootProject = data.project;
+  if (isTable(rootProject) && typeof rootProject.name === "string" && rootProject.name) {
+    const deps = Array.isArray(rootProject.dependencies) ? rootProject.dependencies : [];
+    out.push({
+      path: ".",
+      name: rootProject.name,
+      dependencies: deps.filter((d): d is string => typeof d === "string"),
+      root: true,
+    });
   }
   return out;
 }

@@ -19,7 +19,9 @@ describe("a uv workspace end to end", () => {
     repos.push(r);
     const sha = r.commit("feat(c): streaming", { "packages/c/stream.py": "" });
     const res = await shipline(["plan", "--json", "--repo", "o/r", "--date", "2026-01-01"], { cwd: r.dir });
-    expect(res.stderr).toBe("⚠ pyproject.toml: uv workspace member packages/docs has no pyproject.toml; skipped\n");
+    expect(res.stderr).toBe(
+      "⚠ pyproject.toml: uv workspace member packages/docs has no pyproject.toml; skipped\n",
+    );
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout)).toEqual({
       releases: [

@@ -148,12 +148,17 @@ export const MANIFEST = {
 
 /** The workspace, committed and tagged; `config` is release-please-config.json, `rootPyproject` the root's. */
 export function workspaceRepo(
-  opts: { config?: Record<string, unknown>; rootPyproject?: string; tags?: string[] } = {},
+  opts: {
+    config?: Record<string, unknown>;
+    rootPyproject?: string;
+    tags?: string[];
+    manifest?: Record<string, string>;
+  } = {},
 ): TestRepo {
   const repo = TestRepo.create();
   repo.commit("chore: release main", {
     "release-please-config.json": `${JSON.stringify(opts.config ?? { packages: {} }, null, 2)}\n`,
-    ".release-please-manifest.json": `${JSON.stringify(MANIFEST, null, 2)}\n`,
+    ".release-please-manifest.json": `${JSON.stringify(opts.manifest ?? MANIFEST, null, 2)}\n`,
     "pyproject.toml": opts.rootPyproject ?? ROOT_PYPROJECT,
     "uv.lock": UV_LOCK,
     "packages/a/pyproject.toml": A_PYPROJECT,

@@ -9,6 +9,7 @@ import {
   A_PYPROJECT,
   C_PYPROJECT,
   CLI_PYPROJECT,
+  MANIFEST,
   ROOT_PYPROJECT,
   UV_LOCK,
   workspaceRepo,
@@ -205,6 +206,37 @@ describe("planning a uv workspace", () => {
     r.commit("fix: a bug", { "packages/a/src/acme_a/y.py": "" });
     const p = await plan(r);
     expect(p.releases.map((x) => x.path)).toEqual(["packages/a"]);
+  });
+});
+
+describe("the workspace root's own project", () => {
+  const rootProject = `[project]\nname = "acme"\nversion = "3.0.0"\ndependencies = ["acme-b>=1.2.0"]\n\n${ROOT_PYPROJECT}`;
+
+  test('configured as ".", its requirements on released members are bumped', async () => {
+    const r = repo({
+      config: { packages: { ".": { "release-type": "python", "package-name": "acme" } } },
+      rootPyproject: rootProject,
+      tags: ["acme-v3.0.0", "acme-a-v1.0.0", "acme-b-v1.2.0", "acme_c-v0.3.0", "acme-cli-v2.0.0"],
+      manifest: { ".": "3.0.0", ...MANIFEST },
+    });
+    r.commit("fix: b handles empty input", { "packages/b/src/acme_b/core.py": "" });
+    const p = await plan(r);
+    const root = p.releases.find((x) => x.path === ".")!;
+    expect(root.version).toBe("3.0.1");
+    expect(root.dependencyUpdates).toEqual([{ name: "acme-b", from: "acme-b>=1.2.0", to: "acme-b>=1.2.1" }]);
+    expect(root.changelog).toContain("### Bug Fixes");
+    expect(root.changelog).toEndWith("    * acme-b bumped from >=1.2.0 to >=1.2.1");
+    const files = new Map(releaseChanges(r.dir, p).map((f) => [f.path, f.content]));
+    expect(files.get("pyproject.toml")).toBe(
+      rootProject.replace('version = "3.0.0"', 'version = "3.0.1"').replace("acme-b>=1.2.0", "acme-b>=1.2.1"),
+    );
+  });
+
+  test("not configured, it is neither added as a package nor released", () => {
+    const r = repo({ rootPyproject: rootProject });
+    const cfg = loadReleasePleaseConfig(r.dir);
+    expect(cfg.packages.map((p) => p.path)).not.toContain(".");
+    expect(cfg.uvWorkspace?.find((m) => m.path === ".")?.name).toBe("acme");
   });
 });
 
