@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, hasBinary, ROOT, shipline } from "../helpers/cli.ts";
+import { rng } from "../helpers/rng.ts";
 import { broken, checkInvariants, type Verdict } from "./invariants.ts";
 import {
   applyServerFaults,
@@ -25,7 +26,6 @@ import {
   describeKill,
   describeServerFault,
   type Kill,
-  rng,
 } from "./plans.ts";
 import {
   canBuild,

@@ -2,20 +2,10 @@
  * Seeded chaos plans: where each attempt of a run dies, and which stand-in requests fail.
  * Same seed → same plan, so any failing run is reproduced with CHAOS_SEED and CHAOS_ONLY.
  */
+
+import { rng } from "../helpers/rng.ts";
 import type { FaultSpec } from "../servers/faults.ts";
 import type { World } from "./world.ts";
-
-/** mulberry32: tiny, fast, good enough to spread kill moments. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));

@@ -16,18 +16,7 @@ import {
   semverToPep440,
   sortPep440,
 } from "../../src/plan/pep440.ts";
-
-/** Small deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../helpers/rng.ts";
 
 function generate(n: number, seed: number): string[] {
   const r = rng(seed);

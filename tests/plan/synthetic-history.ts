@@ -9,6 +9,7 @@
  *   bun tests/plan/synthetic-history.ts DIR [RELEASES] [SEED]
  */
 import { TestRepo } from "../helpers/repo.ts";
+import { rng } from "../helpers/rng.ts";
 
 const rpCommit = require("release-please/build/src/commit");
 const rpNotes = require("release-please/build/src/changelog-notes/default");
@@ -46,18 +47,6 @@ export interface SyntheticRelease {
   parent: string;
   date: string;
   entry: string;
-}
-
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TYPES = [
