@@ -3,7 +3,6 @@
  * Same seed → same plan, so any failing run is reproduced with CHAOS_SEED and CHAOS_ONLY.
  */
 
-import { rng } from "../helpers/rng.ts";
 import type { FaultSpec } from "../servers/faults.ts";
 import type { World } from "./world.ts";
 
