@@ -2,7 +2,6 @@
  * Seeded chaos plans: where each attempt of a run dies, and which stand-in requests fail.
  * Same seed → same plan, so any failing run is reproduced with CHAOS_SEED and CHAOS_ONLY.
  */
-
 import type { FaultSpec } from "../servers/faults.ts";
 import type { World } from "./world.ts";
 
