@@ -7,6 +7,7 @@ import { releaseChanges } from "../../src/plan/release-changes.ts";
 import type { TestRepo } from "../helpers/repo.ts";
 import {
   A_PYPROJECT,
+  B_PYPROJECT,
   C_PYPROJECT,
   CLI_PYPROJECT,
   MANIFEST,
@@ -206,6 +207,48 @@ describe("planning a uv workspace", () => {
     r.commit("fix: a bug", { "packages/a/src/acme_a/y.py": "" });
     const p = await plan(r);
     expect(p.releases.map((x) => x.path)).toEqual(["packages/a"]);
+  });
+});
+
+describe("cycles and prerelease channels", () => {
+  test("a dependency cycle (a ↔ b) ends: both released, each bound moved once", async () => {
+    const r = repo();
+    r.commit("chore: b needs a", {
+      "packages/b/pyproject.toml": B_PYPROJECT.replace(
+        "dependencies = []",
+        'dependencies = ["acme-a>=1.0.0"]',
+      ),
+    });
+    r.commit("fix: b handles empty input", { "packages/b/src/acme_b/core.py": "" });
+    const p = await plan(r);
+    expect(p.releases.map((x) => [x.path, x.version])).toEqual([
+      ["packages/a", "1.0.1"],
+      ["packages/b", "1.2.1"],
+      ["packages/c", "0.3.1"],
+      ["tools/cli", "2.0.1"],
+    ]);
+    const b = p.releases[1]!;
+    expect(b.dependencyUpdates).toEqual([{ name: "acme-a", from: "acme-a>=1.0.0", to: "acme-a>=1.0.1" }]);
+    expect(b.changelog.match(/The following workspace dependencies/g)).toHaveLength(1);
+  });
+
+  test("with --prerelease rc the dependents' patch and the moved bounds are PEP 440", async () => {
+    const r = repo();
+    r.commit("fix: b handles empty input", { "packages/b/src/acme_b/core.py": "" });
+    const p = await planReleases(r.dir, {
+      repo: "owner/repo",
+      env: {},
+      targetBranch: "main",
+      prerelease: "rc",
+    });
+    expect(p.releases.map((x) => [x.path, x.version, x.tag])).toEqual([
+      ["packages/a", "1.0.1rc1", "acme-a-v1.0.1rc1"],
+      ["packages/b", "1.2.1rc1", "acme-b-v1.2.1rc1"],
+      ["packages/c", "0.3.1rc1", "acme_c-v0.3.1rc1"],
+      ["tools/cli", "2.0.1rc1", "acme-cli-v2.0.1rc1"],
+    ]);
+    expect(p.releases[0]!.dependencyUpdates?.[0]?.to).toBe("acme-b>=1.2.1rc1");
+    expect(p.releases.every((x) => x.prerelease)).toBe(true);
   });
 });
 
