@@ -5,6 +5,7 @@
 import type { ReleasePleaseConfig } from "../../config/release-please.ts";
 import { readPyproject, type ShiplineConfig } from "../../config/shipline.ts";
 import { errorMessage } from "../../errors.ts";
+import { textLimited } from "../../net/bounded-body.ts";
 import { releaseTags, tagFor } from "./check-release-config.ts";
 import { type DoctorContext, error, type Finding, ok, warn } from "./finding.ts";
 
@@ -24,7 +25,8 @@ async function getJson(url: string): Promise<{ status: number; body?: Record<str
     signal: AbortSignal.timeout(15_000),
   });
   if (res.status !== 200) return { status: res.status };
-  return { status: 200, body: (await res.json()) as Record<string, unknown> };
+  const text = await textLimited(res, `the index's answer to GET ${new URL(url).pathname}`);
+  return { status: 200, body: JSON.parse(text) as Record<string, unknown> };
 }
 
 export async function checkPypi(
