@@ -6,6 +6,8 @@
  */
 import {
   componentOf,
+  DEFAULT_PR_FOOTER,
+  DEFAULT_PR_HEADER,
   type PackageConfig,
   type ReleasePleaseConfig,
   tagComponentOf,
@@ -19,6 +21,11 @@ export function branchName(target: string, branchComponent = ""): string {
   return branchComponent
     ? `release-please--branches--${target}--components--${branchComponent}`
     : `release-please--branches--${target}`;
+}
+
+/** `release-please--branches--{target}--groups--{group}` (§5.1): non-word characters → `-`, runs collapse. */
+export function groupBranchName(target: string, group: string): string {
+  return `release-please--branches--${target}--groups--${group.replace(/[^\w\d]/g, "-").replace(/-+/g, "-")}`;
 }
 
 /** §5.2: only the first occurrence of each placeholder is replaced; the result is trimmed. */
@@ -126,9 +133,89 @@ function ownPr(cfg: ReleasePleaseConfig, r: PlannedRelease, target: string): PrC
 }
 
 /**
- * §5.5 grouping. One package with `separate-pull-requests` unset (or top-level true): each
- * release gets its own PR. Otherwise every release whose package does not say
- * `separate-pull-requests: true` goes into one merged PR (even a single one, V17/V29).
+ * A candidate as release-please's plugins pass it along (CandidateReleasePullRequest): the PR
+ * plus what the next merge reads from it.
+ */
+interface Candidate {
+  pr: PrCandidate;
+  /** The package path; a merged candidate is `.` (release-please's ROOT_PROJECT_PATH). */
+  path: string;
+  /** The config's own `component` key, which linked-versions' run matches (not package-name). */
+  configComponent?: string;
+  /** The package's `separate-pull-requests` (a merged candidate has none). */
+  separate?: boolean;
+  /** Title component and version a later merge reads when this is its root candidate. */
+  titleComponent?: string;
+  version?: string;
+  entries: BodyEntry[];
+}
+
+function ownCandidate(cfg: ReleasePleaseConfig, r: PlannedRelease, target: string): Candidate {
+  const pkg = packageFor(cfg, r.path);
+  return {
+    pr: ownPr(cfg, r, target),
+    path: r.path,
+    configComponent: pkg.component,
+    separate: pkg.separatePullRequests,
+    titleComponent: tagComponentOf(pkg),
+    version: r.version,
+    entries: [entryOf(cfg, r)],
+  };
+}
+
+/**
+ * release-please's Merge plugin on `inScope`: one PR whose title reads component and version
+ * from the last candidate at path `.` (a merged one has neither), all-`<details>` body in
+ * candidate order, labels in first-seen order. `draft` is decided by the caller (Merge looks at
+ * every candidate it was given, in scope or not).
+ */
+function mergeCandidates(
+  cfg: ReleasePleaseConfig,
+  inScope: Candidate[],
+  target: string,
+  o: {
+    pattern: string;
+    header: string;
+    footer: string;
+    componentNoSpace: boolean;
+    branch: string;
+    draft: boolean;
+  },
+): Candidate {
+  const root = inScope.filter((c) => c.path === ".").at(-1);
+  const title = renderTitle(o.pattern, {
+    target,
+    component: root?.titleComponent,
+    version: root?.version,
+    componentNoSpace: o.componentNoSpace,
+  });
+  const labels: string[] = [];
+  for (const c of inScope) for (const l of c.pr.labels) if (!labels.includes(l)) labels.push(l);
+  const entries = inScope.flatMap((c) => c.entries);
+  return {
+    pr: {
+      branch: o.branch,
+      title,
+      body: renderBody(entries, { header: o.header, footer: o.footer, useComponents: true }),
+      labels,
+      draft: o.draft,
+      message: commitMessage(title, cfg.signoff),
+      releases: inScope.flatMap((c) => c.pr.releases),
+    },
+    path: ".",
+    entries,
+  };
+}
+
+/**
+ * §5.5 grouping, as release-please's buildPullRequests: every release starts as its own PR;
+ * the configured plugins run in order (only linked-versions changes the layout: with
+ * `merge` unset or true, its members, matched by their config `component`, become one PR
+ * `chore(<target>): release <group> libraries` on `…--groups--<group>`, even members with
+ * `separate-pull-requests: true`); last, unless top-level `separate-pull-requests` (unset =
+ * true for one package), every candidate without its own `separate-pull-requests: true`,
+ * including a linked group's PR, is merged into one PR on the plain branch (even a single one,
+ * V17/V29). So a linked group gets its own PR only with top-level `separate-pull-requests: true`.
  */
 export function groupPullRequests(
   cfg: ReleasePleaseConfig,
@@ -138,38 +225,40 @@ export function groupPullRequests(
   const order = new Map(cfg.packages.map((p, i) => [p.path, i]));
   const sorted = [...releases].sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
   if (sorted.length === 0) return [];
-  if (cfg.separatePullRequests) return sorted.map((r) => ownPr(cfg, r, target));
-  const merged = sorted.filter((r) => packageFor(cfg, r.path).separatePullRequests !== true);
-  const separate = sorted.filter((r) => packageFor(cfg, r.path).separatePullRequests === true);
-  const out: PrCandidate[] = [];
-  if (merged.length) {
-    const first = cfg.packages[0]!;
-    const root = merged.find((r) => r.path === ".");
-    const title = renderTitle(cfg.groupPullRequestTitlePattern, {
-      target,
-      component: root ? tagComponentOf(packageFor(cfg, ".")) : undefined,
-      version: root?.version,
-      componentNoSpace: first.componentNoSpace,
+  let candidates = sorted.map((r) => ownCandidate(cfg, r, target));
+  for (const pl of cfg.plugins) {
+    if (typeof pl !== "object" || pl.type !== "linked-versions" || pl.merge === false) continue;
+    const group = String(pl.groupName ?? "");
+    const members = new Set(Array.isArray(pl.components) ? (pl.components as string[]) : []);
+    // A merged candidate has no version, so a later group never takes it in.
+    const inScope = candidates.filter((c) => c.version !== undefined && members.has(c.configComponent ?? ""));
+    if (inScope.length === 0) continue;
+    const merged = mergeCandidates(cfg, inScope, target, {
+      pattern: `chore\${scope}: release ${group} libraries`,
+      header: DEFAULT_PR_HEADER,
+      footer: DEFAULT_PR_FOOTER,
+      componentNoSpace: false,
+      branch: groupBranchName(target, group),
+      draft: inScope.every((c) => c.pr.draft),
     });
-    const labels: string[] = [];
-    for (const r of merged)
-      for (const l of [...cfg.labels, ...packageFor(cfg, r.path).extraLabels])
-        if (!labels.includes(l)) labels.push(l);
-    out.push({
-      branch: branchName(target),
-      title,
-      body: renderBody(
-        merged.map((r) => entryOf(cfg, r)),
-        { header: first.pullRequestHeader, footer: first.pullRequestFooter, useComponents: true },
-      ),
-      labels,
-      draft: merged.every((r) => packageFor(cfg, r.path).draftPullRequest),
-      message: commitMessage(title, cfg.signoff),
-      releases: merged,
-    });
+    candidates = [...candidates.filter((c) => !inScope.includes(c)), merged];
   }
-  for (const r of separate) out.push(ownPr(cfg, r, target));
-  return out;
+  if (cfg.separatePullRequests) return candidates.map((c) => c.pr);
+  const inScope = candidates.filter((c) => c.separate !== true);
+  const separate = candidates.filter((c) => c.separate === true);
+  // release-please would open an empty merged PR when every package is separate; shipline does not.
+  if (inScope.length === 0) return separate.map((c) => c.pr);
+  // Header, footer and component-no-space of the first configured path (every path has them).
+  const first = cfg.packages[0]!;
+  const merged = mergeCandidates(cfg, inScope, target, {
+    pattern: cfg.groupPullRequestTitlePattern,
+    header: first.pullRequestHeader,
+    footer: first.pullRequestFooter,
+    componentNoSpace: first.componentNoSpace,
+    branch: branchName(target),
+    draft: candidates.every((c) => c.pr.draft),
+  });
+  return [merged.pr, ...separate.map((c) => c.pr)];
 }
 
 /** §5.3 overflow: GitHub refuses bodies over 65,536 characters. */
