@@ -84,7 +84,14 @@ export class Progress {
     if (output.length > MAX_LOG_IN_GROUP)
       output = `…(truncated; full log in ${row.log})\n${output.slice(-MAX_LOG_IN_GROUP)}`;
     this.log.info(`::group::${text}`);
-    if (output) this.log.info(output.replace(/\n$/, ""));
+    if (output) {
+      // A tool's output is data: a line of it starting with "::" must not run as a workflow
+      // command (e.g. ::add-mask:: or ::set-env). GitHub's stop-commands pauses them until the token.
+      const token = `shipline-${crypto.randomUUID()}`;
+      this.log.info(`::stop-commands::${token}`);
+      this.log.info(output.replace(/\n$/, ""));
+      this.log.info(`::${token}::`);
+    }
     this.log.info("::endgroup::");
     if (row.status !== "fail" && row.status !== "non-blocking-fail") return;
     const report = row.status === "fail" ? this.log.error : this.log.warn;
