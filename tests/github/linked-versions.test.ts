@@ -1,0 +1,216 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: release-please title patterns
+/**
+ * linked-versions release PR layout (spec §5.1, §5.5) on real python monorepos, against the
+ * real release-please 17.11.2 (devDependency): its Manifest.buildPullRequests run on the same
+ * repo through its own local Scm (LocalGitHub; no GitHub releases or PRs exist). Then one
+ * end-to-end `shipline pr` against the GitHub stand-in opening the group PR on its branch.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { createRequire } from "node:module";
+import { loadReleasePleaseConfig } from "../../src/config/release-please.ts";
+import { groupBranchName, groupPullRequests, type PrCandidate } from "../../src/github/layout.ts";
+import { todayUtc } from "../../src/plan/changelog.ts";
+import { planReleases } from "../../src/plan/planner.ts";
+import { hasBinary, shipline } from "../helpers/cli.ts";
+import { TestRepo } from "../helpers/repo.ts";
+import { githubFixture } from "./fixtures.ts";
+
+const require = createRequire(import.meta.url);
+const rp = (p: string) => require(`release-please/build/src/${p}`);
+rp("util/logger.js").setLogger({ error() {}, warn() {}, info() {}, debug() {}, trace() {} });
+
+// biome-ignore lint/suspicious/noExplicitAny: release-please's untyped CJS build
+type Any = any;
+
+const NAMES = ["a", "b", "c"];
+const repos: TestRepo[] = [];
+afterEach(() => {
+  for (const r of repos.splice(0)) r.remove();
+});
+
+/**
+ * packages/a, packages/b, packages/c (python, each released at 1.0.0 and tagged); then a
+ * `feat` in a and a `fix` in c (b has nothing to release).
+ */
+function monorepo(config: Record<string, unknown>, pkgs: Record<string, Record<string, unknown>> = {}) {
+  const repo = TestRepo.create();
+  repos.push(repo);
+  const packages = Object.fromEntries(
+    NAMES.map((n) => [`packages/${n}`, pkgs[n] ?? { component: n }] as const),
+  );
+  const files: Record<string, string> = {
+    "release-please-config.json": JSON.stringify({ "release-type": "python", ...config, packages }, null, 2),
+    ".release-please-manifest.json": JSON.stringify(
+      Object.fromEntries(NAMES.map((n) => [`packages/${n}`, "1.0.0"])),
+      null,
+      2,
+    ),
+  };
+  for (const n of NAMES)
+    files[`packages/${n}/pyproject.toml`] = `[project]\nname = "${n}"\nversion = "1.0.0"\n`;
+  repo.commit("chore: init", files);
+  for (const n of NAMES) repo.tag(`${n}-v1.0.0`);
+  repo.commit("feat: add a thing", { "packages/a/thing.py": "X = 1\n" });
+  repo.commit("fix: c rounding", { "packages/c/fix.py": "Y = 1\n" });
+  return repo;
+}
+
+interface Shape {
+  title: string;
+  branch: string;
+  labels: string[];
+  draft: boolean;
+  body: string;
+}
+
+async function ours(dir: string): Promise<Shape[]> {
+  const cfg = loadReleasePleaseConfig(dir);
+  const plan = await planReleases(dir, {
+    date: todayUtc(),
+    repo: "o/r",
+    targetBranch: "main",
+    env: {},
+    config: cfg,
+  });
+  return groupPullRequests(cfg, plan.releases, "main").map((c: PrCandidate) => ({
+    title: c.title,
+    branch: c.branch,
+    labels: c.labels,
+    draft: c.draft,
+    body: c.body,
+  }));
+}
+
+/** release-please's own release PRs for the repo at `dir` (target main, repository o/r). */
+async function oracle(dir: string): Promise<Shape[]> {
+  const { LocalGitHub } = rp("local-github.js");
+  const { Manifest } = rp("manifest.js");
+  // The API half of LocalGitHub: no GitHub releases and no merged PRs exist yet.
+  const none = async function* () {};
+  const api = { pullRequestIterator: none, releaseIterator: none };
+  const gh = new LocalGitHub({ owner: "o", repo: "r", defaultBranch: "main" }, api, dir, {});
+  const m = await Manifest.fromManifest(
+    gh,
+    "main",
+    "release-please-config.json",
+    ".release-please-manifest.json",
+  );
+  const prs: Any[] = await m.buildPullRequests([], []);
+  return prs.map((p) => ({
+    title: p.title.toString(),
+    branch: p.headRefName,
+    labels: p.labels,
+    draft: p.draft,
+    body: p.body.toString(),
+  }));
+}
+
+const summaries = (body: string) => [...body.matchAll(/<summary>(.*?)<\/summary>/g)].map((m) => m[1]);
+const GROUP = { type: "linked-versions", groupName: "my group", components: ["a", "b"] };
+
+describe("linked-versions release PRs = release-please's", () => {
+  test("top-level separate-pull-requests true: the group shares one PR, c has its own", async () => {
+    const repo = monorepo({ "separate-pull-requests": true, plugins: [GROUP] });
+    const got = await ours(repo.dir);
+    expect(got.map((p) => [p.title, p.branch])).toEqual([
+      ["chore(main): release c 1.0.1", "release-please--branches--main--components--c"],
+      ["chore(main): release my group libraries", "release-please--branches--main--groups--my-group"],
+    ]);
+    expect(got[0]?.body).not.toContain("<details>");
+    expect(summaries(got[1]!.body)).toEqual(["a: 1.1.0", "b: 1.1.0"]);
+    // b had nothing to release: the plugin's synthetic commit is its entry.
+    expect(got[1]?.body).toContain(
+      "### Miscellaneous Chores\n\n* **b:** Synchronize my group versions\n</details>",
+    );
+    expect(got[1]?.labels).toEqual(["autorelease: pending"]);
+    expect(got).toEqual(await oracle(repo.dir));
+  });
+
+  test("separate-pull-requests unset (3 packages): everything, group included, in one plain PR", async () => {
+    const repo = monorepo({ plugins: [GROUP] });
+    const got = await ours(repo.dir);
+    expect(got).toHaveLength(1);
+    expect(got[0]?.branch).toBe("release-please--branches--main");
+    expect(got[0]?.title).toBe("chore: release main");
+    // The group's PR was merged last, so its entries come after c's.
+    expect(summaries(got[0]!.body)).toEqual(["c: 1.0.1", "a: 1.1.0", "b: 1.1.0"]);
+    expect(got).toEqual(await oracle(repo.dir));
+  });
+
+  test("group members with separate-pull-requests and extra labels are still merged; labels unite", async () => {
+    const repo = monorepo(
+      { "separate-pull-requests": false, plugins: [{ ...GROUP, groupName: "Core & SDK (v2)!" }] },
+      {
+        a: { component: "a", "separate-pull-requests": true, "extra-label": "team-a" },
+        b: { component: "b", "draft-pull-request": true },
+        c: { component: "c", "separate-pull-requests": true },
+      },
+    );
+    const got = await ours(repo.dir);
+    expect(got.map((p) => p.branch)).toEqual([
+      "release-please--branches--main",
+      "release-please--branches--main--components--c",
+    ]);
+    expect(got[0]?.labels).toEqual(["autorelease: pending", "team-a"]);
+    expect(got).toEqual(await oracle(repo.dir));
+  });
+
+  test("merge: false, and members named by package-name only: versions linked, PRs not grouped", async () => {
+    for (const [plugin, pkgs] of [
+      [{ ...GROUP, merge: false }, {}],
+      [GROUP, { a: { "package-name": "a" }, b: { "package-name": "b" }, c: { "package-name": "c" } }],
+    ] as const) {
+      const repo = monorepo({ "separate-pull-requests": true, plugins: [plugin] }, pkgs);
+      const got = await ours(repo.dir);
+      expect(got.map((p) => p.title)).toEqual([
+        "chore(main): release a 1.1.0",
+        "chore(main): release b 1.1.0",
+        "chore(main): release c 1.0.1",
+      ]);
+      expect(got).toEqual(await oracle(repo.dir));
+    }
+  });
+
+  test("group branch names: non-word characters become '-', runs collapse", () => {
+    expect(groupBranchName("main", "my group")).toBe("release-please--branches--main--groups--my-group");
+    expect(groupBranchName("main", "Core & SDK (v2)!")).toBe(
+      "release-please--branches--main--groups--Core-SDK-v2-",
+    );
+    expect(groupBranchName("dev", "py_libs")).toBe("release-please--branches--dev--groups--py_libs");
+  });
+});
+
+describe.skipIf(!hasBinary())("shipline pr with a linked group (GitHub stand-in)", () => {
+  test("opens the group PR on its branch with both members bumped, and c's own PR", async () => {
+    const repo = monorepo({ "separate-pull-requests": true, plugins: [GROUP] });
+    repos.splice(repos.indexOf(repo), 1);
+    const f = await githubFixture(repo);
+    try {
+      for (const n of NAMES) repo.git("push", "-q", "origin", `${n}-v1.0.0`);
+      const r = await shipline(["pr", "--date", "2026-12-01", "--cwd", repo.dir], { env: f.env });
+      expect(r.code).toBe(0);
+      const group = "release-please--branches--main--groups--my-group";
+      expect(f.gh.pulls.map((p) => [p.head, p.title, p.state]).sort()).toEqual([
+        ["release-please--branches--main--components--c", "chore(main): release c 1.0.1", "open"],
+        [group, "chore(main): release my group libraries", "open"],
+      ]);
+      const pr = f.gh.pulls.find((p) => p.head === group)!;
+      expect(pr.labels).toEqual(["autorelease: pending"]);
+      expect(summaries(pr.body ?? "")).toEqual(["a: 1.1.0", "b: 1.1.0"]);
+      expect(f.remoteGit("log", "-1", "--format=%s", group)).toBe("chore(main): release my group libraries");
+      for (const n of ["a", "b"])
+        expect(f.remoteGit("show", `${group}:packages/${n}/pyproject.toml`)).toContain('version = "1.1.0"');
+      expect(f.remoteGit("show", `${group}:packages/c/pyproject.toml`)).toContain('version = "1.0.0"');
+      expect(JSON.parse(f.remoteGit("show", `${group}:.release-please-manifest.json`))).toEqual({
+        "packages/a": "1.1.0",
+        "packages/b": "1.1.0",
+        "packages/c": "1.0.0",
+      });
+      expect(f.remoteGit("show", `${group}:packages/b/CHANGELOG.md`)).toContain(
+        "* **b:** Synchronize my group versions",
+      );
+    } finally {
+      f.cleanup();
+    }
+  });
+});
