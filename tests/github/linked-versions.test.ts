@@ -3,7 +3,8 @@
  * linked-versions release PR layout (spec §5.1, §5.5) on real python monorepos, against the
  * real release-please 17.11.2 (devDependency): its Manifest.buildPullRequests run on the same
  * repo through its own local Scm (LocalGitHub; no GitHub releases or PRs exist). Then one
- * end-to-end `shipline pr` against the GitHub stand-in opening the group PR on its branch.
+ * end-to-end `shipline pr` against the GitHub stand-in opening the group PR on its branch, then
+ * `shipline release` after its merge.
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { createRequire } from "node:module";
@@ -181,7 +182,7 @@ describe("linked-versions release PRs = release-please's", () => {
 });
 
 describe.skipIf(!hasBinary())("shipline pr with a linked group (GitHub stand-in)", () => {
-  test("opens the group PR on its branch with both members bumped, and c's own PR", async () => {
+  test("opens the group PR on its branch with both members bumped, c has its own; after the merge `release` tags both members", async () => {
     const repo = monorepo({ "separate-pull-requests": true, plugins: [GROUP] });
     repos.splice(repos.indexOf(repo), 1);
     const f = await githubFixture(repo);
@@ -209,6 +210,18 @@ describe.skipIf(!hasBinary())("shipline pr with a linked group (GitHub stand-in)
       expect(f.remoteGit("show", `${group}:packages/b/CHANGELOG.md`)).toContain(
         "* **b:** Synchronize my group versions",
       );
+
+      // Squash-merge the group PR; `release` tags and releases both members, and only them.
+      repo.git("fetch", "-q", "origin", group);
+      repo.git("merge", "-q", "--squash", "FETCH_HEAD");
+      const sha = repo.commit(`${pr.title} (#${pr.number})`);
+      repo.git("push", "-q", "origin", "HEAD:refs/heads/main");
+      f.gh.merge(pr.number, sha);
+      const rel = await shipline(["release", "--cwd", repo.dir], { env: f.env });
+      expect(rel.code).toBe(0);
+      expect(f.gh.releases.map((x) => x.tag_name).sort()).toEqual(["a-v1.1.0", "b-v1.1.0"]);
+      expect(f.gh.tagSha("a-v1.1.0")).toBe(sha);
+      expect(f.gh.pulls.find((p) => p.head === group)?.labels).toEqual(["autorelease: tagged"]);
     } finally {
       f.cleanup();
     }
