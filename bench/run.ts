@@ -6,6 +6,7 @@
  * when it was measured. BENCH_HUGE=1 adds the 1M-commit plan.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { machine, type Row, table, takeNotes } from "./lib.ts";
 
@@ -44,6 +45,7 @@ for (const name of Object.keys(SECTIONS)) {
   if (wanted.length && !wanted.includes(name)) continue;
   console.error(`bench: ${name}…`);
   const at = new Date().toISOString();
+  const loadStart = loadavg()[0]!;
   const notes: string[] = [];
   let rows: Row[] = [];
   try {
@@ -52,7 +54,9 @@ for (const name of Object.keys(SECTIONS)) {
     notes.push(`${name}: failed: ${(e as Error).message.split("\n")[0]}`);
   }
   // Sections leave notes about anything skipped (e.g. git-cliff not installable) via benchNote.
-  latest[name] = { at, machine: machine(), rows, notes: [...notes, ...takeNotes()] };
+  // Other work on the machine is the main source of noise: say how busy it was.
+  const load = `load average ${loadStart.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`;
+  latest[name] = { at, machine: machine(), rows, notes: [load, ...notes, ...takeNotes()] };
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(LATEST, `${JSON.stringify(latest, null, 2)}\n`);
 }
