@@ -237,7 +237,7 @@ describe("shipline gates (compiled binary)", () => {
     expect(r.stderr).toContain("::group::lint: fail");
     expect(r.stderr).toContain("::endgroup::");
     // The tool's own output is fenced with stop-commands: a "::" line in it cannot run as a command.
-    expect(r.stderr).toMatch(/::stop-commands::(shipline-[0-9a-f-]{36})\n[^]*?F401[^]*?\n::\1::\n/);
+    expect(r.stderr).toMatch(/::stop-commands::(shipline-[0-9a-f-]{36})\n[\s\S]*?F401[\s\S]*?\n::\1::\n/);
     expect(r.stderr).toContain(
       "::error file=src/sample/__init__.py,line=1,col=8,title=lint::F401 [*] `os` imported but unused",
     );
