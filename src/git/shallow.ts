@@ -5,10 +5,16 @@
  * local git, so a shallow clone is deepened first (the checkout's credentials allow the fetch),
  * and when that is impossible the run stops with the one-line fix.
  */
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { ShiplineError } from "../errors.ts";
 import { git, gitText } from "./git.ts";
 
 export function isShallow(cwd: string): boolean {
+  // git keeps the shallow boundary in $GIT_DIR/shallow: with a plain .git directory at the root
+  // that file answers without spawning git (plan's whole run is a few tens of milliseconds).
+  const dotGit = join(cwd, ".git");
+  if (existsSync(dotGit) && statSync(dotGit).isDirectory()) return existsSync(join(dotGit, "shallow"));
   return gitText(["rev-parse", "--is-shallow-repository"], { cwd }) === "true";
 }
 
