@@ -484,6 +484,17 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
       pep: peps[i],
     };
     if (raw === undefined) return s;
+    /** The previous release's tag and commit, or the tag it should have had (missing). */
+    const placed = (found: { tag: string; sha: string } | undefined, expected: string) => {
+      if (found) {
+        s.previousTag = found.tag;
+        s.releaseSha = found.sha;
+      } else {
+        s.previousTag = expected;
+        s.tagMissing = true;
+      }
+      return s;
+    };
     const pep = pepPrevious[i];
     if (pep !== undefined) {
       if (isNoRelease(pep)) return s;
@@ -491,14 +502,7 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
       s.previousText = pep;
       const { found, newest } = findPep440Release(root, p, pep, knownTags, allTags);
       if (newest && comparePep440(newest.version, pep) > 0) s.newerTag = newest;
-      if (found) {
-        s.previousTag = found.tag;
-        s.releaseSha = found.sha;
-      } else {
-        s.previousTag = tagFor(p, pep);
-        s.tagMissing = true;
-      }
-      return s;
+      return placed(found, tagFor(p, pep));
     }
     const v = Version.parse(raw, `${cfg.manifestFile} "${p.path}"`);
     if (v.toString() === "0.0.0") return s;
@@ -509,15 +513,7 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
         `${p.path}: ${cfg.manifestFile} says ${raw}, a PEP 440 version that release-please reads as ${v}. ` +
           `To read it as PEP 440, plan with --prerelease <a|b|rc|dev> to stay on a channel or --prerelease final to graduate (or set [tool.shipline] prerelease)`,
       );
-    const found = findRelease(root, p, v, knownTags);
-    if (found) {
-      s.previousTag = found.tag;
-      s.releaseSha = found.sha;
-    } else {
-      s.previousTag = tagFor(p, v);
-      s.tagMissing = true;
-    }
-    return s;
+    return placed(findRelease(root, p, v, knownTags), tagFor(p, v));
   });
   const needsBootstrap = states.some((s) => !s.releaseSha);
   const releaseShas = new Set(states.map((s) => s.releaseSha).filter((x): x is string => Boolean(x)));
