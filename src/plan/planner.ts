@@ -14,6 +14,7 @@ import {
   type ReleasePleaseConfig,
   tagComponentOf,
 } from "../config/release-please.ts";
+import { normalizeName } from "../dist/pep440.ts";
 import { ShiplineError } from "../errors.ts";
 import { git, repoRoot } from "../git/git.ts";
 import { readLog } from "../git/log.ts";
@@ -42,9 +43,7 @@ import {
   tagShas,
 } from "./tags.ts";
 import type { DependencyUpdate, Plan, PlannedCommit, PlannedRelease } from "./types.ts";
-import { normalizeName } from "./updaters/uv-lock.ts";
 import { addToSummary, type BumpSummary, bumpVersion, classify, emptySummary, Version } from "./version.ts";
-import { appendDependenciesSection, dependencyNotes, dependencyUpdates } from "./workspace-deps.ts";
 
 export interface PlanOptions {
   /** Changelog date YYYY-MM-DD (default: today, UTC). */
@@ -662,7 +661,9 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
     };
     plan.releases.push(release);
   }
-  if (cfg.uvWorkspace?.length) cascadeWorkspace(plan, states, cfg, o.date);
+  // Loaded only for uv workspaces: its TOML editor is not needed by a plain plan's start-up.
+  if (cfg.uvWorkspace?.length)
+    cascadeWorkspace(plan, states, cfg, o.date, await import("./workspace-deps.ts"));
   // A next tag that already exists means the manifest is behind the tags (one git call for all).
   const existing = tagShas(
     root,
@@ -731,6 +732,7 @@ function cascadeWorkspace(
   states: PackageState[],
   cfg: ReleasePleaseConfig,
   date: string | undefined,
+  { appendDependenciesSection, dependencyNotes, dependencyUpdates }: typeof import("./workspace-deps.ts"),
 ): void {
   const members = cfg.uvWorkspace ?? [];
   const stateOf = new Map(states.map((s) => [s.p.path, s]));

@@ -16,11 +16,11 @@
  * workspace, and the published wheel accepts any B.
  */
 import type { UvMember } from "../config/uv-workspace.ts";
+import { normalizeName } from "../dist/pep440.ts";
 import { comparePep440, isPep440 } from "./pep440.ts";
 import type { DependencyUpdate } from "./types.ts";
 import { parseTomlTagged, replaceTomlValue, type TomlData } from "./updaters/toml-edit.ts";
 import type { Updater } from "./updaters/types.ts";
-import { normalizeName } from "./updaters/uv-lock.ts";
 
 // PEP 508: name, optional [extras], then the version specifiers (optionally in parentheses).
 const NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*/;

@@ -13,14 +13,12 @@
  * smol-toml, and a lock in any other layout goes through the position-tracking TOML parser.
  */
 import { parse as parseSmolToml } from "smol-toml";
+import { normalizeName } from "../../dist/pep440.ts";
 import { normalizePep440, parsePep440 } from "../pep440.ts";
 import { parseTomlTagged, replaceTomlValue, type TomlData } from "./toml-edit.ts";
 import type { Updater, Warn } from "./types.ts";
 
 /** PEP 503 normalised distribution name (uv compares names this way). */
-export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
 
 const isLocal = (source: unknown) =>
   !!source && typeof source === "object" && ("editable" in source || "virtual" in source);
