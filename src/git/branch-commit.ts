@@ -19,12 +19,6 @@ export interface FileContent {
   content: string;
 }
 
-/** Content of `path` at commit `sha`, or undefined when it does not exist there. */
-export function fileAt(cwd: string, sha: string, path: string): string | undefined {
-  const r = git(["cat-file", "blob", `${sha}:${path}`], { cwd, allowFailure: true });
-  return r.exitCode === 0 ? r.stdout : undefined;
-}
-
 /** Git's identity for commits we make when the repository has none (a bare CI runner). */
 function identityEnv(cwd: string): Record<string, string> {
   const env: Record<string, string> = {};

@@ -60,6 +60,12 @@ export function git(args: string[], opts: GitOptions): GitResult {
   return result;
 }
 
+/** Content of `path` at commit `rev`, or undefined when it does not exist there. */
+export function fileAt(cwd: string, rev: string, path: string): string | undefined {
+  const r = git(["cat-file", "blob", `${rev}:${path}`], { cwd, allowFailure: true });
+  return r.exitCode === 0 ? r.stdout : undefined;
+}
+
 /** Trimmed stdout of a git command. */
 export function gitText(args: string[], opts: GitOptions): string {
   return git(args, opts).stdout.trim();

@@ -6,8 +6,8 @@
 
 import { createTwoFilesPatch } from "diff";
 import { loadReleasePleaseConfig } from "../config/release-please.ts";
-import { fileAt, remoteUrl, tokenAuthEnv } from "../git/branch-commit.ts";
-import { headSha } from "../git/git.ts";
+import { remoteUrl, tokenAuthEnv } from "../git/branch-commit.ts";
+import { fileAt, headSha } from "../git/git.ts";
 import { ensureFullHistory } from "../git/shallow.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import type { PrereleaseChoice } from "../plan/prerelease.ts";

@@ -12,18 +12,12 @@ import {
   type ReleasePleaseConfig,
   tagComponentOf,
 } from "../config/release-please.ts";
-import { git, tagCommit } from "../git/git.ts";
+import { fileAt, git, tagCommit } from "../git/git.ts";
 import { isPep440Prerelease } from "./pep440.ts";
 import { needsPep440Mode, toPep440 } from "./prerelease.ts";
 import { tagFor } from "./tags.ts";
 import type { PendingRelease } from "./types.ts";
 import { Version } from "./version.ts";
-
-/** Content of `path` at `rev`, or undefined when it does not exist there. */
-function fileAt(root: string, rev: string, path: string): string | undefined {
-  const r = git(["cat-file", "blob", `${rev}:${path}`], { cwd: root, allowFailure: true });
-  return r.exitCode === 0 ? r.stdout : undefined;
-}
 
 function manifestAt(root: string, rev: string, file: string): Record<string, unknown> {
   const text = fileAt(root, rev, file);
