@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.ts";
-import { printJson } from "../ui/log.ts";
+import { printJsonPieces } from "../ui/log.ts";
 import { defineShiplineCommand } from "./common.ts";
 
 export default defineShiplineCommand({
@@ -41,7 +41,7 @@ export default defineShiplineCommand({
     const { parsePrereleaseFlag } = await import("../plan/prerelease.ts");
     const prerelease = parsePrereleaseFlag(args.prerelease);
     const { locate, planReleases } = await import("../plan/planner.ts");
-    const { toPlanJson } = await import("../plan/types.ts");
+    const { planJsonPieces } = await import("../plan/types.ts");
     const located = locate(cwd);
     const root = located.root;
     const { isShallow } = await import("../git/shallow.ts");
@@ -58,7 +58,7 @@ export default defineShiplineCommand({
     for (const w of plan.warnings ?? []) log.warn(w);
     for (const r of plan.releases) for (const w of r.warnings) log.warn(w);
     if (json) {
-      printJson({ releases: plan.releases.map(toPlanJson) });
+      await printJsonPieces(planJsonPieces(plan.releases));
       return 0;
     }
     const { printPlan } = await import("../plan/explain.ts");

@@ -71,11 +71,18 @@ export function gitText(args: string[], opts: GitOptions): string {
   return git(args, opts).stdout.trim();
 }
 
+/** A running git whose stdout is read as a stream; `stop()` kills it if still running. */
+export interface GitStream extends AsyncIterable<Uint8Array> {
+  stop(): void;
+}
+
 /**
- * Streams git's stdout (for `git log` over huge histories: memory stays bounded). The caller
- * consumes the chunks; a non-zero exit throws after the stream ends.
+ * Streams git's stdout (for `git log` over huge histories: memory stays bounded). git starts
+ * now, not at the first read, so a caller can overlap it with other work (plan looks up tags
+ * while git walks history); a caller that may not read it must `stop()` it. A non-zero exit
+ * throws after the stream ends.
  */
-export async function* gitStream(args: string[], opts: GitOptions): AsyncGenerator<Uint8Array> {
+export function gitStream(args: string[], opts: GitOptions): GitStream {
   const proc = Bun.spawn(["git", "-c", "core.quotepath=off", ...args], {
     cwd: opts.cwd,
     env: gitEnv(opts.env),
@@ -83,16 +90,24 @@ export async function* gitStream(args: string[], opts: GitOptions): AsyncGenerat
     stdout: "pipe",
     stderr: "pipe",
   });
-  let finished = false;
-  try {
-    for await (const chunk of proc.stdout) yield chunk;
-    finished = true;
-  } finally {
-    // The consumer stopped early (e.g. the release commit was found): stop git now.
-    if (!finished) proc.kill();
+  async function* read(): AsyncGenerator<Uint8Array> {
+    let finished = false;
+    try {
+      for await (const chunk of proc.stdout) yield chunk;
+      finished = true;
+    } finally {
+      // The consumer stopped early (e.g. the release commit was found): stop git now.
+      if (!finished) proc.kill();
+    }
+    const exitCode = await proc.exited;
+    if (exitCode !== 0 && !opts.allowFailure) fail(args, await new Response(proc.stderr).text(), exitCode);
   }
-  const exitCode = await proc.exited;
-  if (exitCode !== 0 && !opts.allowFailure) fail(args, await new Response(proc.stderr).text(), exitCode);
+  return {
+    [Symbol.asyncIterator]: read,
+    stop: () => {
+      if (proc.exitCode === null) proc.kill();
+    },
+  };
 }
 
 export function repoRoot(cwd: string): string {

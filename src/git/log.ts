@@ -7,7 +7,7 @@
  * Order is plain `git log` order (not first-parent), as release-please walks history; a merge
  * commit's file list is its diff against the first parent (what GitHub's API reports).
  */
-import { gitStream } from "./git.ts";
+import { type GitStream, gitStream } from "./git.ts";
 
 export interface LogCommit {
   sha: string;
@@ -84,15 +84,30 @@ function parseRecord(
   return { commit: { sha, message, files }, next: pos };
 }
 
-/** Commits newest first, streamed. */
-export async function* readLog(o: LogOptions): AsyncGenerator<LogCommit> {
+/**
+ * A running `git log`: its commits, newest first, streamed in batches (all the whole records
+ * of one read: one await per pipe read, not per commit); `stop()` kills git if unread.
+ */
+export interface LogStream extends AsyncIterable<LogCommit[]> {
+  stop(): void;
+}
+
+/** Commits newest first, streamed. git starts now (see gitStream), reading starts at the first iteration. */
+export function readLog(o: LogOptions): LogStream {
   const args = ["log", "-z", "--format=%x1e%H%x1f%B"];
   if (o.files) args.push("--name-only", "--diff-merges=first-parent", "--no-ext-diff");
   if (o.maxCount !== undefined) args.push("-n", String(o.maxCount));
   args.push(...(o.revs ?? ["HEAD"]), "--");
+  // GIT_FLUSH=0: git flushes after every commit when stdout is a pipe (one tiny chunk per
+  // commit, ~20x more reads); fully buffered output streams the same bytes in big chunks.
+  const stream = gitStream(args, { cwd: o.cwd, env: { GIT_FLUSH: "0" } });
+  return { [Symbol.asyncIterator]: () => commits(stream, Boolean(o.files)), stop: stream.stop };
+}
+
+async function* commits(stream: GitStream, withFiles: boolean): AsyncGenerator<LogCommit[]> {
   let buf: Uint8Array = new Uint8Array(0);
-  const withFiles = Boolean(o.files);
-  const drain = function* (eof: boolean): Generator<LogCommit> {
+  const drain = (eof: boolean): LogCommit[] => {
+    const out: LogCommit[] = [];
     let pos = 0;
     while (pos < buf.length) {
       if (buf[pos] !== RS) {
@@ -101,17 +116,18 @@ export async function* readLog(o: LogOptions): AsyncGenerator<LogCommit> {
       }
       const r = parseRecord(buf, pos, eof, withFiles);
       if (!r) break;
-      yield r.commit;
+      out.push(r.commit);
       pos = r.next;
     }
     // subarray, not slice: the next concat copies the leftover once
     buf = pos >= buf.length ? new Uint8Array(0) : buf.subarray(pos);
+    return out;
   };
-  // GIT_FLUSH=0: git flushes after every commit when stdout is a pipe (one tiny chunk per
-  // commit, ~20x more reads); fully buffered output streams the same bytes in big chunks.
-  for await (const chunk of gitStream(args, { cwd: o.cwd, env: { GIT_FLUSH: "0" } })) {
+  for await (const chunk of stream) {
     buf = concat(buf, chunk);
-    yield* drain(false);
+    const batch = drain(false);
+    if (batch.length > 0) yield batch;
   }
-  yield* drain(true);
+  const last = drain(true);
+  if (last.length > 0) yield last;
 }

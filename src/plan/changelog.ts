@@ -285,8 +285,23 @@ export class NotesBuilder {
     return true;
   }
 
+  /** Nothing listed: render would give only the heading (release-please's changelogEmpty). */
+  isEmpty(): boolean {
+    return this.listed === 0 && this.notes.length === 0;
+  }
+
   /** The entry text (trimmed, no trailing newline); only the heading when nothing is listed. */
   render(h: HeadingOptions): string {
+    return this.pieces(h).join("");
+  }
+
+  /**
+   * The entry as pieces (heading, section titles, one per line) whose concatenation is
+   * render()'s text: a huge entry can be written out without ever being one string (building
+   * it, then JSON-escaping it as a 16-bit string — one "⚠" makes it 16-bit in JSC — was most of
+   * a 100k-commit plan's tail).
+   */
+  pieces(h: HeadingOptions): string[] {
     const groupOrder = this.types.map((t) => t.section).filter((t) => t);
     const groups = Object.entries(this.groups).map(([title, list]) => ({
       title: title === "" ? false : title,
@@ -305,7 +320,16 @@ export class NotesBuilder {
       for (const l of g.lines) parts.push(`${l.line}\n`);
       parts.push("\n");
     }
-    return parts.join("").trim();
+    // = join("").trim(): the heading starts the text, so only the end needs trimming
+    for (let last = parts.length - 1; last >= 0; last--) {
+      const t = (parts[last] as string).trimEnd();
+      if (t !== "") {
+        parts[last] = t;
+        break;
+      }
+      parts.pop();
+    }
+    return parts;
   }
 }
 
@@ -317,9 +341,4 @@ export function buildNotes(commits: ConventionalCommit[], o: NotesOptions): stri
   const b = new NotesBuilder(o);
   for (const c of commits) b.add(c);
   return b.render(o);
-}
-
-/** release-please's changelogEmpty: only the heading line. */
-export function isEmptyEntry(entry: string): boolean {
-  return entry.split("\n").length <= 1;
 }

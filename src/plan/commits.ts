@@ -313,7 +313,19 @@ export function parseFull(message: string): ChangelogCommit[] {
  *    could a line starting with "!" (a footer token) or BREAKING CHANGE / BREAKING-CHANGE;
  *  - no "BREAKING-CHANGE:" anywhere in the body (release-please's post-processing scans it).
  * Then the body is the whole remainder after the first run of newlines, and the only possible
- * note is the "!" one. tests/plan/fast-path.test.ts checks parseSimple against parseFull.
+ * note is the "!" one.
+ *
+ * Trailing footers (`Refs: #12`, `Fixes #3`, `Signed-off-by: …`: a few percent of real commits,
+ * and the full grammar costs ~10x the fast path on them) are answered too when every line from
+ * some line on is a *simple* footer: TOKEN ":" or TOKEN " #" (TOKEN a type-run, so no scope,
+ * no "!", no BREAKING), then the value to the end of the line. No such line starts with
+ * whitespace, so none has continuations; and as no body line before them could start a footer,
+ * that first footer line is exactly where the grammar's <body> stops (its pre-footer check
+ * succeeds there and nowhere earlier). Each footer then gives what release-please's visitors
+ * take from it: a reference when the separator or the value starts with "#" and the rest is
+ * digits, and an extra commit parsed from `TOKEN: value` (or `TOKENvalue` after " #") — one
+ * line, where SUMMARY matches exactly when the grammar succeeds. Release-As footers are left
+ * to the grammar. tests/plan/fast-path.test.ts checks parseSimple against parseFull.
  */
 const PARSER_WS = "\\t\\v\\f \\u00a0\\ufeff";
 const SUMMARY = new RegExp(
@@ -372,33 +384,92 @@ export function setFastPath(on: boolean): void {
   fastPathEnabled = on;
 }
 
-export function parseSimple(raw: string): ChangelogCommit[] | undefined {
-  const message = raw.trim();
-  const m = SUMMARY.exec(message);
-  if (!m) return undefined;
-  const [all, type, scope, bang, , text] = m as unknown as [
-    string,
-    string,
-    string | undefined,
-    string | undefined,
-    string,
-    string,
-  ];
-  let body = "";
-  if (all.length < message.length) {
-    let i = all.length;
-    while (i < message.length && (message[i] === "\n" || message[i] === "\r")) i++;
-    body = message.slice(i);
-    if (body.includes("BREAKING-CHANGE:") || hasFooterishLine(body)) return undefined;
-  }
+type SummaryMatch = [string, string, string | undefined, string | undefined, string, string];
+
+/** The commit a matched summary line gives (body and footers are the caller's). */
+function summaryCommit(m: SummaryMatch): ChangelogCommit {
+  const [, type, scope, bang, , text] = m;
   const commit = blank();
   commit.type = type;
   commit.scope = scope ?? null;
   commit.subject = text;
   commit.header = `${type}${scope !== undefined ? `(${scope})` : ""}${bang ? "!" : ""}: ${text}`;
-  commit.body = body;
   if (bang && text !== "") commit.notes.push({ title: "BREAKING CHANGE", text: text.trim() });
-  return [commit];
+  return commit;
+}
+
+const isLineBreak = (c: number) => c === 10 || c === 13;
+const isParserWs = (c: number) => c === 9 || c === 11 || c === 12 || c === 32 || c === 0xa0 || c === 0xfeff;
+
+interface SimpleFooter {
+  token: string;
+  separator: ":" | " #";
+  value: string;
+}
+
+/** `line` as one footer with no scope, "!" or continuation, or undefined when it is anything else. */
+function simpleFooter(line: string): SimpleFooter | undefined {
+  const n = line.length;
+  let j = 0;
+  while (j < n && !isTypeStop(line.charCodeAt(j))) j++;
+  if (j === 0) return undefined;
+  let k: number;
+  let separator: SimpleFooter["separator"];
+  if (line.charCodeAt(j) === 58) {
+    separator = ":";
+    k = j + 1;
+  } else if (line.charCodeAt(j) === 32 && line.charCodeAt(j + 1) === 35) {
+    separator = " #";
+    k = j + 2;
+  } else return undefined;
+  while (k < n && isParserWs(line.charCodeAt(k))) k++;
+  return { token: line.slice(0, j), separator, value: line.slice(k) };
+}
+
+export function parseSimple(raw: string): ChangelogCommit[] | undefined {
+  const message = raw.trim();
+  const m = SUMMARY.exec(message) as SummaryMatch | null;
+  if (!m) return undefined;
+  const commit = summaryCommit(m);
+  if (m[0].length === message.length) return [commit];
+  let i = m[0].length;
+  while (i < message.length && isLineBreak(message.charCodeAt(i))) i++;
+  const rest = message.slice(i);
+  // (BREAKING anywhere: a BREAKING CHANGE token or body line, or release-please's BREAKING-CHANGE: scan)
+  if (rest.includes("BREAKING")) return undefined;
+  // The trailing simple footers, read from the last line back; `end` stops at the body's end.
+  const footers: SimpleFooter[] = [];
+  let end = rest.length;
+  while (end > 0) {
+    let start = end;
+    while (start > 0 && !isLineBreak(rest.charCodeAt(start - 1))) start--;
+    const f = simpleFooter(rest.slice(start, end));
+    if (!f) break;
+    footers.push(f);
+    end = start;
+    while (end > 0 && isLineBreak(rest.charCodeAt(end - 1))) end--;
+  }
+  commit.body = rest.slice(0, end);
+  if (hasFooterishLine(commit.body)) return undefined;
+  if (footers.length === 0) return [commit];
+  const out: ChangelogCommit[] = [];
+  for (let f = footers.length - 1; f >= 0; f--) {
+    const { token, separator, value } = footers[f] as SimpleFooter;
+    if (token.toLowerCase() === "release-as") return undefined;
+    let issue = value;
+    let ref = separator === " #";
+    if (value.charAt(0) === "#") {
+      ref = true;
+      issue = value.substring(1);
+    }
+    if (ref && NUMBER_REGEX.test(issue)) commit.references.push({ prefix: "#", action: token, issue });
+    // The footer re-read as a commit (release-please's extra commits); one line, so SUMMARY decides.
+    const line = (separator === ":" ? `${token}: ${value}` : `${token}${value}`).trim();
+    const extra = SUMMARY.exec(line) as SummaryMatch | null;
+    if (extra) out.push(summaryCommit(extra));
+  }
+  out.push(commit);
+  return out;
 }
 
 /** release-please's parseConventionalCommits for one raw commit. Unparsable pieces are skipped. */

@@ -17,8 +17,8 @@ import {
 import { normalizeName } from "../dist/pep440.ts";
 import { ShiplineError } from "../errors.ts";
 import { git, repoRoot } from "../git/git.ts";
-import { readLog } from "../git/log.ts";
-import { isEmptyEntry, NotesBuilder, PRESET_SECTIONS, PYTHON_SECTIONS } from "./changelog.ts";
+import { type LogStream, readLog } from "../git/log.ts";
+import { NotesBuilder, PRESET_SECTIONS, PYTHON_SECTIONS } from "./changelog.ts";
 import { type ConventionalCommit, parseCommit, pullRequestOf } from "./commits.ts";
 import { type Bump, comparePep440, isPep440Prerelease } from "./pep440.ts";
 import {
@@ -42,7 +42,13 @@ import {
   tagFor,
   tagShas,
 } from "./tags.ts";
-import type { DependencyUpdate, Plan, PlannedCommit, PlannedRelease } from "./types.ts";
+import {
+  type DependencyUpdate,
+  type Plan,
+  type PlannedCommit,
+  type PlannedRelease,
+  setChangelogPieces,
+} from "./types.ts";
 import { addToSummary, type BumpSummary, bumpVersion, classify, emptySummary, Version } from "./version.ts";
 
 export interface PlanOptions {
@@ -341,13 +347,7 @@ async function linkVersions(
       let v: string | undefined;
       if (s.parsedCount > 0) {
         v = nextOf(s, s.p.releaseAs, cfg.configFile).text;
-        const entry = s.notes.render({
-          version: v,
-          previousTag: s.previousTag,
-          currentTag: tagFor(s.p, v),
-          date: "x",
-        });
-        if (isEmptyEntry(entry)) v = undefined;
+        if (s.notes.isEmpty()) v = undefined;
       }
       if (v) versions.push(v);
       else missing.add(s);
@@ -446,6 +446,34 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
       );
   }
 
+  const sortedPaths = cfg.packages
+    .map((p) => normalizePath(p.path))
+    .filter((p) => p !== ".")
+    .sort((a, b) => b.length - a.length);
+  const needFiles = sortedPaths.length > 0 || cfg.packages.some((p) => p.excludePaths.length > 0);
+  // git starts walking now and runs while the tags are looked up below (each git spawn costs
+  // ~10 ms here; overlapping them is most of `plan`'s start-up on small ranges).
+  const log = head.hasCommits
+    ? readLog({ cwd: root, files: needFiles, maxCount: cfg.commitSearchDepth })
+    : undefined;
+  try {
+    return await planWith(root, o, cfg, plan, owner, repository, sortedPaths, log);
+  } finally {
+    log?.stop();
+  }
+}
+
+async function planWith(
+  root: string,
+  o: PlanOptions,
+  cfg: ReleasePleaseConfig,
+  plan: Plan,
+  owner: string,
+  repository: string,
+  sortedPaths: string[],
+  log: LogStream | undefined,
+): Promise<Plan> {
+  const targetBranch = plan.targetBranch;
   // PEP 440 mode per package (opt-in: --prerelease or [tool.shipline] prerelease), and in that
   // mode the manifest version read as PEP 440 (1.3.0rc1 stays 1.3.0rc1).
   const peps = cfg.packages.map((p) => prereleaseFor(root, p, o.prerelease, targetBranch));
@@ -463,6 +491,9 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
     const v = raw === undefined || peps[i] ? undefined : Version.tryParse(raw);
     if (pep) expectedTags.push(tagFor(p, pep));
     else if (v) expectedTags.push(tagFor(p, v));
+    // The likely next tags too, so the "next tag already exists" check at the end needs no
+    // second git call in the common case (a plain bump or a first release).
+    for (const next of likelyNextVersions(p, v)) expectedTags.push(tagFor(p, next));
   });
   const knownTags = tagShas(root, expectedTags);
   const states: PackageState[] = cfg.packages.map((p, i) => {
@@ -516,67 +547,62 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
   });
   const needsBootstrap = states.some((s) => !s.releaseSha);
   const releaseShas = new Set(states.map((s) => s.releaseSha).filter((x): x is string => Boolean(x)));
-  const sortedPaths = cfg.packages
-    .map((p) => normalizePath(p.path))
-    .filter((p) => p !== ".")
-    .sort((a, b) => b.length - a.length);
-  const needFiles = sortedPaths.length > 0 || cfg.packages.some((p) => p.excludePaths.length > 0);
-
   const sentence = sentenceCaseOf(cfg.plugins);
 
   // Steps 5–6: one walk.
   let seen = 0;
   let scanned = 0;
   let stoppedBy = "the start of history";
-  if (head.hasCommits) {
-    for await (const commit of readLog({ cwd: root, files: needFiles, maxCount: cfg.commitSearchDepth })) {
-      if (releaseShas.has(commit.sha)) seen++;
-      if (cfg.lastReleaseSha && cfg.lastReleaseSha === commit.sha) {
-        stoppedBy = `last-release-sha ${commit.sha.slice(0, 7)}`;
-        break;
-      }
-      if (needsBootstrap && commit.sha === cfg.bootstrapSha) {
-        stoppedBy = `bootstrap-sha ${commit.sha.slice(0, 7)}`;
-        break;
-      }
-      if (!needsBootstrap && seen >= releaseShas.size) {
-        stoppedBy = `the release commit ${commit.sha.slice(0, 7)}`;
-        break;
-      }
-      scanned++;
-      let parsed: ConventionalCommit[] | undefined;
-      for (const s of states) {
-        if (s.done || !belongsTo(s.normPath, commit.files, sortedPaths)) continue;
-        if (s.releaseSha === commit.sha) {
-          s.done = true;
-          continue;
+  if (log) {
+    walk: for await (const batch of log)
+      for (const commit of batch) {
+        if (releaseShas.has(commit.sha)) seen++;
+        if (cfg.lastReleaseSha && cfg.lastReleaseSha === commit.sha) {
+          stoppedBy = `last-release-sha ${commit.sha.slice(0, 7)}`;
+          break walk;
         }
-        if (excluded(s.normPath, commit.files, s.excludes)) continue;
-        if (!parsed) {
-          const raw = {
-            sha: commit.sha,
-            message: commit.message,
-            files: commit.files,
-            pullRequest: o.pullRequests?.get(commit.sha) ?? pullRequestOf(commit.message),
-          };
-          parsed = parseCommit(raw);
+        if (needsBootstrap && commit.sha === cfg.bootstrapSha) {
+          stoppedBy = `bootstrap-sha ${commit.sha.slice(0, 7)}`;
+          break walk;
         }
-        s.rawCount++;
-        // plugins' processCommits hook (only sentence-case changes python commits)
-        for (const c of parsed) addParsed(s, sentence ? sentenceCase(c, sentence) : c);
-        if (s.explain.length < EXPLAIN_LIMIT) {
-          if (parsed.length === 0)
-            s.explain.push({
+        if (!needsBootstrap && seen >= releaseShas.size) {
+          stoppedBy = `the release commit ${commit.sha.slice(0, 7)}`;
+          break walk;
+        }
+        scanned++;
+        let parsed: ConventionalCommit[] | undefined;
+        for (const s of states) {
+          if (s.done || !belongsTo(s.normPath, commit.files, sortedPaths)) continue;
+          if (s.releaseSha === commit.sha) {
+            s.done = true;
+            continue;
+          }
+          if (excluded(s.normPath, commit.files, s.excludes)) continue;
+          if (!parsed) {
+            const raw = {
               sha: commit.sha,
-              subject: commit.message.split("\n", 1)[0] as string,
-              breaking: false,
-              note: "ignored: the header is not a conventional commit",
-            });
-          for (const c of parsed) s.explain.push(explainCommit(c, s.sections));
+              message: commit.message,
+              files: commit.files,
+              pullRequest: o.pullRequests?.get(commit.sha) ?? pullRequestOf(commit.message),
+            };
+            parsed = parseCommit(raw);
+          }
+          s.rawCount++;
+          // plugins' processCommits hook (only sentence-case changes python commits)
+          for (const c of parsed) addParsed(s, sentence ? sentenceCase(c, sentence) : c);
+          if (s.explain.length < EXPLAIN_LIMIT) {
+            if (parsed.length === 0)
+              s.explain.push({
+                sha: commit.sha,
+                subject: commit.message.split("\n", 1)[0] as string,
+                breaking: false,
+                note: "ignored: the header is not a conventional commit",
+              });
+            for (const c of parsed) s.explain.push(explainCommit(c, s.sections));
+          }
+          if (parsed.length === 0) s.ignored++;
         }
-        if (parsed.length === 0) s.ignored++;
       }
-    }
     if (scanned >= cfg.commitSearchDepth)
       stoppedBy = `commit-search-depth (${cfg.commitSearchDepth} commits)`;
   }
@@ -618,13 +644,7 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
     const version = next.text;
     const fromConfig = Boolean(forcedAs ?? p.releaseAs);
     const tag = tagFor(p, version);
-    const changelog = s.notes.render({
-      version,
-      previousTag: s.previousTag,
-      currentTag: tag,
-      date: o.date,
-    });
-    if (isEmptyEntry(changelog)) {
+    if (s.notes.isEmpty()) {
       skip(
         `no user-facing commits since ${s.previousTag ?? "the start of history"}: all ${s.parsedCount} parsed commit(s) have hidden types (chore, ci, build, test, refactor, style…). Use fix:/feat:/docs:/deps:, or a Release-As: footer`,
       );
@@ -648,7 +668,7 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
       previousTag: s.previousTag ?? null,
       tag,
       title: prTitle(p.pullRequestTitlePattern, component, targetBranch, version, p.componentNoSpace),
-      changelog,
+      changelog: "",
       // PEP 440 mode marks every prerelease as a GitHub prerelease; else release-please's rule.
       prerelease: (s.pep !== undefined && next.pre) || (p.prerelease && (next.pre || next.core.major === 0)),
       draft: p.draft,
@@ -659,22 +679,35 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
       branchComponent: componentOf(p),
       linkedGroup: linked.mergeGroupOf.get(s),
     };
+    setChangelogPieces(
+      release,
+      s.notes.pieces({ version, previousTag: s.previousTag, currentTag: tag, date: o.date }),
+    );
     plan.releases.push(release);
   }
   // Loaded only for uv workspaces: its TOML editor is not needed by a plain plan's start-up.
   if (cfg.uvWorkspace?.length)
     cascadeWorkspace(plan, states, cfg, o.date, await import("./workspace-deps.ts"));
   // A next tag that already exists means the manifest is behind the tags (one git call for all).
-  const existing = tagShas(
-    root,
-    plan.releases.map((r) => r.tag),
-  );
+  const asked = new Set(expectedTags);
+  const unasked = plan.releases.map((r) => r.tag).filter((t) => !asked.has(t));
+  const existing = unasked.length > 0 ? tagShas(root, unasked) : knownTags;
   for (const r of plan.releases)
-    if (existing.has(r.tag))
+    if (existing.has(r.tag) || knownTags.has(r.tag))
       r.warnings.push(
         `tag ${r.tag} already exists, so this release would collide with it: ${cfg.manifestFile} says ${r.previousVersion ?? "nothing"} for "${r.path}" and is behind the tags. Set it to the latest released version`,
       );
   return plan;
+}
+
+/** The versions a plain bump of `v` (or a first release) gives: the candidates for the next tag. */
+function likelyNextVersions(p: PackageConfig, v: Version | undefined): Version[] {
+  if (!v) return p.releaseType === "python" ? [new Version(0, 1, 0)] : [];
+  return [
+    new Version(v.major, v.minor, v.patch + 1),
+    new Version(v.major, v.minor + 1, 0),
+    new Version(v.major + 1, 0, 0),
+  ];
 }
 
 /**

@@ -109,7 +109,55 @@ export interface PlanStageResult {
   pending: PendingRelease[];
 }
 
+const PIECES = Symbol("changelog pieces");
+type WithPieces = PlannedRelease & { [PIECES]?: readonly string[] };
+
+/**
+ * Makes `r.changelog` the concatenation of `pieces`, joined only when first read, so that
+ * `plan --json` on a huge history writes the pieces out (planJsonPieces) and never builds the
+ * entry. Assigning `r.changelog` replaces it as a plain value (and drops the pieces).
+ */
+export function setChangelogPieces(r: PlannedRelease, pieces: readonly string[]): void {
+  let text: string | undefined;
+  (r as WithPieces)[PIECES] = pieces;
+  Object.defineProperty(r, "changelog", {
+    enumerable: true,
+    configurable: true,
+    get() {
+      text ??= pieces.join("");
+      return text;
+    },
+    set(value: string) {
+      delete (r as WithPieces)[PIECES];
+      Object.defineProperty(r, "changelog", { value, writable: true, enumerable: true, configurable: true });
+    },
+  });
+}
+
+/**
+ * `JSON.stringify({ releases: releases.map(toPlanJson) })` as pieces whose concatenation is
+ * exactly that text: an entry kept in pieces is escaped piece by piece (each piece is a whole
+ * line or heading, so no surrogate pair is ever split) instead of as one string.
+ */
+export function planJsonPieces(releases: PlannedRelease[]): string[] {
+  const out: string[] = [];
+  releases.forEach((r, i) => {
+    // changelog is toPlanJson's last key: the other fields, then the entry's pieces
+    const head = JSON.stringify(planJsonFields(r));
+    out.push(`${i === 0 ? '{"releases":[' : ","}${head.slice(0, -1)},"changelog":"`);
+    for (const p of (r as WithPieces)[PIECES] ?? [r.changelog]) out.push(JSON.stringify(p).slice(1, -1));
+    out.push('"}');
+  });
+  out.push(releases.length === 0 ? '{"releases":[]}' : "]}");
+  return out;
+}
+
 export function toPlanJson(r: PlannedRelease) {
+  return { ...planJsonFields(r), changelog: r.changelog };
+}
+
+/** toPlanJson's fields before the changelog. */
+function planJsonFields(r: PlannedRelease) {
   return {
     path: r.path,
     component: r.component,
@@ -118,6 +166,5 @@ export function toPlanJson(r: PlannedRelease) {
     previousTag: r.previousTag,
     tag: r.tag,
     title: r.title,
-    changelog: r.changelog,
   };
 }

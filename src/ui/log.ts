@@ -99,3 +99,18 @@ export function createLogger(opts: LogOptions = {}): Logger {
 export function printJson(value: unknown): void {
   console.log(redact(JSON.stringify(value)));
 }
+
+/**
+ * printJson for a document already serialised in pieces (`plan --json` on a huge history):
+ * written in batches, each piece redacted (a piece is a whole JSON token run or a line of
+ * text, so a secret never straddles two).
+ */
+export async function printJsonPieces(pieces: string[]): Promise<void> {
+  const BATCH = 4096;
+  for (let i = 0; i < pieces.length; i += BATCH) {
+    let text = "";
+    for (let j = i; j < Math.min(i + BATCH, pieces.length); j++) text += redact(pieces[j] as string);
+    // Bun.write: process.stdout would cost ~20 ms of Node stream set-up
+    await Bun.write(Bun.stdout, i + BATCH >= pieces.length ? `${text}\n` : text);
+  }
+}

@@ -62,12 +62,66 @@ const likely = fc
   )
   .map(([t, s, b, sep, subj, paras]) => [`${t}${s}${b}${sep}${subj}`, ...paras].join("\n\n"));
 
+// Commits ending in footers: simple ones (answered) mixed with lines that look almost like them.
+const footerLine = fc.oneof(
+  fc.constantFrom(
+    "Refs: #12",
+    "Refs #12",
+    "Fixes #3",
+    "Closes #12, #13",
+    "Closes: 12",
+    "Signed-off-by: A Person <a@example.com>",
+    "Co-authored-by: B <b@x.y>",
+    "feat: smuggled feature",
+    "fix(api): scoped",
+    "Refs:",
+    "Refs:   #7  ",
+    "Refs:\u00a0#7",
+    "Refs:\u2003#7",
+    "Refs #x",
+    "Refs ##1",
+    "Reviewed-by #2: x",
+    "Release-As: 2.0.0",
+    "release-as: 2.0.0",
+    "BREAKING CHANGE: gone",
+    "BREAKING-CHANGE: gone",
+    "Token!: x",
+    "Token(s): x",
+    "  indented: continuation",
+    "\tcontinued",
+    "plain text line",
+    "see http://x",
+    "a #1",
+    "é: ü",
+  ),
+  fc
+    .tuple(
+      fc.constantFrom("Refs", "X", "a-b", "Fixes", "é"),
+      fc.constantFrom(":", " #", ": ", ":\t", " #:"),
+      fc.array(piece, { maxLength: 3 }).map((p) => p.join("")),
+    )
+    .map(([t, s, v]) => `${t}${s}${v}`),
+);
+const withFooters = fc
+  .tuple(
+    fc.constantFrom("feat: add x", "fix(api)!: y (#4)", "chore: z", "docs: w"),
+    fc.array(fc.constantFrom("A body line.", "More body, see #4.", "call(x", "Refs: #1", ""), {
+      maxLength: 3,
+    }),
+    fc.array(footerLine, { minLength: 1, maxLength: 4 }),
+    fc.constantFrom("\n", "\n\n", "\r\n", "\r\n\r\n", "\r"),
+  )
+  .map(([summary, body, footers, nl]) =>
+    [summary, ...(body.length ? [body.join(nl)] : []), footers.join(nl)].join(`${nl}${nl}`),
+  );
+
 test(
   "parseSimple equals parseFull wherever it answers",
   () => {
     let answered = 0;
+    let footers = 0;
     fc.assert(
-      fc.property(fc.oneof(message, likely), (m) => {
+      fc.property(fc.oneof(message, likely, withFooters), (m) => {
         const fast = parseSimple(m);
         let full: unknown;
         try {
@@ -77,12 +131,15 @@ test(
         }
         if (fast === undefined) return;
         answered++;
+        if (fast.length > 1 || fast.some((c) => c.references.length > 0)) footers++;
         expect(fast).toEqual(full as ReturnType<typeof parseFull>);
       }),
       { numRuns: RUNS },
     );
     // the fast path must actually be exercised
     expect(answered).toBeGreaterThan(RUNS / 10);
+    // …including on commits with footers (references, extra commits)
+    expect(footers).toBeGreaterThan(RUNS / 50);
   },
   Math.max(60_000, RUNS * 2),
 );
@@ -91,8 +148,18 @@ test("fast path answers the common shapes and declines the risky ones", () => {
   expect(parseSimple("feat(api)!: add x (#12)\n\nLong body.\nMore text, see #4.")).toEqual(
     parseFull("feat(api)!: add x (#12)\n\nLong body.\nMore text, see #4."),
   );
-  expect(parseSimple("fix: a\n\nFixes #12")).toBeUndefined();
-  expect(parseSimple("fix: a\n\nhttp://example.com")).toBeUndefined();
+  for (const m of [
+    "fix: a\n\nFixes #12",
+    "fix: a\n\nBody.\n\nRefs: #246",
+    "fix: a\n\nSigned-off-by: A <a@b>\nCloses #12, #13",
+    "feat: a\nfeat: smuggled",
+    "fix: a\n\nhttp://example.com",
+  ]) {
+    expect(parseSimple(m)).toBeDefined();
+    expect(parseSimple(m)).toEqual(parseFull(m));
+  }
+  expect(parseSimple("fix: a\n\nRelease-As: 2.0.0")).toBeUndefined();
+  expect(parseSimple("fix: a\n\nRefs: #1\n  continued")).toBeUndefined();
   expect(parseSimple("fix: a\n\ncall(x")).toBeUndefined();
   expect(() => parseFull("fix: a\n\ncall(x")).toThrow();
   expect(parseSimple("fix: a\n\nBREAKING CHANGE is near")).toBeUndefined();

@@ -12,7 +12,7 @@ afterAll(() => {
 
 async function all(dir: string, files: boolean, maxCount?: number) {
   const out = [];
-  for await (const c of readLog({ cwd: dir, files, maxCount })) out.push(c);
+  for await (const batch of readLog({ cwd: dir, files, maxCount })) out.push(...batch);
   return out;
 }
 
