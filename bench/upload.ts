@@ -18,6 +18,8 @@ const TOKEN = "pypi-bench-token";
 /** A git repository whose dist/ holds (a hard link to) the wheel, for `shipline publish`. */
 function publishRepo(file: string): string {
   const dir = join(ROOT, "bench", "work", "publish");
+  // A checkpoint left by an interrupted bench would make every publish a no-op ("done").
+  rmSync(join(dir, ".shipline"), { recursive: true, force: true });
   if (existsSync(join(dir, ".git"))) return dir;
   mkdirSync(join(dir, "dist"), { recursive: true });
   linkSync(file, join(dir, "dist", basename(file)));

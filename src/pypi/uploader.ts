@@ -32,9 +32,6 @@ import { TrustedPublisher } from "./trusted-publishing.ts";
 
 export type FileOutcome = "uploaded" | "already-present";
 
-/** A full GC every this many bytes sent keeps a big upload's RSS flat (≈ 5 ms each). */
-const GC_EVERY_BYTES = 64 << 20;
-
 export interface UploaderOptions {
   url: string;
   credentials: Credentials;
@@ -139,7 +136,6 @@ export class Uploader {
       log.info(`Uploading ${f.filename} (${formatBytes(f.size)})${attestations ? " with attestation" : ""}`);
       const progress = createProgress(f.filename, body.length, { tty: Boolean(this.o.tty) });
       let fatal: unknown;
-      let collectedAt = 0;
       const started = performance.now();
       let res: Response;
       let text: string;
@@ -149,12 +145,6 @@ export class Uploader {
           body: body.stream(
             (sent) => {
               progress.update(sent);
-              // Every chunk sent is a fresh buffer that only a GC frees; without a collection
-              // now and then, a 500 MiB upload ends ~16 MiB higher in RSS (bench/README.md).
-              if (sent - collectedAt >= GC_EVERY_BYTES) {
-                collectedAt = sent;
-                Bun.gc(true);
-              }
               try {
                 fault("upload", sent);
               } catch (e) {
