@@ -7,7 +7,7 @@
  * Order is plain `git log` order (not first-parent), as release-please walks history; a merge
  * commit's file list is its diff against the first parent (what GitHub's API reports).
  */
-import { type GitStream, gitStream } from "./git.ts";
+import { gitStream } from "./git.ts";
 
 export interface LogCommit {
   sha: string;
@@ -104,11 +104,15 @@ export function readLog(o: LogOptions): LogStream {
   return { [Symbol.asyncIterator]: () => commits(stream, Boolean(o.files)), stop: stream.stop };
 }
 
-async function* commits(stream: GitStream, withFiles: boolean): AsyncGenerator<LogCommit[]> {
-  let buf: Uint8Array = new Uint8Array(0);
-  const drain = (eof: boolean): LogCommit[] => {
-    const out: LogCommit[] = [];
-    let pos = 0;
+/** The records of a `git log -z --format=%x1e%H%x1f%B [--name-only]` byte stream, however it is cut into reads. */
+export async function* commits(
+  stream: AsyncIterable<Uint8Array>,
+  withFiles: boolean,
+): AsyncGenerator<LogCommit[]> {
+  /** An unfinished record (starting at RS) from the previous reads. */
+  let left: Uint8Array = new Uint8Array(0);
+  /** Whole records of `buf` from `pos` into `out`; returns where the unfinished rest starts. */
+  const drain = (buf: Uint8Array, pos: number, eof: boolean, out: LogCommit[]): number => {
     while (pos < buf.length) {
       if (buf[pos] !== RS) {
         pos++;
@@ -119,15 +123,31 @@ async function* commits(stream: GitStream, withFiles: boolean): AsyncGenerator<L
       out.push(r.commit);
       pos = r.next;
     }
-    // subarray, not slice: the next concat copies the leftover once
-    buf = pos >= buf.length ? new Uint8Array(0) : buf.subarray(pos);
-    return out;
+    return pos;
   };
   for await (const chunk of stream) {
-    buf = concat(buf, chunk);
-    const batch = drain(false);
-    if (batch.length > 0) yield batch;
+    const out: LogCommit[] = [];
+    let start = 0;
+    // The record that straddles the read boundary is finished from as little of the new chunk
+    // as it needs: joining the whole chunk to it each time copied all of git's output once more.
+    for (let take = Math.min(chunk.length, 4096); left.length > 0; take = Math.min(chunk.length, take * 4)) {
+      const joined = concat(left, chunk.subarray(0, take));
+      const end = drain(joined, 0, false, out);
+      if (end >= left.length || take === chunk.length) {
+        // finished inside the chunk (or the chunk alone cannot finish it: keep all of it)
+        start = end >= left.length ? end - left.length : chunk.length;
+        left = end >= left.length ? new Uint8Array(0) : joined.subarray(end);
+        break;
+      }
+    }
+    if (left.length === 0) {
+      const end = drain(chunk, start, false, out);
+      // subarray, not slice: the next join copies the leftover once
+      left = end >= chunk.length ? new Uint8Array(0) : chunk.subarray(end);
+    }
+    if (out.length > 0) yield out;
   }
-  const last = drain(true);
+  const last: LogCommit[] = [];
+  drain(left, 0, true, last);
   if (last.length > 0) yield last;
 }

@@ -12,7 +12,8 @@
  * compares this with the real packages on thousands of generated histories.
  */
 import type { ChangelogSection } from "../config/release-please.ts";
-import type { ConventionalCommit, Reference } from "./commits.ts";
+import type { ConventionalCommit } from "./commits.ts";
+import { jsonStringBody } from "./types.ts";
 
 /** Python's default sections (release-please src/strategies/python.ts). */
 export const PYTHON_SECTIONS: ChangelogSection[] = [
@@ -56,22 +57,6 @@ export interface NotesOptions {
   changelogSections?: ChangelogSection[];
   /** YYYY-MM-DD; default today in UTC (as the writer's dateFormat(new Date(), 'yyyy-mm-dd', true)). */
   date?: string;
-}
-
-interface WriterNote {
-  title: string;
-  text: string;
-}
-
-interface WriterCommit {
-  subject: string;
-  type: string;
-  scope: string | null;
-  notes: WriterNote[];
-  references: Reference[];
-  header: string;
-  footer: string;
-  hash: string;
 }
 
 const RELEASE_AS_RE = /release-as:\s*\w*@?([0-9]+\.[0-9]+\.[0-9a-z]+(-[0-9a-z.]+)?)\s*/i;
@@ -154,11 +139,6 @@ export function htmlEscape(message: string): string {
   );
 }
 
-function findTypeEntry(types: ChangelogSection[], c: WriterCommit): ChangelogSection | undefined {
-  const typeKey = (c.type || "").toLowerCase();
-  return types.find((e) => e.type === typeKey && !(e.scope && e.scope !== c.scope));
-}
-
 export interface HeadingOptions {
   version: string;
   previousTag?: string;
@@ -173,7 +153,13 @@ interface Line {
   /** k is printable ASCII (compareAscii applies). */
   a: boolean;
   line: string;
+  /** The line needs no JSON escaping (known from its parts, so JSON output never scans it). */
+  j: boolean;
 }
+
+/** No character JSON.stringify would escape (controls, quote, backslash, surrogates). */
+const JSON_SAFE = /^[^\u0000-\u001f"\\\ud800-\udfff]*$/;
+const HEX = /^[0-9a-f]*$/;
 
 /**
  * Renders an entry incrementally: each commit is transformed and rendered to its final line
@@ -190,6 +176,9 @@ export class NotesBuilder {
   private readonly notes: string[] = [];
   /** `[#N](base/issues/N)` as a String.replace pattern ($ in the base escaped). */
   private readonly issueLink: string;
+  private readonly baseJsonSafe: boolean;
+  /** The groups in entry order, lines sorted (kept until the next add). */
+  private sorted?: { title: string | false; lines: Line[] }[];
   listed = 0;
 
   constructor(o: Pick<NotesOptions, "host" | "owner" | "repository" | "changelogSections">) {
@@ -197,87 +186,78 @@ export class NotesBuilder {
     this.base = `${this.host}/${o.owner}/${o.repository}`;
     this.types = o.changelogSections ?? PRESET_SECTIONS;
     this.issueLink = `[$1$2](${this.base.replace(/\$/g, "$$$$")}/issues/$2)`;
+    this.baseJsonSafe = JSON_SAFE.test(this.host) && JSON_SAFE.test(this.base);
   }
 
-  /** Adds one parsed commit (newest first); returns whether the entry lists it. */
+  /**
+   * Adds one parsed commit (newest first); returns whether the entry lists it. The writer's
+   * commit object, the preset's transform and the templates' line, step by step, on locals
+   * (no intermediate objects: this runs once per commit of a long history).
+   */
   add(c: ConventionalCommit): boolean {
     const { base, host, types } = this;
-    // Early discard (same outcome as the transform below, without building anything): no
-    // notes, no "!" in the header, and a hidden or unknown type.
-    if (c.notes.length === 0 && !c.message.includes("!")) {
-      const typeKey = (c.type || "").toLowerCase();
-      const e = types.find((x) => x.type === typeKey && !(x.scope && x.scope !== c.scope));
-      if (e === undefined || e.hidden) return false;
+    const typeKey = (c.type || "").toLowerCase();
+    const entry = types.find((e) => e.type === typeKey && !(e.scope && e.scope !== c.scope));
+    // Early discard (same outcome as the transform below): no notes, no "!" in the header,
+    // and a hidden or unknown type.
+    if (c.notes.length === 0 && !c.message.includes("!") && (entry === undefined || entry.hidden))
+      return false;
+    // --- the writer's commit: BREAKING CHANGE notes (with the (#N) link) and Release-As footer ---
+    const notes: string[] = [];
+    let footer = "";
+    for (const n of c.notes) {
+      if (n.title === "BREAKING CHANGE")
+        notes.push(n.text.replace(/\(#(\d+)\)/, `([#$1](${base}/issues/$1))`));
+      else if (n.title === "RELEASE AS") footer += `${footer ? "\n" : ""}Release-As: ${n.text}`;
     }
-    const commit: WriterCommit = {
-      subject: htmlEscape(c.bareMessage),
-      type: c.type,
-      scope: c.scope,
-      notes:
-        c.notes.length === 0
-          ? []
-          : c.notes
-              .filter((n) => n.title === "BREAKING CHANGE")
-              .map((n) => ({
-                title: n.title,
-                text: n.text.replace(/\(#(\d+)\)/, `([#$1](${base}/issues/$1))`),
-              })),
-      references: c.references,
-      header: c.message,
-      footer:
-        c.notes.length === 0
-          ? ""
-          : c.notes
-              .filter((n) => n.title === "RELEASE AS")
-              .map((n) => `Release-As: ${n.text}`)
-              .join("\n"),
-      hash: c.sha,
-    };
     // --- the preset's transform ---
-    let discard = true;
-    const issues: string[] = [];
-    const entry = findTypeEntry(types, commit);
-    const bang = commit.header.includes("!: ") ? BREAKING_HEADER.exec(commit.header) : null;
-    if (bang && commit.notes.length === 0) commit.notes.push({ title: "", text: bang[3] as string });
-    if (commit.footer && RELEASE_AS_RE.test(commit.footer)) discard = false;
-    for (const n of commit.notes) {
-      n.title = "BREAKING CHANGES";
-      discard = false;
-    }
-    if (discard && (entry === undefined || entry.hidden)) return false;
-    if (entry) commit.type = entry.section;
-    if (commit.scope === "*") commit.scope = "";
+    const header = c.message;
+    const bang = header.includes("!: ") ? BREAKING_HEADER.exec(header) : null;
+    if (bang && notes.length === 0) notes.push(bang[3] as string);
+    const keep = notes.length > 0 || (footer !== "" && RELEASE_AS_RE.test(footer));
+    if (!keep && (entry === undefined || entry.hidden)) return false;
+    const type = entry ? entry.section : c.type;
+    const scope = c.scope === "*" ? "" : c.scope;
+    let subject = htmlEscape(c.bareMessage);
+    let references = c.references;
     // (the includes() checks only skip regexes that could not match)
-    if (commit.subject.includes("#")) {
+    if (subject.includes("#")) {
       // The issue list only filters references; without references a replacement pattern
       // (no callback per match) gives the same text faster.
-      if (commit.references.length === 0) commit.subject = commit.subject.replace(ISSUE_RE, this.issueLink);
-      else
-        commit.subject = commit.subject.replace(ISSUE_RE, (_, prefix: string, issue: string) => {
+      if (references.length === 0) subject = subject.replace(ISSUE_RE, this.issueLink);
+      else {
+        const issues: string[] = [];
+        subject = subject.replace(ISSUE_RE, (_, prefix: string, issue: string) => {
           issues.push(prefix + issue);
           return `[${prefix}${issue}](${base}/issues/${issue})`;
         });
+        references = references.filter((r) => !issues.includes(r.prefix + r.issue));
+      }
     }
-    if (commit.subject.includes("@"))
-      commit.subject = commit.subject.replace(USER_RE, (_, user: string) =>
+    if (subject.includes("@"))
+      subject = subject.replace(USER_RE, (_, user: string) =>
         user.includes("/") ? `@${user}` : `[@${user}](${host}/${user})`,
       );
-    if (commit.references.length > 0)
-      commit.references = commit.references.filter((r) => !issues.includes(r.prefix + r.issue));
 
     // --- the templates' commit partial and note line, rendered now ---
-    for (const n of commit.notes)
-      this.notes.push(`* ${commit.scope ? `**${commit.scope}:** ` : ""}${n.text}`);
-    let line = `*${commit.scope ? ` **${commit.scope}:**` : ""} ${commit.subject ? commit.subject : commit.header}`;
+    for (const text of notes) this.notes.push(`* ${scope ? `**${scope}:** ` : ""}${text}`);
+    let line = `*${scope ? ` **${scope}:**` : ""} ${subject ? subject : header}`;
     // `{{#if hash}}`: an empty sha (linked-versions' synthetic commit) gets no link at all
-    if (commit.hash) line += ` ([${commit.hash.substring(0, 7)}](${base}/commit/${commit.hash}))`;
-    if (commit.references.length > 0) {
+    if (c.sha) line += ` ([${c.sha.substring(0, 7)}](${base}/commit/${c.sha}))`;
+    if (references.length > 0) {
       line += ", refs";
-      for (const r of commit.references) line += ` [${r.prefix}${r.issue}](${base}/issues/${r.issue})`;
+      for (const r of references) line += ` [${r.prefix}${r.issue}](${base}/issues/${r.issue})`;
     }
-    const key = commit.type || "";
-    const k = (commit.scope || "") + (commit.subject || "");
-    const rec: Line = { k, a: PRINTABLE_ASCII.test(k), line };
+    const key = type || "";
+    const k = (scope || "") + (subject || "");
+    const j =
+      this.baseJsonSafe &&
+      JSON_SAFE.test(k) &&
+      (subject !== "" || JSON_SAFE.test(header)) &&
+      HEX.test(c.sha) &&
+      references.every((r) => JSON_SAFE.test(r.prefix + r.issue));
+    const rec: Line = { k, a: PRINTABLE_ASCII.test(k), line, j };
+    this.sorted = undefined;
     const list = this.groups[key];
     if (list) list.push(rec);
     else this.groups[key] = [rec];
@@ -295,30 +275,50 @@ export class NotesBuilder {
     return this.pieces(h).join("");
   }
 
-  /**
-   * The entry as pieces (heading, section titles, one per line) whose concatenation is
-   * render()'s text: a huge entry can be written out without ever being one string (building
-   * it, then JSON-escaping it as a 16-bit string — one "⚠" makes it 16-bit in JSC — was most of
-   * a 100k-commit plan's tail).
-   */
-  pieces(h: HeadingOptions): string[] {
+  /** The groups in the writer's order (changelog-sections), each sorted as the writer sorts. */
+  private sortedGroups(): { title: string | false; lines: Line[] }[] {
+    if (this.sorted) return this.sorted;
     const groupOrder = this.types.map((t) => t.section).filter((t) => t);
     const groups = Object.entries(this.groups).map(([title, list]) => ({
-      title: title === "" ? false : title,
+      title: title === "" ? (false as const) : title,
       lines: list.sort((x, y) => (x.a && y.a ? compareAscii(x.k, y.k) : icuCompare(x.k, y.k))),
     }));
     groups.sort((a, b) => groupOrder.indexOf(a.title as string) - groupOrder.indexOf(b.title as string));
-    const parts: string[] = [
+    this.sorted = groups;
+    return groups;
+  }
+
+  /**
+   * The entry as pieces (heading, section titles, each line and its newline) whose
+   * concatenation is render()'s text; with `json`, each piece JSON-escaped instead (lines known
+   * to need no escaping are passed as they are). A huge entry can so be written out without
+   * ever being one string: building it, then JSON-escaping it as a 16-bit string (one "⚠"
+   * makes the whole text 16-bit in JSC) was most of a 100k-commit plan's tail.
+   */
+  pieces(h: HeadingOptions, json = false): string[] {
+    const parts: string[] = [];
+    /** parts[i] needs no JSON escaping */
+    const safe: boolean[] = [];
+    const push = (p: string, ok = false) => {
+      parts.push(p);
+      safe.push(ok);
+    };
+    /** A line and its newline as two pieces: most lines then need no JSON escaping. */
+    const pushLine = (p: string, ok = false) => {
+      push(p, ok);
+      push("\n");
+    };
+    push(
       `## ${h.previousTag ? `[${h.version}](${this.base}/compare/${h.previousTag}...${h.currentTag})` : h.version} (${h.date ?? todayUtc()})\n\n`,
-    ];
+    );
     if (this.notes.length > 0) {
-      parts.push("\n### ⚠ BREAKING CHANGES\n\n");
-      for (const n of this.notes) parts.push(`${n}\n`);
+      push("\n### ⚠ BREAKING CHANGES\n\n");
+      for (const n of this.notes) pushLine(n);
     }
-    for (const g of groups) {
-      parts.push(g.title ? `\n### ${g.title}\n\n` : "\n");
-      for (const l of g.lines) parts.push(`${l.line}\n`);
-      parts.push("\n");
+    for (const g of this.sortedGroups()) {
+      push(g.title ? `\n### ${g.title}\n\n` : "\n");
+      for (const l of g.lines) pushLine(l.line, l.j);
+      push("\n");
     }
     // = join("").trim(): the heading starts the text, so only the end needs trimming
     for (let last = parts.length - 1; last >= 0; last--) {
@@ -328,8 +328,10 @@ export class NotesBuilder {
         break;
       }
       parts.pop();
+      safe.pop();
     }
-    return parts;
+    if (!json) return parts;
+    return parts.map((p, i) => (safe[i] ? p : p === "\n" ? "\\n" : jsonStringBody(p)));
   }
 }
 

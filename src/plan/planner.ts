@@ -47,7 +47,7 @@ import {
   type Plan,
   type PlannedCommit,
   type PlannedRelease,
-  setChangelogPieces,
+  setLazyChangelog,
 } from "./types.ts";
 import { addToSummary, type BumpSummary, bumpVersion, classify, emptySummary, Version } from "./version.ts";
 
@@ -679,10 +679,9 @@ async function planWith(
       branchComponent: componentOf(p),
       linkedGroup: linked.mergeGroupOf.get(s),
     };
-    setChangelogPieces(
-      release,
-      s.notes.pieces({ version, previousTag: s.previousTag, currentTag: tag, date: o.date }),
-    );
+    const heading = { version, previousTag: s.previousTag, currentTag: tag, date: o.date };
+    const notes = s.notes;
+    setLazyChangelog(release, { text: () => notes.pieces(heading), json: () => notes.pieces(heading, true) });
     plan.releases.push(release);
   }
   // Loaded only for uv workspaces: its TOML editor is not needed by a plain plan's start-up.

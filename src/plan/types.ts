@@ -109,26 +109,40 @@ export interface PlanStageResult {
   pending: PendingRelease[];
 }
 
-const PIECES = Symbol("changelog pieces");
-type WithPieces = PlannedRelease & { [PIECES]?: readonly string[] };
+/** What JSON.stringify would escape in a string: controls, quote, backslash, and (lone) surrogates. */
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+/** JSON.stringify(s) without its quotes (s itself when nothing needs escaping). */
+export function jsonStringBody(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s).slice(1, -1) : s;
+}
+
+/** A changelog entry produced on demand: as text pieces, or as the pieces of its JSON string. */
+export interface LazyEntry {
+  text(): string[];
+  json(): string[];
+}
+
+const ENTRY = Symbol("lazy changelog entry");
+type WithEntry = PlannedRelease & { [ENTRY]?: LazyEntry };
 
 /**
- * Makes `r.changelog` the concatenation of `pieces`, joined only when first read, so that
- * `plan --json` on a huge history writes the pieces out (planJsonPieces) and never builds the
- * entry. Assigning `r.changelog` replaces it as a plain value (and drops the pieces).
+ * Makes `r.changelog` the entry's text, built only when first read, so that `plan --json` on
+ * a huge history writes the entry's JSON pieces out (planJsonPieces) and never builds it as
+ * one string. Assigning `r.changelog` replaces it with a plain value (and drops the entry).
  */
-export function setChangelogPieces(r: PlannedRelease, pieces: readonly string[]): void {
+export function setLazyChangelog(r: PlannedRelease, entry: LazyEntry): void {
   let text: string | undefined;
-  (r as WithPieces)[PIECES] = pieces;
+  (r as WithEntry)[ENTRY] = entry;
   Object.defineProperty(r, "changelog", {
     enumerable: true,
     configurable: true,
     get() {
-      text ??= pieces.join("");
+      text ??= entry.text().join("");
       return text;
     },
     set(value: string) {
-      delete (r as WithPieces)[PIECES];
+      delete (r as WithEntry)[ENTRY];
       Object.defineProperty(r, "changelog", { value, writable: true, enumerable: true, configurable: true });
     },
   });
@@ -136,8 +150,8 @@ export function setChangelogPieces(r: PlannedRelease, pieces: readonly string[])
 
 /**
  * `JSON.stringify({ releases: releases.map(toPlanJson) })` as pieces whose concatenation is
- * exactly that text: an entry kept in pieces is escaped piece by piece (each piece is a whole
- * line or heading, so no surrogate pair is ever split) instead of as one string.
+ * exactly that text: a lazy entry gives its JSON pieces (each escaped on its own: a piece is a
+ * whole line or heading, so no surrogate pair is ever split) instead of one string.
  */
 export function planJsonPieces(releases: PlannedRelease[]): string[] {
   const out: string[] = [];
@@ -145,7 +159,9 @@ export function planJsonPieces(releases: PlannedRelease[]): string[] {
     // changelog is toPlanJson's last key: the other fields, then the entry's pieces
     const head = JSON.stringify(planJsonFields(r));
     out.push(`${i === 0 ? '{"releases":[' : ","}${head.slice(0, -1)},"changelog":"`);
-    for (const p of (r as WithPieces)[PIECES] ?? [r.changelog]) out.push(JSON.stringify(p).slice(1, -1));
+    const entry = (r as WithEntry)[ENTRY];
+    if (entry) for (const p of entry.json()) out.push(p);
+    else out.push(jsonStringBody(r.changelog));
     out.push('"}');
   });
   out.push(releases.length === 0 ? '{"releases":[]}' : "]}");

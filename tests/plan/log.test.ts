@@ -1,8 +1,10 @@
 /** The streaming git log reader and merge-commit handling in plans. */
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { readLog } from "../../src/git/log.ts";
+import { git } from "../../src/git/git.ts";
+import { commits, readLog } from "../../src/git/log.ts";
 import { planReleases } from "../../src/plan/planner.ts";
 import { TestRepo } from "../helpers/repo.ts";
+import { rng } from "../helpers/rng.ts";
 
 setDefaultTimeout(60_000);
 const repos: TestRepo[] = [];
@@ -106,4 +108,42 @@ describe("merges in a plan", () => {
     expect(b?.version).toBe("1.0.1");
     expect(b?.changelog).not.toContain("merged feature");
   }, 30_000);
+
+  test("records are the same however git's output is cut into reads", async () => {
+    const r = TestRepo.create();
+    repos.push(r);
+    r.commit("first\n\nbody with \x1e and \x1f inside", { "a.txt": "1", "dir/b.txt": "2" });
+    r.commit(`fix: big body\n\n${"y".repeat(20_000)}`, { "f.txt": "1" });
+    for (let i = 0; i < 30; i++)
+      r.commit(`feat: change ${i}\n\nRefs: #${i}`, { [`d${i % 3}/f${i}.txt`]: String(i) });
+    for (const files of [false, true]) {
+      const args = ["log", "-z", "--format=%x1e%H%x1f%B"];
+      if (files) args.push("--name-only", "--diff-merges=first-parent", "--no-ext-diff");
+      const bytes = new TextEncoder().encode(git(args, { cwd: r.dir }).stdout);
+      const read = async (cuts: number[]) => {
+        const out = [];
+        const pieces = async function* () {
+          let at = 0;
+          for (const c of [...cuts, bytes.length]) {
+            yield bytes.subarray(at, c);
+            at = c;
+          }
+        };
+        for await (const batch of commits(pieces(), files)) out.push(...batch);
+        return out;
+      };
+      const whole = await read([]);
+      expect(whole.length).toBe(32);
+      const next = rng(7);
+      const rand = (n: number) => Math.floor(next() * n);
+      for (let round = 0; round < 40; round++) {
+        const cuts = [...new Set(Array.from({ length: 1 + rand(60) }, () => rand(bytes.length)))].sort(
+          (a, b) => a - b,
+        );
+        expect(await read(cuts)).toEqual(whole);
+      }
+      // one byte per read
+      expect(await read(Array.from({ length: bytes.length - 1 }, (_, i) => i + 1))).toEqual(whole);
+    }
+  }, 60_000);
 });

@@ -6,7 +6,7 @@ import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { NotesBuilder, PYTHON_SECTIONS } from "../../src/plan/changelog.ts";
 import type { ConventionalCommit } from "../../src/plan/commits.ts";
 import { planReleases } from "../../src/plan/planner.ts";
-import { planJsonPieces, setChangelogPieces, toPlanJson } from "../../src/plan/types.ts";
+import { planJsonPieces, setLazyChangelog, toPlanJson } from "../../src/plan/types.ts";
 import { TestRepo } from "../helpers/repo.ts";
 
 setDefaultTimeout(60_000);
@@ -67,9 +67,10 @@ test("pieces join to the trimmed entry, including a subject that ends in whitesp
   const pieces = b.pieces(h);
   expect(pieces.join("")).toBe(pieces.join("").trim());
   expect(pieces.join("").endsWith("trailing space")).toBe(true);
-  const release = { changelog: "" } as Parameters<typeof setChangelogPieces>[0];
-  setChangelogPieces(release, pieces);
+  const release = { changelog: "" } as Parameters<typeof setLazyChangelog>[0];
+  setLazyChangelog(release, { text: () => b.pieces(h), json: () => b.pieces(h, true) });
   expect(release.changelog).toBe(b.render(h));
+  expect(b.pieces(h, true).join("")).toBe(JSON.stringify(b.render(h)).slice(1, -1));
   expect(new NotesBuilder({ owner: "o", repository: "r" }).isEmpty()).toBe(true);
   expect(b.isEmpty()).toBe(false);
 });
