@@ -159,7 +159,6 @@ interface Line {
 
 /** No character JSON.stringify would escape (controls, quote, backslash, surrogates). */
 const JSON_SAFE = /^[^\u0000-\u001f"\\\ud800-\udfff]*$/;
-const HEX = /^[0-9a-f]*$/;
 
 /**
  * Renders an entry incrementally: each commit is transformed and rendered to its final line
@@ -176,7 +175,6 @@ export class NotesBuilder {
   private readonly notes: string[] = [];
   /** `[#N](base/issues/N)` as a String.replace pattern ($ in the base escaped). */
   private readonly issueLink: string;
-  private readonly baseJsonSafe: boolean;
   /** The groups in entry order, lines sorted (kept until the next add). */
   private sorted?: { title: string | false; lines: Line[] }[];
   listed = 0;
@@ -186,7 +184,6 @@ export class NotesBuilder {
     this.base = `${this.host}/${o.owner}/${o.repository}`;
     this.types = o.changelogSections ?? PRESET_SECTIONS;
     this.issueLink = `[$1$2](${this.base.replace(/\$/g, "$$$$")}/issues/$2)`;
-    this.baseJsonSafe = JSON_SAFE.test(this.host) && JSON_SAFE.test(this.base);
   }
 
   /**
@@ -250,12 +247,9 @@ export class NotesBuilder {
     }
     const key = type || "";
     const k = (scope || "") + (subject || "");
-    const j =
-      this.baseJsonSafe &&
-      JSON_SAFE.test(k) &&
-      (subject !== "" || JSON_SAFE.test(header)) &&
-      HEX.test(c.sha) &&
-      references.every((r) => JSON_SAFE.test(r.prefix + r.issue));
+    // Testing the whole line also flattens it now, while git is still producing the history:
+    // as a rope it would keep its commit's whole decoded record alive until the output.
+    const j = JSON_SAFE.test(line);
     const rec: Line = { k, a: PRINTABLE_ASCII.test(k), line, j };
     this.sorted = undefined;
     const list = this.groups[key];
