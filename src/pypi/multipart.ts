@@ -74,7 +74,9 @@ export function multipartBody(
           const hasher = expectSha256 ? new Bun.CryptoHasher("sha256") : undefined;
           let sent = 0;
           const send = async (chunk: Uint8Array) => {
-            await c.write(chunk);
+            // 0 (or false): the request is gone (aborted, timed out, reset) — stop reading the file
+            if (!(await c.write(chunk)) && chunk.byteLength > 0)
+              throw new Error("the connection closed while the file was being sent");
             sent += chunk.byteLength;
             onBytes?.(sent);
           };

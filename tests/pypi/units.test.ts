@@ -74,6 +74,43 @@ describe("streamed multipart body", () => {
     expect(err).toBeInstanceOf(Error);
     expect(body.changed?.expected).toBe("0".repeat(64));
   });
+
+  test("a request that goes away (timeout) stops the file being read", async () => {
+    const path = join(tempDir(), "big.whl");
+    const size = 256 << 20;
+    writeFileSync(path, new Uint8Array(size));
+    // a server that reads bodies slowly, so the send outlives the client's timeout
+    const server = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      maxRequestBodySize: 2 ** 30,
+      async fetch(req) {
+        for await (const _ of req.body ?? []) await Bun.sleep(5);
+        return new Response("ok");
+      },
+    });
+    try {
+      const body = multipartBody([], { path, filename: "big.whl", size });
+      let sent = 0;
+      const err = await fetch(`http://127.0.0.1:${server.port}/`, {
+        method: "POST",
+        body: body.stream((n) => (sent = n)),
+        headers: { "Content-Length": String(body.length) },
+        signal: AbortSignal.timeout(150),
+        // @ts-expect-error streaming request bodies need duplex
+        duplex: "half",
+      }).catch((e) => e);
+      expect((err as Error).name).toBe("TimeoutError");
+      await Bun.sleep(300);
+      const after = sent;
+      await Bun.sleep(300);
+      // nothing more is read once the request is gone (it used to run to the end of the file)
+      expect(sent).toBe(after);
+      expect(sent).toBeLessThan(size);
+    } finally {
+      server.stop(true);
+    }
+  }, 30_000);
 });
 
 describe("credentials and URLs", () => {
