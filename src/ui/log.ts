@@ -110,7 +110,13 @@ export async function printJsonPieces(pieces: string[]): Promise<void> {
   for (let i = 0; i < pieces.length; i += BATCH) {
     let text = "";
     for (let j = i; j < Math.min(i + BATCH, pieces.length); j++) text += redact(pieces[j] as string);
-    // Bun.write: process.stdout would cost ~20 ms of Node stream set-up
-    await Bun.write(Bun.stdout, i + BATCH >= pieces.length ? `${text}\n` : text);
+    try {
+      // Bun.write: process.stdout would cost ~20 ms of Node stream set-up
+      await Bun.write(Bun.stdout, i + BATCH >= pieces.length ? `${text}\n` : text);
+    } catch (e) {
+      // the reader went away (`shipline plan --json | head`): not an error of ours, as with console.log
+      if ((e as NodeJS.ErrnoException).code === "EPIPE") return;
+      throw e;
+    }
   }
 }

@@ -1,6 +1,6 @@
 /** `shipline plan` end to end with the compiled binary. */
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { shipline } from "../helpers/cli.ts";
+import { BIN, shipline } from "../helpers/cli.ts";
 import { TestRepo } from "../helpers/repo.ts";
 
 setDefaultTimeout(60_000);
@@ -51,6 +51,21 @@ describe("shipline plan (binary)", () => {
       "title",
       "changelog",
     ]);
+  });
+
+  test("a reader that stops early (`plan --json | head -c 20`) is not an error", async () => {
+    const r = pythonRepo();
+    // ~150 KB of JSON: more than a pipe holds, so writes go on after the reader has gone
+    for (let i = 0; i < 30; i++) r.commit(`fix: change ${i} ${"with a long subject ".repeat(250)}`);
+    const p = Bun.spawnSync(
+      ["bash", "-c", 'set -o pipefail; "$0" plan --json --repo o/r | head -c 20', BIN],
+      {
+        cwd: r.dir,
+      },
+    );
+    expect(p.stdout.toString()).toBe('{"releases":[{"path"');
+    expect(p.stderr.toString()).not.toContain("internal error");
+    expect(p.exitCode).toBe(0);
   });
 
   test("slug from GITHUB_REPOSITORY, then from the origin remote", async () => {
