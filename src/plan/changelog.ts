@@ -153,7 +153,7 @@ interface Line {
   /** k is printable ASCII (compareAscii applies). */
   a: boolean;
   line: string;
-  /** The line needs no JSON escaping (known from its parts, so JSON output never scans it). */
+  /** The line needs no JSON escaping (tested once when added, so JSON output never scans it). */
   j: boolean;
 }
 
