@@ -31,12 +31,14 @@ export default defineShiplineCommand({
       { loadShiplineConfig },
       { resolveTarget },
       { Uploader },
+      { UPLOAD_DIGESTS },
     ] = await Promise.all([
       import("../dist/check.ts"),
       import("../dist/report.ts"),
       import("../config/shipline.ts"),
       import("../pypi/credentials.ts"),
       import("../pypi/uploader.ts"),
+      import("../pypi/form.ts"),
     ]);
     const files = expandDistFiles(rest, cwd);
     if (!files.length)
@@ -51,7 +53,8 @@ export default defineShiplineCommand({
     // the first upload would leave a half-published release.
     const checked = [];
     for (const p of files) {
-      const c = await checkDistribution(resolve(cwd, p));
+      // the digests the upload sends (md5, the slowest, is deprecated and not sent, as twine ≥ 6.2)
+      const c = await checkDistribution(resolve(cwd, p), { digests: UPLOAD_DIGESTS });
       if (c.verdict === "FAILED")
         throw new ShiplineError(
           `${p} fails the distribution check: ${c.errors[0] ?? "invalid"}`,

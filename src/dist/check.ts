@@ -6,7 +6,7 @@
  */
 import { basename } from "node:path";
 import { ArchiveError, MAX_METADATA_BYTES } from "./archive-limits.ts";
-import { digestFile } from "./digests.ts";
+import { digestFile, type Key } from "./digests.ts";
 import { filenameMatchesMetadata, parseDistFilename, unsupportedPlatformTag } from "./filename.ts";
 import { parseMetadata, validateMetadata } from "./metadata.ts";
 import { normalizeName, normalizeVersion } from "./pep440.ts";
@@ -94,8 +94,14 @@ function verdictOf(errors: string[], warnings: string[]): Verdict {
   return errors.length ? "FAILED" : warnings.length ? "PASSED with warnings" : "PASSED";
 }
 
-/** Check one distribution file. Never throws for a bad file: problems are in `errors`. */
-export async function checkDistribution(path: string): Promise<CheckedFile> {
+/**
+ * Check one distribution file. Never throws for a bad file: problems are in `errors`.
+ * `digests` limits the digests computed (the others are ""): an upload needs only what it sends.
+ */
+export async function checkDistribution(
+  path: string,
+  opts: { digests?: readonly Key[] } = {},
+): Promise<CheckedFile> {
   const filename = basename(path);
   const out: CheckedFile = {
     path,
@@ -111,7 +117,7 @@ export async function checkDistribution(path: string): Promise<CheckedFile> {
     metadata: {},
   };
   try {
-    const d = await digestFile(path);
+    const d = await digestFile(path, { keys: opts.digests });
     out.size = d.size;
     out.digests = d.digests;
   } catch (e) {

@@ -1,5 +1,6 @@
 /**
- * md5, sha256 and blake2b-256 of a file in one read of the file.
+ * md5, sha256 and blake2b-256 of a file in one read of the file (or only some of them: an
+ * upload sends sha256 and blake2b-256, and md5 — the slowest — is only for `check`'s report).
  *
  * Large files: the main thread reads fixed chunks into a small ring of SharedArrayBuffer slots
  * and hashing workers (see workerGroups) hash every slot in parallel; a slot is refilled only
@@ -16,7 +17,7 @@ import type { Digests } from "./types.ts";
 
 export const ALGORITHMS = { md5: "md5", sha256: "sha256", blake2_256: "blake2b256" } as const;
 export type Key = keyof typeof ALGORITHMS;
-const KEYS = Object.keys(ALGORITHMS) as Key[];
+export const KEYS = Object.keys(ALGORITHMS) as Key[];
 
 const CHUNK = 2 << 20;
 const RING = 4;
@@ -29,8 +30,8 @@ export interface FileDigests {
 }
 
 /** One thread, streaming: the fallback, and the path for small files. */
-export function digestFileSync(path: string): FileDigests {
-  const hashers = KEYS.map((k) => new Bun.CryptoHasher(ALGORITHMS[k]));
+export function digestFileSync(path: string, keys: readonly Key[] = KEYS): FileDigests {
+  const hashers = keys.map((k) => new Bun.CryptoHasher(ALGORITHMS[k]));
   const fd = openSync(path, "r");
   const buf = new Uint8Array(1 << 20);
   let size = 0;
@@ -45,11 +46,16 @@ export function digestFileSync(path: string): FileDigests {
   } finally {
     closeSync(fd);
   }
-  return { size, digests: toDigests(hashers.map((h) => h.digest("hex"))) };
+  const hex: Partial<Record<Key, string>> = {};
+  keys.forEach((k, i) => {
+    hex[k] = hashers[i]!.digest("hex");
+  });
+  return { size, digests: toDigests(hex) };
 }
 
-function toDigests(hex: string[]): Digests {
-  return { md5: hex[0]!, sha256: hex[1]!, blake2_256: hex[2]! };
+/** The digests computed; one not asked for is "". */
+function toDigests(hex: Partial<Record<Key, string>>): Digests {
+  return { md5: hex.md5 ?? "", sha256: hex.sha256 ?? "", blake2_256: hex.blake2_256 ?? "" };
 }
 
 const WORKER_SOURCE = `
@@ -66,12 +72,13 @@ self.onmessage = (e) => {
 let workerUrl: string | undefined;
 
 /**
- * Which algorithms each worker hashes. md5 is the slowest and cannot be split, so it gets a
- * worker to itself; on two cores sha256 (hardware-accelerated) and blake2b share the other,
- * which together take about as long as md5 alone. With more cores each gets its own.
+ * Which algorithms each worker hashes: each its own when there are cores enough. Else md5, the
+ * slowest, which cannot be split, gets a worker to itself, and on two cores sha256
+ * (hardware-accelerated) and blake2b share the other: together about as long as md5 alone.
  */
-export function workerGroups(cores = availableParallelism()): Key[][] {
-  return cores >= 3 ? [["md5"], ["sha256"], ["blake2_256"]] : [["md5"], ["sha256", "blake2_256"]];
+export function workerGroups(cores = availableParallelism(), keys: readonly Key[] = KEYS): Key[][] {
+  if (cores >= keys.length) return keys.map((k) => [k]);
+  return keys.includes("md5") ? [["md5"], keys.filter((k) => k !== "md5")] : [[...keys]];
 }
 
 function startWorkers(groups: Key[][]): Worker[] | undefined {
@@ -90,8 +97,9 @@ function startWorkers(groups: Key[][]): Worker[] | undefined {
 /** Digests with hashing workers; falls back to one thread for small files or without workers. */
 export async function digestFile(
   path: string,
-  opts: { parallel?: boolean; groups?: Key[][] } = {},
+  opts: { parallel?: boolean; groups?: Key[][]; keys?: readonly Key[] } = {},
 ): Promise<FileDigests> {
+  const keys = opts.keys ?? KEYS;
   const fd = openSync(path, "r");
   let closed = false;
   const close = () => {
@@ -101,11 +109,11 @@ export async function digestFile(
   try {
     const size = fstatSync(fd).size;
     const parallel = opts.parallel ?? size >= PARALLEL_MIN_BYTES;
-    const groups = opts.groups ?? workerGroups();
+    const groups = opts.groups ?? workerGroups(undefined, keys);
     const workers = parallel ? startWorkers(groups) : undefined;
     if (!workers) {
       close();
-      return digestFileSync(path);
+      return digestFileSync(path, keys);
     }
     try {
       return await hashWithWorkers(fd, workers, groups);
@@ -156,7 +164,7 @@ function hashWithWorkers(fd: number, workers: Worker[], groups: Key[][]): Promis
           groups[i]!.forEach((k, j) => {
             hex[k] = e.data.hex![j];
           });
-          if (++finished === workers.length) resolve({ size, digests: toDigests(KEYS.map((k) => hex[k]!)) });
+          if (++finished === workers.length) resolve({ size, digests: toDigests(hex) });
           return;
         }
         const slot = e.data.slot!;

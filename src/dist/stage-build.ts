@@ -26,7 +26,7 @@ async function stillThere(root: string, built: Built): Promise<boolean> {
   for (const [rel, sha] of entries) {
     const abs = resolve(root, rel);
     if (!existsSync(abs)) return false;
-    if ((await digestFile(abs)).digests.sha256 !== sha) return false;
+    if ((await digestFile(abs, { keys: ["sha256"] })).digests.sha256 !== sha) return false;
   }
   return true;
 }
@@ -64,7 +64,8 @@ export const buildStage: Stage<BuildStageResult> = {
       files.push(...outcome.files);
     }
     const sha256: Record<string, string> = {};
-    for (const f of files) sha256[relativeTo(ctx.root, f)] = (await digestFile(f)).digests.sha256;
+    for (const f of files)
+      sha256[relativeTo(ctx.root, f)] = (await digestFile(f, { keys: ["sha256"] })).digests.sha256;
     ctx.saveProgress({ built: { version, files: sha256 } satisfies Built });
     for (const rel of Object.keys(sha256)) ctx.log.success(`built ${rel}`);
     return { result: { files: Object.keys(sha256), version, sha256 } };

@@ -61,6 +61,9 @@ export function pyversionOf(f: Pick<CheckedFile, "kind" | "filename">): string {
 }
 
 /** Ordered (name, value) pairs: control fields, metadata, digests; `content` comes after these. */
+/** The digests an upload sends (uploadFields): what `shipline upload` has its check compute. */
+export const UPLOAD_DIGESTS = ["sha256", "blake2_256"] as const;
+
 export function uploadFields(f: CheckedFile, attestations?: string): [string, string][] {
   const out: [string, string][] = [
     [":action", "file_upload"],

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { digestFile, digestFileSync, PARALLEL_MIN_BYTES } from "../../src/dist/digests.ts";
+import { digestFile, digestFileSync, PARALLEL_MIN_BYTES, workerGroups } from "../../src/dist/digests.ts";
 import { tempDir } from "../helpers/repo.ts";
 
 const dir = tempDir("shipline-digests-");
@@ -52,3 +52,18 @@ describe("digests equal coreutils", () => {
 test("a missing file is an error, not a hang", async () => {
   await expect(digestFile(join(dir, "missing"), { parallel: true })).rejects.toThrow(/ENOENT/);
 });
+
+test("only the digests asked for (an upload's sha256 + blake2b-256; the build's sha256)", async () => {
+  const path = join(dir, "subset");
+  writeFileSync(path, randomBytes(PARALLEL_MIN_BYTES + 7));
+  const want = coreutils(path);
+  const upload = await digestFile(path, { keys: ["sha256", "blake2_256"], parallel: true });
+  expect(upload.digests).toEqual({ md5: "", sha256: want.sha256, blake2_256: want.blake2_256 });
+  expect(digestFileSync(path, ["sha256"]).digests).toEqual({ md5: "", sha256: want.sha256, blake2_256: "" });
+  expect((await digestFile(path, { keys: ["sha256"] })).digests.sha256).toBe(want.sha256);
+  // one worker each when the cores allow; md5 alone, the rest together when they do not
+  expect(workerGroups(2, ["sha256", "blake2_256"])).toEqual([["sha256"], ["blake2_256"]]);
+  expect(workerGroups(2)).toEqual([["md5"], ["sha256", "blake2_256"]]);
+  expect(workerGroups(4)).toEqual([["md5"], ["sha256"], ["blake2_256"]]);
+  expect(workerGroups(1, ["sha256", "blake2_256"])).toEqual([["sha256", "blake2_256"]]);
+}, 30_000);
