@@ -90,6 +90,22 @@ async function readWheel(path: string, filename: string): Promise<Inner> {
   };
 }
 
+/** The archive's contents, or why it could not be read (never rejects: a bad file is a verdict, not a crash). */
+async function readInner(
+  kind: "wheel" | "sdist",
+  path: string,
+  filename: string,
+): Promise<Inner | { failed: string }> {
+  try {
+    return kind === "wheel" ? await readWheel(path, filename) : await readSdist(path, filename);
+  } catch (e) {
+    return {
+      failed:
+        e instanceof ArchiveError ? e.message : `the archive could not be read (${(e as Error).message})`,
+    };
+  }
+}
+
 function verdictOf(errors: string[], warnings: string[]): Verdict {
   return errors.length ? "FAILED" : warnings.length ? "PASSED with warnings" : "PASSED";
 }
@@ -116,27 +132,28 @@ export async function checkDistribution(
     errors: [],
     metadata: {},
   };
+  const fn = parseDistFilename(filename);
+  // The archive is read while the digest workers hash (their feeding is event-driven, and the
+  // archive reader yields between chunks, so both progress on this thread): the RECORD pass — a
+  // second read, sha256 + CRC-32 of every member — uses the time a worker that finished early
+  // leaves idle, instead of coming after.
+  const reading = fn.ok ? readInner(fn.parsed.kind, path, filename) : undefined;
   try {
     const d = await digestFile(path, { keys: opts.digests });
     out.size = d.size;
     out.digests = d.digests;
   } catch (e) {
+    await reading;
     out.errors.push(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     return out;
   }
-  const fn = parseDistFilename(filename);
   if (!fn.ok) {
     out.errors.push(fn.error);
     return out;
   }
-  let inner: Inner;
-  try {
-    inner = fn.parsed.kind === "wheel" ? await readWheel(path, filename) : await readSdist(path, filename);
-  } catch (e) {
-    // Anything else thrown while reading an untrusted file is still a verdict, not a crash.
-    const why =
-      e instanceof ArchiveError ? e.message : `the archive could not be read (${(e as Error).message})`;
-    out.errors.push(`Invalid distribution file. ${why}`);
+  const inner = (await reading) as Inner | { failed: string };
+  if ("failed" in inner) {
+    out.errors.push(`Invalid distribution file. ${inner.failed}`);
     return out;
   }
   out.errors.push(...inner.errors);

@@ -245,6 +245,9 @@ export class ZipReader {
           if (n <= 0) throw new ArchiveError("File is truncated");
           done += n;
           emit(buf.subarray(0, n));
+          // A big stored member takes a while: let the digest workers' feeding (check reads the
+          // archive while they hash) run between chunks.
+          if (done < e.csize) await new Promise<void>((r) => setImmediate(r));
         }
       }
     } catch (err) {

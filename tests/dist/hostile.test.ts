@@ -407,3 +407,28 @@ describe("random corruption never crashes", () => {
     }, 60_000);
   }
 });
+
+describe("a big stored member, read while the digest workers hash", () => {
+  // 40 MiB: above the parallel-digest threshold, so the RECORD pass (1 MiB reads that yield
+  // between chunks) runs beside the workers.
+  const blob = new Uint8Array(40 << 20);
+  for (let i = 0; i < blob.length; i += 4096) blob[i] = (i * 2654435761) >>> 24;
+  const wheel = () =>
+    zip(wheelItems("demo", "1.0", META, [{ name: "demo/blob.bin", data: blob, method: 0 }]));
+
+  test("passes, with the digests of the whole file", async () => {
+    const bytes = wheel();
+    const r = await verdictOf(WHEEL, bytes);
+    expect(r.errors).toEqual([]);
+    expect(r.verdict).toBe("PASSED");
+    expect(r.digests.sha256).toBe(new Bun.CryptoHasher("sha256").update(bytes).digest("hex"));
+    expect(r.digests.md5).toBe(new Bun.CryptoHasher("md5").update(bytes).digest("hex"));
+  });
+
+  test("one changed byte deep inside it fails the check", async () => {
+    const bytes = wheel();
+    // the blob is the second member: 30 MiB into the file is well inside it
+    bytes[30 << 20] = (bytes[30 << 20] as number) ^ 0xff;
+    await expectFailed(WHEEL, bytes, /CRC mismatch in "demo\/blob.bin"|does not match its RECORD hash/);
+  });
+});
