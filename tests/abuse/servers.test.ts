@@ -6,7 +6,7 @@
  * process; a 200 MB body is generated as it is pulled, never held.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, hasBinary } from "../helpers/cli.ts";
 import { TestRepo, tempDir } from "../helpers/repo.ts";
@@ -17,6 +17,13 @@ setDefaultTimeout(60_000);
 const MB = 1024 * 1024;
 /** Well above a normal run (~70-130 MB) and far below what buffering 200 MB costs (GBs). */
 const RSS_CEILING = 450 * MB;
+/**
+ * GNU time measures the child's own peak. Bun's resourceUsage().maxRSS is not that: a spawned
+ * child's high-water mark includes the test runner's memory at the fork (a runner grown to
+ * 500 MB by earlier test files made every child "use" 500 MB). Without GNU time, a figure not
+ * above the runner's own size says only that the child stayed below it, and counts as 0.
+ */
+const GNU_TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
 type Mode =
   | "huge-json"
@@ -115,7 +122,10 @@ async function run(
   mode = as;
   target = only;
   seen.length = 0;
-  const p = Bun.spawn([BIN, ...args], {
+  const rssFile = join(tempDir("shipline-rss-"), "maxrss");
+  const runnerRss = process.memoryUsage().rss;
+  const argv = GNU_TIME ? [GNU_TIME, "-f", "%M", "-o", rssFile, BIN, ...args] : [BIN, ...args];
+  const p = Bun.spawn(argv, {
     cwd,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: cwd, NO_COLOR: "1", ...env },
     stdout: "pipe",
@@ -129,7 +139,14 @@ async function run(
     p.exited,
   ]);
   clearTimeout(timer);
-  return { code, stderr, maxRSS: p.resourceUsage()?.maxRSS ?? 0, requests: [...seen] };
+  // (GNU time writes "Command exited with non-zero status N" before the figure; the KiB figure is last)
+  const maxRSS = GNU_TIME
+    ? Number(readFileSync(rssFile, "utf8").trim().split("\n").pop()) * 1024
+    : (p.resourceUsage()?.maxRSS ?? 0) > runnerRss * 1.05
+      ? (p.resourceUsage()?.maxRSS ?? 0)
+      : 0;
+  rmSync(join(rssFile, ".."), { recursive: true, force: true });
+  return { code, stderr, maxRSS, requests: [...seen] };
 }
 
 /** Exit 1, exactly one ✖ (or, in Actions, ::error::) line matching `message`, no stack, a short stderr, bounded memory. */

@@ -409,9 +409,9 @@ describe("random corruption never crashes", () => {
 });
 
 describe("a big stored member, read while the digest workers hash", () => {
-  // 40 MiB: above the parallel-digest threshold, so the RECORD pass (1 MiB reads that yield
-  // between chunks) runs beside the workers.
-  const blob = new Uint8Array(40 << 20);
+  // 20 MiB: above the parallel-digest threshold (16 MiB), so the RECORD pass (1 MiB reads that
+  // yield between chunks) runs beside the workers.
+  const blob = new Uint8Array(20 << 20);
   for (let i = 0; i < blob.length; i += 4096) blob[i] = (i * 2654435761) >>> 24;
   const wheel = () =>
     zip(wheelItems("demo", "1.0", META, [{ name: "demo/blob.bin", data: blob, method: 0 }]));
@@ -427,8 +427,8 @@ describe("a big stored member, read while the digest workers hash", () => {
 
   test("one changed byte deep inside it fails the check", async () => {
     const bytes = wheel();
-    // the blob is the second member: 30 MiB into the file is well inside it
-    bytes[30 << 20] = (bytes[30 << 20] as number) ^ 0xff;
+    // the blob is the second member: 15 MiB into the file is well inside it
+    bytes[15 << 20] = (bytes[15 << 20] as number) ^ 0xff;
     await expectFailed(WHEEL, bytes, /CRC mismatch in "demo\/blob.bin"|does not match its RECORD hash/);
   });
 });
