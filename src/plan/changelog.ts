@@ -13,7 +13,7 @@
  */
 import type { ChangelogSection } from "../config/release-please.ts";
 import type { ConventionalCommit } from "./commits.ts";
-import { jsonStringBody } from "./types.ts";
+import { jsonStringBody, needsJsonEscape } from "./types.ts";
 
 /** Python's default sections (release-please src/strategies/python.ts). */
 export const PYTHON_SECTIONS: ChangelogSection[] = [
@@ -157,9 +157,6 @@ interface Line {
   j: boolean;
 }
 
-/** No character JSON.stringify would escape (controls, quote, backslash, surrogates). */
-const JSON_SAFE = /^[^\u0000-\u001f"\\\ud800-\udfff]*$/;
-
 /**
  * Renders an entry incrementally: each commit is transformed and rendered to its final line
  * when added (the line does not depend on the version), so a long history keeps one small
@@ -249,7 +246,7 @@ export class NotesBuilder {
     const k = (scope || "") + (subject || "");
     // Testing the whole line also flattens it now, while git is still producing the history:
     // as a rope it would keep its commit's whole decoded record alive until the output.
-    const j = JSON_SAFE.test(line);
+    const j = !needsJsonEscape(line);
     const rec: Line = { k, a: PRINTABLE_ASCII.test(k), line, j };
     this.sorted = undefined;
     const list = this.groups[key];

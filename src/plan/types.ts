@@ -112,9 +112,14 @@ export interface PlanStageResult {
 /** What JSON.stringify would escape in a string: controls, quote, backslash, and (lone) surrogates. */
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
 
+/** Whether JSON.stringify would escape anything in `s`. */
+export function needsJsonEscape(s: string): boolean {
+  return NEEDS_ESCAPE.test(s);
+}
+
 /** JSON.stringify(s) without its quotes (s itself when nothing needs escaping). */
 export function jsonStringBody(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s).slice(1, -1) : s;
+  return needsJsonEscape(s) ? JSON.stringify(s).slice(1, -1) : s;
 }
 
 /** A changelog entry produced on demand: as text pieces, or as the pieces of its JSON string. */
