@@ -492,8 +492,9 @@ async function planWith(
     if (pep) expectedTags.push(tagFor(p, pep));
     else if (v) expectedTags.push(tagFor(p, v));
     // The likely next tags too, so the "next tag already exists" check at the end needs no
-    // second git call in the common case (a plain bump or a first release).
-    for (const next of likelyNextVersions(p, v)) expectedTags.push(tagFor(p, next));
+    // second git call in the common case (a plain bump or a first release; PEP 440 mode's
+    // channel versions are not guessed, the check asks for them).
+    if (!peps[i]) for (const next of likelyNextVersions(p, v)) expectedTags.push(tagFor(p, next));
   });
   const knownTags = tagShas(root, expectedTags);
   const states: PackageState[] = cfg.packages.map((p, i) => {
