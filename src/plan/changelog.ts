@@ -13,6 +13,7 @@
  */
 import type { ChangelogSection } from "../config/release-please.ts";
 import type { ConventionalCommit } from "./commits.ts";
+import { keepOutOfFTL } from "./jit.ts";
 import { jsonStringBody, needsJsonEscape } from "./types.ts";
 
 /** Python's default sections (release-please src/strategies/python.ts). */
@@ -191,7 +192,12 @@ export class NotesBuilder {
   add(c: ConventionalCommit): boolean {
     const { base, host, types } = this;
     const typeKey = (c.type || "").toLowerCase();
-    const entry = types.find((e) => e.type === typeKey && !(e.scope && e.scope !== c.scope));
+    let entry: ChangelogSection | undefined;
+    for (const e of types)
+      if (e.type === typeKey && !(e.scope && e.scope !== c.scope)) {
+        entry = e;
+        break;
+      }
     // Early discard (same outcome as the transform below): no notes, no "!" in the header,
     // and a hidden or unknown type.
     if (c.notes.length === 0 && !c.message.includes("!") && (entry === undefined || entry.hidden))
@@ -335,3 +341,5 @@ export function buildNotes(commits: ConventionalCommit[], o: NotesOptions): stri
   for (const c of commits) b.add(c);
   return b.render(o);
 }
+
+keepOutOfFTL(NotesBuilder.prototype.add, htmlEscape);

@@ -17,9 +17,10 @@ import {
 import { normalizeName } from "../dist/pep440.ts";
 import { ShiplineError } from "../errors.ts";
 import { git, repoRoot } from "../git/git.ts";
-import { type LogStream, readLog } from "../git/log.ts";
+import { type LogCommit, type LogStream, readLog } from "../git/log.ts";
 import { NotesBuilder, PRESET_SECTIONS, PYTHON_SECTIONS } from "./changelog.ts";
 import { type ConventionalCommit, parseCommit, pullRequestOf } from "./commits.ts";
+import { keepOutOfFTL } from "./jit.ts";
 import { type Bump, comparePep440, isPep440Prerelease } from "./pep440.ts";
 import {
   initialPep440,
@@ -49,7 +50,15 @@ import {
   type PlannedRelease,
   setLazyChangelog,
 } from "./types.ts";
-import { addToSummary, type BumpSummary, bumpVersion, classify, emptySummary, Version } from "./version.ts";
+import {
+  addToSummary,
+  type BumpSummary,
+  bumpVersion,
+  classify,
+  emptySummary,
+  findNote,
+  Version,
+} from "./version.ts";
 
 export interface PlanOptions {
   /** Changelog date YYYY-MM-DD (default: today, UTC). */
@@ -305,7 +314,7 @@ function nextOf(s: PackageState, releaseAs: string | undefined, configFile: stri
 function addParsed(s: PackageState, c: ConventionalCommit): void {
   s.parsedCount++;
   addToSummary(s.summary, c);
-  if (!s.releaseAsCommit && c.notes.some((n) => n.title === "RELEASE AS")) s.releaseAsCommit = c;
+  if (!s.releaseAsCommit && findNote(c.notes, "RELEASE AS")) s.releaseAsCommit = c;
   if (c.breaking) s.firstBreaking ??= c;
   else if (c.type === "feat" || c.type === "feature") s.firstFeature ??= c;
   s.notes.add(c);
@@ -497,6 +506,7 @@ async function planWith(
     if (!peps[i]) for (const next of likelyNextVersions(p, v)) expectedTags.push(tagFor(p, next));
   });
   const knownTags = tagShas(root, expectedTags);
+
   const states: PackageState[] = cfg.packages.map((p, i) => {
     const raw = cfg.manifest[p.path];
     const s: PackageState = {
@@ -551,62 +561,25 @@ async function planWith(
   const sentence = sentenceCaseOf(cfg.plugins);
 
   // Steps 5–6: one walk.
-  let seen = 0;
-  let scanned = 0;
-  let stoppedBy = "the start of history";
+  const walk: Walk = {
+    states,
+    sortedPaths,
+    pullRequests: o.pullRequests,
+    sentence,
+    releaseShas,
+    needsBootstrap,
+    lastReleaseSha: cfg.lastReleaseSha,
+    bootstrapSha: cfg.bootstrapSha,
+    seen: 0,
+    scanned: 0,
+    stoppedBy: "the start of history",
+  };
   if (log) {
-    walk: for await (const batch of log)
-      for (const commit of batch) {
-        if (releaseShas.has(commit.sha)) seen++;
-        if (cfg.lastReleaseSha && cfg.lastReleaseSha === commit.sha) {
-          stoppedBy = `last-release-sha ${commit.sha.slice(0, 7)}`;
-          break walk;
-        }
-        if (needsBootstrap && commit.sha === cfg.bootstrapSha) {
-          stoppedBy = `bootstrap-sha ${commit.sha.slice(0, 7)}`;
-          break walk;
-        }
-        if (!needsBootstrap && seen >= releaseShas.size) {
-          stoppedBy = `the release commit ${commit.sha.slice(0, 7)}`;
-          break walk;
-        }
-        scanned++;
-        let parsed: ConventionalCommit[] | undefined;
-        for (const s of states) {
-          if (s.done || !belongsTo(s.normPath, commit.files, sortedPaths)) continue;
-          if (s.releaseSha === commit.sha) {
-            s.done = true;
-            continue;
-          }
-          if (excluded(s.normPath, commit.files, s.excludes)) continue;
-          if (!parsed) {
-            const raw = {
-              sha: commit.sha,
-              message: commit.message,
-              files: commit.files,
-              pullRequest: o.pullRequests?.get(commit.sha) ?? pullRequestOf(commit.message),
-            };
-            parsed = parseCommit(raw);
-          }
-          s.rawCount++;
-          // plugins' processCommits hook (only sentence-case changes python commits)
-          for (const c of parsed) addParsed(s, sentence ? sentenceCase(c, sentence) : c);
-          if (s.explain.length < EXPLAIN_LIMIT) {
-            if (parsed.length === 0)
-              s.explain.push({
-                sha: commit.sha,
-                subject: commit.message.split("\n", 1)[0] as string,
-                breaking: false,
-                note: "ignored: the header is not a conventional commit",
-              });
-            for (const c of parsed) s.explain.push(explainCommit(c, s.sections));
-          }
-          if (parsed.length === 0) s.ignored++;
-        }
-      }
-    if (scanned >= cfg.commitSearchDepth)
-      stoppedBy = `commit-search-depth (${cfg.commitSearchDepth} commits)`;
+    for await (const batch of log) if (takeBatch(walk, batch)) break;
+    if (walk.scanned >= cfg.commitSearchDepth)
+      walk.stoppedBy = `commit-search-depth (${cfg.commitSearchDepth} commits)`;
   }
+  const stoppedBy = walk.stoppedBy;
 
   const linked = await linkVersions(states, cfg, sentence);
 
@@ -698,6 +671,97 @@ async function planWith(
         `tag ${r.tag} already exists, so this release would collide with it: ${cfg.manifestFile} says ${r.previousVersion ?? "nothing"} for "${r.path}" and is behind the tags. Set it to the latest released version`,
       );
   return plan;
+}
+
+/** Steps 5–6's walk: what it reads and what it has counted so far. */
+interface Walk {
+  states: PackageState[];
+  sortedPaths: string[];
+  pullRequests: PlanOptions["pullRequests"];
+  sentence: Set<string> | undefined;
+  releaseShas: Set<string>;
+  needsBootstrap: boolean;
+  lastReleaseSha?: string;
+  bootstrapSha?: string;
+  seen: number;
+  scanned: number;
+  /** What ended the walk, for the "commits back to …" warning. */
+  stoppedBy: string;
+}
+
+/**
+ * One batch of commits (newest first); returns true when the walk is over. Out of planWith so
+ * that the JIT compiles this small loop, not all of planWith (9 ms of DFG at 10k commits).
+ */
+function takeBatch(w: Walk, batch: LogCommit[]): boolean {
+  for (const commit of batch) {
+    if (w.releaseShas.has(commit.sha)) w.seen++;
+    if (w.lastReleaseSha && w.lastReleaseSha === commit.sha) {
+      w.stoppedBy = `last-release-sha ${commit.sha.slice(0, 7)}`;
+      return true;
+    }
+    if (w.needsBootstrap && commit.sha === w.bootstrapSha) {
+      w.stoppedBy = `bootstrap-sha ${commit.sha.slice(0, 7)}`;
+      return true;
+    }
+    if (!w.needsBootstrap && w.seen >= w.releaseShas.size) {
+      w.stoppedBy = `the release commit ${commit.sha.slice(0, 7)}`;
+      return true;
+    }
+    w.scanned++;
+    takeCommit(commit, w.states, w.sortedPaths, w.pullRequests, w.sentence);
+  }
+  return false;
+}
+
+/**
+ * One commit of the walk, for every package it belongs to. A function of its own (not the
+ * loop body of planWith) so the JIT optimizes this small unit, not the whole of planWith: on a
+ * 10k-commit range, compiling the big function at its hot loop cost more than it saved.
+ */
+function takeCommit(
+  commit: LogCommit,
+  states: PackageState[],
+  sortedPaths: string[],
+  pullRequests: PlanOptions["pullRequests"],
+  sentence: Set<string> | undefined,
+): void {
+  let parsed: ConventionalCommit[] | undefined;
+  for (const s of states) {
+    if (s.done || !belongsTo(s.normPath, commit.files, sortedPaths)) continue;
+    if (s.releaseSha === commit.sha) {
+      s.done = true;
+      continue;
+    }
+    if (excluded(s.normPath, commit.files, s.excludes)) continue;
+    if (!parsed) {
+      const raw = {
+        sha: commit.sha,
+        message: commit.message,
+        files: commit.files,
+        // The local Scm's PR body is the message itself, and only its BEGIN_COMMIT_OVERRIDE is
+        // ever read (preprocessCommitMessage): no need to look for a PR number otherwise.
+        pullRequest:
+          pullRequests?.get(commit.sha) ??
+          (commit.message.includes("BEGIN_COMMIT_OVERRIDE") ? pullRequestOf(commit.message) : undefined),
+      };
+      parsed = parseCommit(raw);
+    }
+    s.rawCount++;
+    // plugins' processCommits hook (only sentence-case changes python commits)
+    for (const c of parsed) addParsed(s, sentence ? sentenceCase(c, sentence) : c);
+    if (s.explain.length < EXPLAIN_LIMIT) {
+      if (parsed.length === 0)
+        s.explain.push({
+          sha: commit.sha,
+          subject: commit.message.split("\n", 1)[0] as string,
+          breaking: false,
+          note: "ignored: the header is not a conventional commit",
+        });
+      for (const c of parsed) s.explain.push(explainCommit(c, s.sections));
+    }
+    if (parsed.length === 0) s.ignored++;
+  }
 }
 
 /** The versions a plain bump of `v` (or a first release) gives: the candidates for the next tag. */
@@ -800,3 +864,5 @@ function cascadeWorkspace(
   const order = new Map(cfg.packages.map((p, i) => [p.path, i]));
   plan.releases.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
 }
+
+keepOutOfFTL(takeBatch, takeCommit, addParsed, belongsTo, excluded, explainCommit);

@@ -5,6 +5,7 @@
  */
 import type { VersioningName } from "../config/release-please.ts";
 import { ShiplineError } from "../errors.ts";
+import { keepOutOfFTL } from "./jit.ts";
 
 const VERSION_REGEX = /(?<major>\d+)\.(?<minor>\d+)\.(?<patch>\d+)(-(?<preRelease>[^+]+))?(\+(?<build>.*))?/;
 
@@ -106,9 +107,18 @@ export function emptySummary(): BumpSummary {
   return { breaking: 0, features: 0 };
 }
 
+/**
+ * The first note with this title. A plain loop on purpose: it runs for every commit of a long
+ * history, and Array.find with a callback was one more function for the JIT to compile there.
+ */
+export function findNote<N extends { title: string }>(notes: N[], title: string): N | undefined {
+  for (const n of notes) if (n.title === title) return n;
+  return undefined;
+}
+
 export function addToSummary(s: BumpSummary, c: BumpCommit): void {
   if (s.releaseAs !== undefined) return;
-  const ra = c.notes.find((n) => n.title === "RELEASE AS");
+  const ra = findNote(c.notes, "RELEASE AS");
   if (ra) s.releaseAs = ra.text;
   else if (c.breaking) s.breaking++;
   else if (c.type === "feat" || c.type === "feature") s.features++;
@@ -158,3 +168,5 @@ export function bumpVersion(version: Version, commits: BumpCommit[] | BumpSummar
   }
   return c.kind === "major" ? major(version) : c.kind === "minor" ? minor(version) : patch(version);
 }
+
+keepOutOfFTL(addToSummary, findNote);
