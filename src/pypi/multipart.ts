@@ -91,8 +91,11 @@ export function multipartBody(
                 throw new Error(`${file.path} shrank while uploading (expected ${file.size} bytes)`);
               fileSent += bytesRead;
               const chunk = buf.subarray(0, bytesRead);
+              // Hash while the socket drains: the write is handed the chunk first (it only
+              // reads it), so the hashing overlaps the wait instead of coming before it.
+              const written = send(chunk);
               hasher?.update(chunk);
-              await send(chunk);
+              await written;
             }
           } finally {
             await fh.close();
