@@ -108,6 +108,8 @@ export async function digestFile(
   };
   try {
     const size = fstatSync(fd).size;
+    // No digest asked for: nothing to read (with no worker, the ring below would never drain).
+    if (keys.length === 0) return { size, digests: toDigests({}) };
     const parallel = opts.parallel ?? size >= PARALLEL_MIN_BYTES;
     const groups = opts.groups ?? workerGroups(undefined, keys);
     const workers = parallel ? startWorkers(groups) : undefined;
