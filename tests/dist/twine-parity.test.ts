@@ -5,7 +5,7 @@
  * The few deliberate differences are listed with the reason.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkDistribution } from "../../src/dist/check.ts";
 import { tempDir } from "../helpers/repo.ts";
@@ -74,6 +74,9 @@ beforeAll(async () => {
   if (!enabled) return;
   dir = tempDir("shipline-parity-");
   const out = join(dir, "dist");
+  // Made before the builds: python-build creates a missing outdir with a check-then-makedirs,
+  // and two builds doing that at once made one fail with FileExistsError (a CI flake).
+  mkdirSync(out, { recursive: true });
   // Two builds at a time: the machine has two cores.
   const queue = projects.map((p) => writeProject(dir, p));
   await Promise.all(
