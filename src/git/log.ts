@@ -7,8 +7,6 @@
  * Order is plain `git log` order (not first-parent), as release-please walks history; a merge
  * commit's file list is its diff against the first parent (what GitHub's API reports).
  */
-
-import { keepOutOfFTL } from "../plan/jit.ts";
 import { gitStream } from "./git.ts";
 
 export interface LogCommit {
@@ -153,5 +151,3 @@ export async function* commits(
   drain(left, 0, true, last);
   if (last.length > 0) yield last;
 }
-
-keepOutOfFTL(parseRecord);

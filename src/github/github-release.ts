@@ -303,7 +303,20 @@ export async function publishReleases(i: ReleaseInputs): Promise<ReleaseRunResul
   }
   if (found.already)
     return { releases: records, pr: { number: pr.number, url: pr.html_url, labels: "already" } };
-  for (const name of i.cfg.labels)
+  // The tagged labels go on first, the pending ones come off after: a run killed between the
+  // two leaves the PR with both — still found as pending on resume, which finishes the swap.
+  // (The other order left it with neither, and no later run could find it again.)
+  await gh.call({ what: `label pull request #${pr.number}`, permission: PERM.pullsWrite }, () =>
+    gh.kit.rest.issues.addLabels({
+      owner: gh.owner,
+      repo: gh.repo,
+      issue_number: pr.number,
+      labels: i.cfg.releaseLabels,
+    }),
+  );
+  fault("release:after-label");
+  for (const name of i.cfg.labels) {
+    if (i.cfg.releaseLabels.includes(name)) continue;
     try {
       await gh.kit.rest.issues.removeLabel({ owner: gh.owner, repo: gh.repo, issue_number: pr.number, name });
     } catch (e) {
@@ -313,14 +326,7 @@ export async function publishReleases(i: ReleaseInputs): Promise<ReleaseRunResul
           e,
         );
     }
-  await gh.call({ what: `label pull request #${pr.number}`, permission: PERM.pullsWrite }, () =>
-    gh.kit.rest.issues.addLabels({
-      owner: gh.owner,
-      repo: gh.repo,
-      issue_number: pr.number,
-      labels: i.cfg.releaseLabels,
-    }),
-  );
+  }
   log.success(`PR #${pr.number}: labels ${i.cfg.labels.join(", ")} → ${i.cfg.releaseLabels.join(", ")}`);
   return { releases: records, pr: { number: pr.number, url: pr.html_url, labels: "swapped" } };
 }

@@ -4,7 +4,7 @@
  *   SHIPLINE_FAULT="<point>[:<param>=<value>…]:<action>[;<another>…]"
  *
  * point   a name passed to `fault()`, e.g. `checkpoint:before-rename`, `stage:after:upload`,
- *         `upload` (with after-bytes), `release:after-tag`. A rule's point matches a fired
+ *         `upload` (with after-bytes), `release:after-tag`, `release:after-label`. A rule's point matches a fired
  *         point equal to it or starting with it followed by ":".
  * params  nth=N        fire on the N-th time the point is reached (default 1)
  *         after-bytes=N fire once the caller reports ≥ N bytes done

@@ -506,7 +506,6 @@ async function planWith(
     if (!peps[i]) for (const next of likelyNextVersions(p, v)) expectedTags.push(tagFor(p, next));
   });
   const knownTags = tagShas(root, expectedTags);
-
   const states: PackageState[] = cfg.packages.map((p, i) => {
     const raw = cfg.manifest[p.path];
     const s: PackageState = {
@@ -709,25 +708,16 @@ function takeBatch(w: Walk, batch: LogCommit[]): boolean {
       return true;
     }
     w.scanned++;
-    takeCommit(commit, w.states, w.sortedPaths, w.pullRequests, w.sentence);
+    takeCommit(w, commit);
   }
   return false;
 }
 
-/**
- * One commit of the walk, for every package it belongs to. A function of its own (not the
- * loop body of planWith) so the JIT optimizes this small unit, not the whole of planWith: on a
- * 10k-commit range, compiling the big function at its hot loop cost more than it saved.
- */
-function takeCommit(
-  commit: LogCommit,
-  states: PackageState[],
-  sortedPaths: string[],
-  pullRequests: PlanOptions["pullRequests"],
-  sentence: Set<string> | undefined,
-): void {
+/** One commit of the walk, for every package it belongs to. */
+function takeCommit(w: Walk, commit: LogCommit): void {
+  const { sortedPaths, pullRequests, sentence } = w;
   let parsed: ConventionalCommit[] | undefined;
-  for (const s of states) {
+  for (const s of w.states) {
     if (s.done || !belongsTo(s.normPath, commit.files, sortedPaths)) continue;
     if (s.releaseSha === commit.sha) {
       s.done = true;

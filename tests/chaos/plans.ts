@@ -28,7 +28,7 @@ function faultPoint(r: () => number, largestDist: number): string {
     return `${pick(r, ["upload:after-send", "sigstore:bundle-signed", "sigstore:attestation-signed"])}:nth=${int(r, 1, 2)}:${action}`;
   if (kind === 6)
     return `sigstore:${pick(r, ["write-bundle", "write-attestation"])}:${pick(r, ["mid-write", "before-rename", "after-rename"])}:nth=${int(r, 1, 2)}:kill`;
-  return `${pick(r, ["release:after-tag", "build:after-command"])}:${action}`;
+  return `${pick(r, ["release:after-tag", "release:after-label", "build:after-command"])}:${action}`;
 }
 
 export function chooseKill(r: () => number, baselineMs: number, largestDist: number): NonNullable<Kill> {
