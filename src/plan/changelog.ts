@@ -159,6 +159,19 @@ interface Line {
 }
 
 /**
+ * The changelog-sections entry a commit's (lower-cased) type and scope fall under: the first of
+ * its type whose scope, if it names one, is the commit's. A plain loop: it runs per commit.
+ */
+export function sectionFor(
+  sections: ChangelogSection[],
+  typeKey: string,
+  scope: string | null,
+): ChangelogSection | undefined {
+  for (const e of sections) if (e.type === typeKey && !(e.scope && e.scope !== scope)) return e;
+  return undefined;
+}
+
+/**
  * Renders an entry incrementally: each commit is transformed and rendered to its final line
  * when added (the line does not depend on the version), so a long history keeps one small
  * record per listed commit and nothing for hidden ones. `render` then groups, sorts and lays
@@ -192,12 +205,7 @@ export class NotesBuilder {
   add(c: ConventionalCommit): boolean {
     const { base, host, types } = this;
     const typeKey = (c.type || "").toLowerCase();
-    let entry: ChangelogSection | undefined;
-    for (const e of types)
-      if (e.type === typeKey && !(e.scope && e.scope !== c.scope)) {
-        entry = e;
-        break;
-      }
+    const entry = sectionFor(types, typeKey, c.scope);
     // Early discard (same outcome as the transform below): no notes, no "!" in the header,
     // and a hidden or unknown type.
     if (c.notes.length === 0 && !c.message.includes("!") && (entry === undefined || entry.hidden))

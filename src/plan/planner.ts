@@ -18,7 +18,7 @@ import { normalizeName } from "../dist/pep440.ts";
 import { ShiplineError } from "../errors.ts";
 import { git, repoRoot } from "../git/git.ts";
 import { type LogCommit, type LogStream, readLog } from "../git/log.ts";
-import { NotesBuilder, PRESET_SECTIONS, PYTHON_SECTIONS } from "./changelog.ts";
+import { NotesBuilder, PRESET_SECTIONS, PYTHON_SECTIONS, sectionFor } from "./changelog.ts";
 import { type ConventionalCommit, parseCommit, pullRequestOf } from "./commits.ts";
 import { keepOutOfFTL } from "./jit.ts";
 import { type Bump, comparePep440, isPep440Prerelease } from "./pep440.ts";
@@ -162,8 +162,8 @@ function headInfo(
 
 function explainCommit(c: ConventionalCommit, sections: ChangelogSection[]): PlannedCommit {
   const typeKey = c.type.toLowerCase();
-  const entry = sections.find((e) => e.type === typeKey && !(e.scope && e.scope !== c.scope));
-  const releaseAs = c.notes.find((n) => n.title === "RELEASE AS");
+  const entry = sectionFor(sections, typeKey, c.scope);
+  const releaseAs = findNote(c.notes, "RELEASE AS");
   let note: string;
   if (releaseAs) note = `Release-As: ${releaseAs.text}`;
   else if (c.breaking)
