@@ -242,7 +242,7 @@ function postProcessCommit(commit: ChangelogCommit): ChangelogCommit {
   }
   const m = commit.body?.match(/BREAKING-CHANGE:\s*(.*)/);
   if (m?.[1]) {
-    const existing = commit.notes.find((n) => n.title === "BREAKING CHANGE");
+    const existing = findNote(commit.notes, "BREAKING CHANGE");
     if (existing) existing.text += `\n${m[1].trim()}`;
     else commit.notes.push({ title: "BREAKING CHANGE", text: m[1].trim() });
   }
@@ -287,7 +287,7 @@ export function preprocessCommitMessage(commit: RawCommit): string {
 
 /** One message → its conventional commits (extra footer commits first). Throws when the header does not parse. */
 function parseMessage(message: string): ChangelogCommit[] {
-  return (fastPathEnabled && parseSimple(message)) || parseFull(message);
+  return parseSimple(message) || parseFull(message);
 }
 
 /** The full grammar (always correct, ~40 µs per message). */
@@ -334,7 +334,6 @@ const SUMMARY = new RegExp(
   `^([^()!:\\r\\n${PARSER_WS}]+)(?:\\(([^()\\r\\n]+)\\))?(!)?(:| #)[${PARSER_WS}]*([^\\r\\n]*)`,
 );
 const FOOTERISH = new RegExp(`^(?:BREAKING[ -]CHANGE|!|[^()!:\\r\\n${PARSER_WS}]+(?:[(!:]| #))`);
-let fastPathEnabled = true;
 
 /*
  * FOOTERISH at every line start of a body, as one multiline regex. A char loop did the same
@@ -344,11 +343,6 @@ let fastPathEnabled = true;
  * sends the commit to the full grammar, never changes an answer.
  */
 const FOOTERISH_LINE = new RegExp(FOOTERISH.source, "m");
-
-/** For tests: compare the fast path with the full grammar. */
-export function setFastPath(on: boolean): void {
-  fastPathEnabled = on;
-}
 
 type SummaryMatch = [string, string, string | undefined, string | undefined, string, string];
 

@@ -245,7 +245,7 @@ function nextVersion(s: PackageState, releaseAs: string | undefined, configFile:
   const ra = s.releaseAsCommit;
   try {
     if (releaseAs) return Version.parse(releaseAs, `release-as of "${p.path}" in ${configFile}`);
-    if (ra) return Version.parse(ra.notes.find((n) => n.title === "RELEASE AS")?.text ?? "");
+    if (ra) return Version.parse(findNote(ra.notes, "RELEASE AS")?.text ?? "");
     if (s.previous) return bumpVersion(s.previous, s.summary, p);
     return p.releaseType === "python" ? new Version(0, 1, 0) : Version.parse(p.initialVersion ?? "1.0.0");
   } catch (e) {
@@ -287,7 +287,7 @@ function nextPep440Version(
   if (releaseAs) return toPep440(releaseAs, `release-as of "${p.path}" in ${configFile}`);
   const ra = s.releaseAsCommit;
   if (ra) {
-    const text = ra.notes.find((n) => n.title === "RELEASE AS")?.text ?? "";
+    const text = findNote(ra.notes, "RELEASE AS")?.text ?? "";
     try {
       return toPep440(text, `Release-As footer of commit ${ra.sha.slice(0, 7)}`);
     } catch (e) {
