@@ -49,20 +49,21 @@ export const SHIPLINE = (() => {
   return copy;
 })();
 
-function runOnce(c: Contender): Sample {
+function runOnce(c: Contender, profile = true): Sample {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: "1", ...c.env }))
     if (v !== undefined) env[k] = v;
   // Peak RSS per child comes from GNU time (%M, KiB): the spawn API's rusage is the max over
-  // all children so far, not this one. GNU time adds the same ~1 ms to every contender.
-  const cmd = TIME ? [TIME, "-f", "%M %U %S", ...c.cmd] : c.cmd;
+  // all children so far, not this one. GNU time adds the same 1–5 ms to every contender (see
+  // race's plainWall for short processes).
+  const cmd = TIME && profile ? [TIME, "-f", "%M %U %S", ...c.cmd] : c.cmd;
   const t0 = Bun.nanoseconds();
   const p = Bun.spawnSync(cmd, { cwd: c.cwd, env, stdout: "ignore", stderr: "pipe" });
   const ms = (Bun.nanoseconds() - t0) / 1e6;
   const err = p.stderr.toString();
   if (!(c.okExit ?? [0]).includes(p.exitCode ?? -1))
     throw new Error(`${c.name}: ${c.cmd.join(" ")} exited ${p.exitCode}: ${err.slice(0, 400)}`);
-  const [rss = "0", user = "0", sys = "0"] = TIME ? err.trim().split("\n").pop()!.split(" ") : [];
+  const [rss = "0", user = "0", sys = "0"] = TIME && profile ? err.trim().split("\n").pop()!.split(" ") : [];
   return { ms, rssMiB: Number(rss) / 1024, cpuMs: (Number(user) + Number(sys)) * 1000 };
 }
 
@@ -72,13 +73,28 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** Alternate the contenders `runs` times (after `warmup` untimed rounds). */
-export async function race(contenders: Contender[], runs = 7, warmup = 1): Promise<Measured[]> {
+/**
+ * Alternate the contenders `runs` times (after `warmup` untimed rounds). `plainWall`: time each
+ * sample as a plain spawn and take peak RSS and CPU from a second, untimed run under GNU time —
+ * for processes of a few ms, where GNU time's own start-up (3–5 ms on a VM with slow page
+ * faults) would be a large part of the figure; it costs a second run per sample.
+ */
+export async function race(
+  contenders: Contender[],
+  runs = 7,
+  warmup = 1,
+  opts: { plainWall?: boolean } = {},
+): Promise<Measured[]> {
   const samples = new Map<string, Sample[]>(contenders.map((c) => [c.name, []]));
   for (let i = 0; i < warmup + runs; i++)
     for (const c of contenders) {
       await c.before?.();
-      const s = runOnce(c);
+      let s = runOnce(c, !opts.plainWall);
+      if (opts.plainWall && TIME) {
+        await c.before?.();
+        const profiled = runOnce(c);
+        s = { ...profiled, ms: s.ms };
+      }
       if (i >= warmup) samples.get(c.name)!.push(s);
     }
   return contenders.map((c) => {

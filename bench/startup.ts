@@ -36,9 +36,9 @@ export async function benchStartup(runs = 30): Promise<Row[]> {
     { name: "semantic-release", cmd: [join(ROOT, "node_modules", ".bin", "semantic-release"), "--version"] },
     { name: "twine", cmd: ["twine", "--version"] },
   ].filter((c) => (c.cmd[0] === "twine" ? Bun.which("twine") !== null : existsSync(c.cmd[0]!)));
-  const [h, o] = await race([hello, ours], runs, 3);
+  const [h, o] = await race([hello, ours], runs, 3, { plainWall: true });
   const rows = [row("`shipline --version`", o!, h!, 1.2)];
-  const peerRuns = await race([ours, ...peers], 5, 1);
+  const peerRuns = await race([ours, ...peers], 5, 1, { plainWall: true });
   const o2 = peerRuns[0]!;
   for (const p of peerRuns.slice(1))
     rows.push({ ...row(`\`--version\` vs ${p.name}`, o2, p, 1), target: "faster than peer", note: "peer" });
