@@ -4,8 +4,8 @@
  *   SHIPLINE_FAULT="<point>[:<param>=<value>…]:<action>[;<another>…]"
  *
  * point   a name passed to `fault()`, e.g. `checkpoint:before-rename`, `stage:after:upload`,
- *         `upload` (with after-bytes), `release:after-tag`, `release:after-label`. A rule's point matches a fired
- *         point equal to it or starting with it followed by ":".
+ *         `upload` (with after-bytes), `release:after-tag`, `release:after-label`. A rule's
+ *         point matches a fired point equal to it or starting with it followed by ":".
  * params  nth=N        fire on the N-th time the point is reached (default 1)
  *         after-bytes=N fire once the caller reports ≥ N bytes done
  * action  kill (SIGKILL self: nothing flushed, the worst crash), exit (exit 70), throw.
