@@ -350,4 +350,4 @@ export function buildNotes(commits: ConventionalCommit[], o: NotesOptions): stri
   return b.render(o);
 }
 
-keepOutOfFTL(NotesBuilder.prototype.add, htmlEscape);
+keepOutOfFTL(NotesBuilder.prototype.add, htmlEscape, sectionFor);
