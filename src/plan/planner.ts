@@ -20,6 +20,7 @@ import { git, repoRoot } from "../git/git.ts";
 import { type LogCommit, type LogStream, readLog } from "../git/log.ts";
 import { NotesBuilder, PRESET_SECTIONS, PYTHON_SECTIONS, sectionFor } from "./changelog.ts";
 import { type ConventionalCommit, parseCommit, pullRequestOf } from "./commits.ts";
+import { adviseHugePages } from "./hugepages.ts";
 import { keepOutOfFTL } from "./jit.ts";
 import { type Bump, comparePep440, isPep440Prerelease } from "./pep440.ts";
 import {
@@ -88,6 +89,12 @@ export interface PlanOptions {
 
 /** Commits kept for --explain per package; the plan itself is never capped. */
 const EXPLAIN_LIMIT = 500;
+/**
+ * A walk that may be longer than this (the default commit-search-depth) asks for huge pages,
+ * and takes the advice back past HUGE_PAGES_UNTIL commits (see hugepages.ts).
+ */
+const HUGE_PAGES_AFTER = 500;
+const HUGE_PAGES_UNTIL = 20_000;
 
 export function sectionsOf(p: PackageConfig): ChangelogSection[] {
   return p.changelogSections ?? (p.releaseType === "python" ? PYTHON_SECTIONS : PRESET_SECTIONS);
@@ -465,10 +472,14 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
   const log = head.hasCommits
     ? readLog({ cwd: root, files: needFiles, maxCount: cfg.commitSearchDepth })
     : undefined;
+  // A walk that may be long runs on huge pages (see hugepages.ts); plans within the default
+  // commit-search-depth, the common case, never pay the few ms the advice costs.
+  const unadvise = log && cfg.commitSearchDepth > HUGE_PAGES_AFTER ? adviseHugePages() : undefined;
   try {
-    return await planWith(root, o, cfg, plan, owner, repository, sortedPaths, log);
+    return await planWith(root, o, cfg, plan, owner, repository, sortedPaths, log, unadvise);
   } finally {
     log?.stop();
+    unadvise?.();
   }
 }
 
@@ -481,6 +492,7 @@ async function planWith(
   repository: string,
   sortedPaths: string[],
   log: LogStream | undefined,
+  unadvise: (() => void) | undefined,
 ): Promise<Plan> {
   const targetBranch = plan.targetBranch;
   // PEP 440 mode per package (opt-in: --prerelease or [tool.shipline] prerelease), and in that
@@ -574,7 +586,13 @@ async function planWith(
     stoppedBy: "the start of history",
   };
   if (log) {
-    for await (const batch of log) if (takeBatch(walk, batch)) break;
+    for await (const batch of log) {
+      if (takeBatch(walk, batch)) break;
+      if (unadvise && walk.scanned > HUGE_PAGES_UNTIL) {
+        unadvise();
+        unadvise = undefined;
+      }
+    }
     if (walk.scanned >= cfg.commitSearchDepth)
       walk.stoppedBy = `commit-search-depth (${cfg.commitSearchDepth} commits)`;
   }
