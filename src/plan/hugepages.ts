@@ -8,7 +8,9 @@
  * environment before the process starts). Most distributions run THP in "madvise" mode, so the
  * advice turns one fault per 4 KiB into one per 2 MiB: 8000 → 3300 faults, 193 → 153 ms
  * (bench/README.md). On a very long walk huge pages cost more than they save (1M commits:
- * +1.5 s, +100 MiB), so the caller takes the advice back past a size. Best effort: any
+ * +1.5 s, +100 MiB), so the caller takes the advice back past a size. Only in "madvise" mode:
+ * with "always" the arena has huge pages already, with "never" advice does nothing, and in
+ * either case taking it back would leave the process unlike its default. Best effort: any
  * failure leaves the process as it was.
  */
 import { readFileSync } from "node:fs";
@@ -18,10 +20,21 @@ const MADV_NOHUGEPAGE = 15;
 /** mimalloc reserves its arena in 1 GiB steps (JSC's own reservations are larger still). */
 const MIN_REGION = 2 ** 30;
 
+/** The system's THP mode ("always", "madvise", "never"), or undefined without THP. */
+export function thpMode(): string | undefined {
+  try {
+    const text = readFileSync("/sys/kernel/mm/transparent_hugepage/enabled", "latin1");
+    return /\[(\w+)\]/.exec(text)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
 /** Advises huge pages; returns the function (idempotent) that takes the advice back, or undefined when nothing was done. */
 export function adviseHugePages(env: NodeJS.ProcessEnv = process.env): (() => void) | undefined {
   if (process.platform !== "linux" || env.SHIPLINE_HUGEPAGES === "0") return undefined;
   try {
+    if (thpMode() !== "madvise") return undefined;
     const regions: [number, number][] = [];
     for (const line of readFileSync("/proc/self/maps", "latin1").split("\n")) {
       // anonymous, private, read-write: "start-end rw-p 00000000 00:00 0"
