@@ -40,9 +40,11 @@ export default defineShiplineCommand({
       throw new UsageError(`--date ${date}: expected YYYY-MM-DD`, "e.g. --date 2026-02-06");
     const { parsePrereleaseFlag } = await import("../plan/prerelease.ts");
     const prerelease = parsePrereleaseFlag(args.prerelease);
-    const { locate, planReleases } = await import("../plan/planner.ts");
+    const { planReleases } = await import("../plan/planner.ts");
     const { planJsonPieces } = await import("../plan/types.ts");
-    const located = locate(cwd);
+    const { locateAsync } = await import("../git/locate.ts");
+    // started by main.ts before this command's modules loaded (prestartLocate)
+    const located = await locateAsync(cwd);
     const root = located.root;
     const { isShallow } = await import("../git/shallow.ts");
     if (isShallow(root))

@@ -60,6 +60,58 @@ export function git(args: string[], opts: GitOptions): GitResult {
   return result;
 }
 
+/** Spawns git without waiting; never rejects (a spawn failure is reported as exit code -1). */
+function spawnGit(args: string[], opts: GitOptions): Promise<GitResult> {
+  try {
+    const proc = Bun.spawn(["git", "-c", "core.quotepath=off", ...args], {
+      cwd: opts.cwd,
+      env: gitEnv(opts.env),
+      stdin: opts.input === undefined ? "ignore" : new Blob([opts.input as BlobPart]),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    return Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]).then(
+      ([stdout, stderr, exitCode]) => ({ stdout, stderr, exitCode }),
+      (e: Error) => ({ stdout: "", stderr: e.message, exitCode: -1 }),
+    );
+  } catch (e) {
+    return Promise.resolve({ stdout: "", stderr: (e as Error).message, exitCode: -1 });
+  }
+}
+
+/** Read-only git commands started ahead of need (prestartGit), by directory and argv. */
+const prestarted = new Map<string, Promise<GitResult>>();
+const prestartKey = (args: string[], cwd: string) => `${cwd}\0${args.join("\0")}`;
+
+/**
+ * Starts a read-only git command now, so that its answer is ready when `gitAsync` asks for
+ * exactly it (same directory and argv): `plan` starts its `rev-parse` before loading the
+ * planner's modules, and the two overlap. An answer nobody asks for is simply dropped.
+ */
+export function prestartGit(args: string[], cwd: string): void {
+  const k = prestartKey(args, cwd);
+  if (!prestarted.has(k)) prestarted.set(k, spawnGit(args, { cwd }));
+}
+
+/** `git` without blocking the thread: other work (parsing, module loading) runs meanwhile. */
+export async function gitAsync(args: string[], opts: GitOptions): Promise<GitResult> {
+  const k = prestartKey(args, opts.cwd);
+  const early = opts.env === undefined && opts.input === undefined ? prestarted.get(k) : undefined;
+  if (early) prestarted.delete(k);
+  const r = await (early ?? spawnGit(args, opts));
+  if (r.exitCode === -1)
+    throw new ShiplineError(
+      `could not run git in ${opts.cwd}: ${r.stderr}`,
+      "install git and make sure it is on PATH",
+    );
+  if (r.exitCode !== 0 && !opts.allowFailure) fail(args, r.stderr, r.exitCode);
+  return r;
+}
+
 /** Content of `path` at commit `rev`, or undefined when it does not exist there. */
 export function fileAt(cwd: string, rev: string, path: string): string | undefined {
   const r = git(["cat-file", "blob", `${rev}:${path}`], { cwd, allowFailure: true });

@@ -16,7 +16,7 @@ import {
 } from "../config/release-please.ts";
 import { normalizeName } from "../dist/pep440.ts";
 import { ShiplineError } from "../errors.ts";
-import { git, repoRoot } from "../git/git.ts";
+import { type Located, locate } from "../git/locate.ts";
 import { type LogCommit, type LogStream, readLog } from "../git/log.ts";
 import { NotesBuilder, PRESET_SECTIONS, PYTHON_SECTIONS, sectionFor } from "./changelog.ts";
 import { type ConventionalCommit, parseCommit, pullRequestOf } from "./commits.ts";
@@ -133,27 +133,6 @@ interface PackageState {
 }
 
 const normalizePath = (path: string) => path.replace(/\/$/, "").replace(/^\//, "");
-
-/**
- * Target branch (for titles) and whether HEAD has commits, with one git call:
- * `rev-parse --abbrev-ref HEAD` prints the branch ("HEAD" when detached) and fails before
- * the first commit.
- */
-export interface Located {
-  root: string;
-  /** Checked-out branch; undefined when detached or before the first commit. */
-  branch?: string;
-  hasCommits: boolean;
-}
-
-/** Repository root, branch and whether HEAD has commits, in one git call (start-up matters for `plan`). */
-export function locate(cwd: string): Located {
-  const r = git(["rev-parse", "--show-toplevel", "--abbrev-ref", "HEAD"], { cwd, allowFailure: true });
-  const [root, branch] = r.stdout.split("\n");
-  if (r.exitCode === 0 && root && branch)
-    return { root, branch: branch === "HEAD" ? undefined : branch, hasCommits: true };
-  return { root: repoRoot(cwd), hasCommits: false };
-}
 
 function headInfo(
   root: string,
