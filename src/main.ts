@@ -4,11 +4,9 @@
  * top-level await (required by `bun build --bytecode`).
  */
 
-import { resolve } from "node:path";
 import type { ArgsDef } from "citty";
 import { COMMANDS } from "./cli/commands.ts";
 import { UsageError } from "./errors.ts";
-import { prestartLocate } from "./git/locate.ts";
 import { useColor } from "./ui/log.ts";
 import { VERSION } from "./version.ts";
 
@@ -29,17 +27,6 @@ function rootHelp(): string {
     "",
     "Run `shipline <command> --help` for a command's options and examples.",
   ].join("\n");
-}
-
-/** The directory `plan` will act in (--cwd DIR / --cwd=DIR, as resolveCwd reads it), for prestartLocate. */
-function planCwd(args: string[]): string {
-  let dir: string | undefined;
-  for (let i = 0; i < args.length && args[i] !== "--"; i++) {
-    const a = args[i] as string;
-    if (a === "--cwd") dir = args[i + 1];
-    else if (a.startsWith("--cwd=")) dir = a.slice(6);
-  }
-  return resolve(dir ?? process.cwd());
 }
 
 function closest(name: string): string | undefined {
@@ -75,7 +62,8 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   // plan's first git call runs while its modules load (the answer is picked up by locateAsync)
-  if (first === "plan") prestartLocate(planCwd(argv.slice(1)));
+  // (imported here, not at the top: --version and --help load nothing they do not use)
+  if (first === "plan") (await import("./git/locate.ts")).prestartLocate(argv.slice(1));
   const cmd = (await spec.load()).default;
   const { renderUsage, runCommand } = await import("citty");
   const rest = argv.slice(1);

@@ -1,4 +1,5 @@
 /** Where `plan` runs: repository root, branch, and whether HEAD has commits, in one git call. */
+import { resolve } from "node:path";
 import { git, gitAsync, prestartGit, repoRoot } from "./git.ts";
 
 export interface Located {
@@ -30,7 +31,16 @@ export async function locateAsync(cwd: string): Promise<Located> {
   return located(await gitAsync(ARGS, { cwd, allowFailure: true }), cwd);
 }
 
-/** Starts locate's git call now (main.ts, before `plan`'s modules load: ~10 ms of overlap). */
-export function prestartLocate(cwd: string): void {
-  prestartGit(ARGS, cwd);
+/**
+ * Starts locate's git call now, in the directory `plan` will act in (main.ts, before `plan`'s
+ * modules load: they load while git runs). `args` are plan's; --cwd is read as resolveCwd reads it.
+ */
+export function prestartLocate(args: string[]): void {
+  let dir: string | undefined;
+  for (let i = 0; i < args.length && args[i] !== "--"; i++) {
+    const a = args[i] as string;
+    if (a === "--cwd") dir = args[i + 1];
+    else if (a.startsWith("--cwd=")) dir = a.slice(6);
+  }
+  prestartGit(ARGS, resolve(dir ?? process.cwd()));
 }

@@ -65,7 +65,7 @@ describe("locate", () => {
     expect((await gitAsync(["rev-parse", "HEAD"], { cwd: r.dir })).stdout.trim()).toBe(first);
     expect((await gitAsync(["rev-parse", "HEAD"], { cwd: r.dir })).stdout.trim()).toBe(second);
     // another directory's answer is never taken
-    prestartLocate(join(r.dir, ".git"));
+    prestartLocate(["--json", "--cwd", join(r.dir, ".git")]);
     expect((await locateAsync(r.dir)).root).toBe(r.dir);
   });
 
