@@ -3,7 +3,6 @@
  * static data; a subcommand's module is imported only when that subcommand runs. No
  * top-level await (required by `bun build --bytecode`).
  */
-
 import type { ArgsDef } from "citty";
 import { COMMANDS } from "./cli/commands.ts";
 import { UsageError } from "./errors.ts";
@@ -61,9 +60,10 @@ async function main(argv: string[]): Promise<number> {
       guess ? `did you mean \`shipline ${guess}\`? (see shipline --help)` : "see `shipline --help`",
     );
   }
-  // plan's first git call runs while its modules load (the answer is picked up by locateAsync)
-  // (imported here, not at the top: --version and --help load nothing they do not use)
-  if (first === "plan") (await import("./git/locate.ts")).prestartLocate(argv.slice(1));
+  // plan's first git call runs while its modules load (the answer is picked up by locateAsync);
+  // imported here, not at the top, so that --version and --help load nothing they do not use
+  if (first === "plan" && !argv.includes("--help") && !argv.includes("-h"))
+    (await import("./git/locate.ts")).prestartLocate(argv.slice(1));
   const cmd = (await spec.load()).default;
   const { renderUsage, runCommand } = await import("citty");
   const rest = argv.slice(1);
