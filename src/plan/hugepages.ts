@@ -1,5 +1,5 @@
 /**
- * Transparent huge pages for a plan's mid-length walk (hundreds to tens of thousands of commits).
+ * Transparent huge pages for a plan's mid-length walk (commit-search-depth 500 to 20 000).
  *
  * Why: on a 2-core runner a 10k-commit plan is CPU-bound, and most of its ~8000 page faults
  * (~10 µs each on the measured VM: ~80 ms of CPU across the walk, the JIT threads and JSC's
@@ -9,10 +9,9 @@
  * advice turns one fault per 4 KiB into one per 2 MiB: 8000 → 3300 faults, 193 → 153 ms
  * (bench/README.md). On a very long walk huge pages cost more than they save (1M commits:
  * +1.5–2.7 s, even taken back after 20k commits), so the planner asks only for walks bounded
- * to 20k commits. Only in "madvise" mode:
- * with "always" the arena has huge pages already, with "never" advice does nothing, and in
- * either case taking it back would leave the process unlike its default. Best effort: any
- * failure leaves the process as it was.
+ * to 20k commits. Only in "madvise" mode: with "always" the arena has huge pages already, with
+ * "never" advice does nothing, and in either case taking it back would leave the process
+ * unlike its default. Best effort: any failure leaves the process as it was.
  */
 import { readFileSync } from "node:fs";
 
