@@ -30,6 +30,14 @@ export function gitEnv(extra?: Record<string, string | undefined>): Record<strin
   return env;
 }
 
+/** Every git call: quotepath off, so paths with non-ASCII bytes come out as they are. */
+const gitArgv = (args: string[]) => ["git", "-c", "core.quotepath=off", ...args];
+
+/** git could not be started at all (missing binary, missing directory). */
+function cannotRun(cwd: string, why: string): never {
+  throw new ShiplineError(`could not run git in ${cwd}: ${why}`, "install git and make sure it is on PATH");
+}
+
 function fail(args: string[], stderr: string, exitCode: number): never {
   const first = stderr.trim().split("\n")[0] ?? "";
   throw new ShiplineError(`git ${args.slice(0, 3).join(" ")} failed (exit ${exitCode}): ${first}`);
@@ -38,7 +46,7 @@ function fail(args: string[], stderr: string, exitCode: number): never {
 export function git(args: string[], opts: GitOptions): GitResult {
   let proc: ReturnType<typeof Bun.spawnSync>;
   try {
-    proc = Bun.spawnSync(["git", "-c", "core.quotepath=off", ...args], {
+    proc = Bun.spawnSync(gitArgv(args), {
       cwd: opts.cwd,
       env: gitEnv(opts.env),
       stdin: opts.input === undefined ? "ignore" : new Blob([opts.input as BlobPart]),
@@ -46,10 +54,7 @@ export function git(args: string[], opts: GitOptions): GitResult {
       stderr: "pipe",
     });
   } catch (e) {
-    throw new ShiplineError(
-      `could not run git in ${opts.cwd}: ${(e as Error).message}`,
-      "install git and make sure it is on PATH",
-    );
+    cannotRun(opts.cwd, (e as Error).message);
   }
   const result = {
     stdout: proc.stdout?.toString() ?? "",
@@ -63,7 +68,7 @@ export function git(args: string[], opts: GitOptions): GitResult {
 /** Spawns git without waiting; never rejects (a spawn failure is reported as exit code -1). */
 function spawnGit(args: string[], opts: GitOptions): Promise<GitResult> {
   try {
-    const proc = Bun.spawn(["git", "-c", "core.quotepath=off", ...args], {
+    const proc = Bun.spawn(gitArgv(args), {
       cwd: opts.cwd,
       env: gitEnv(opts.env),
       stdin: opts.input === undefined ? "ignore" : new Blob([opts.input as BlobPart]),
@@ -91,10 +96,16 @@ const prestartKey = (args: string[], cwd: string) => `${cwd}\0${args.join("\0")}
  * Starts a read-only git command now, so that its answer is ready when `gitAsync` asks for
  * exactly it (same directory and argv): `plan` starts its `rev-parse` before loading the
  * planner's modules, and the two overlap. An answer nobody asks for is simply dropped.
+ * Returns the pending answer (settles when git has exited; it never rejects).
  */
-export function prestartGit(args: string[], cwd: string): void {
+export function prestartGit(args: string[], cwd: string): Promise<GitResult> {
   const k = prestartKey(args, cwd);
-  if (!prestarted.has(k)) prestarted.set(k, spawnGit(args, { cwd }));
+  let p = prestarted.get(k);
+  if (!p) {
+    p = spawnGit(args, { cwd });
+    prestarted.set(k, p);
+  }
+  return p;
 }
 
 /** `git` without blocking the thread: other work (parsing, module loading) runs meanwhile. */
@@ -103,11 +114,7 @@ export async function gitAsync(args: string[], opts: GitOptions): Promise<GitRes
   const early = opts.env === undefined && opts.input === undefined ? prestarted.get(k) : undefined;
   if (early) prestarted.delete(k);
   const r = await (early ?? spawnGit(args, opts));
-  if (r.exitCode === -1)
-    throw new ShiplineError(
-      `could not run git in ${opts.cwd}: ${r.stderr}`,
-      "install git and make sure it is on PATH",
-    );
+  if (r.exitCode === -1) cannotRun(opts.cwd, r.stderr);
   if (r.exitCode !== 0 && !opts.allowFailure) fail(args, r.stderr, r.exitCode);
   return r;
 }
@@ -135,7 +142,7 @@ export interface GitStream extends AsyncIterable<Uint8Array> {
  * throws after the stream ends.
  */
 export function gitStream(args: string[], opts: GitOptions): GitStream {
-  const proc = Bun.spawn(["git", "-c", "core.quotepath=off", ...args], {
+  const proc = Bun.spawn(gitArgv(args), {
     cwd: opts.cwd,
     env: gitEnv(opts.env),
     stdin: "ignore",

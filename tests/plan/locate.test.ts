@@ -59,8 +59,7 @@ describe("locate", () => {
   test("the prestarted answer is used, once, for the same directory only", async () => {
     const r = repo();
     const first = r.commit("chore: one", { "a.txt": "1\n" });
-    prestartGit(["rev-parse", "HEAD"], r.dir);
-    await Bun.sleep(200); // the prestarted git has answered by now
+    await prestartGit(["rev-parse", "HEAD"], r.dir); // git has answered (and exited) before the next commit
     const second = r.commit("chore: two", { "a.txt": "2\n" });
     expect((await gitAsync(["rev-parse", "HEAD"], { cwd: r.dir })).stdout.trim()).toBe(first);
     expect((await gitAsync(["rev-parse", "HEAD"], { cwd: r.dir })).stdout.trim()).toBe(second);
