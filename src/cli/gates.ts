@@ -39,7 +39,7 @@ export default defineShiplineCommand({
     only: { type: "string", description: "Run only this gate (or a comma list)", valueHint: "NAME" },
     jobs: {
       type: "string",
-      description: "How many gates run at once (default: number of CPU cores)",
+      description: "At most N gates at once (default: one per CPU core, more while cores sit idle)",
       valueHint: "N",
     },
   },

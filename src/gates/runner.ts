@@ -1,9 +1,10 @@
 /**
  * The gates matrix: every enabled gate, per-Python gates once per interpreter (in that
- * Python's venv), in parallel under a concurrency limit (default: number of cores). Each
- * gate's output goes to `.shipline/logs/<gate>[-<X.Y>].log`. A blocking failure fails the
- * run; a non-blocking one is reported only. Ctrl-C (SIGINT/SIGTERM) ends every running
- * gate's process group and reports the run as interrupted.
+ * Python's venv), in parallel under a concurrency limit (default: one per core, more while
+ * cores sit idle; see limit.ts). Each gate's output goes to
+ * `.shipline/logs/<gate>[-<X.Y>].log`. A blocking failure fails the run; a non-blocking one
+ * is reported only. Ctrl-C (SIGINT/SIGTERM) ends every running gate's process group and
+ * reports the run as interrupted.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -13,6 +14,7 @@ import { errorMessage, UsageError } from "../errors.ts";
 import { fault } from "../pipeline/fault.ts";
 import type { Logger } from "../ui/log.ts";
 import { missingToolMessage, resolveGate } from "./command.ts";
+import { Limit, procStatIdle } from "./limit.ts";
 import { runGroup, stopAllGroups } from "./process.ts";
 import { Progress } from "./progress.ts";
 import { type DiscoveryEnv, findPythons, type PythonInterpreter } from "./python.ts";
@@ -26,7 +28,7 @@ export interface RunGatesOptions {
   pythons?: string[];
   /** Gate names to run (default: all enabled). */
   only?: string[];
-  /** Concurrency limit (default: number of cores). */
+  /** Hard concurrency limit (default: one per core, growing while cores sit idle). */
   jobs?: number;
   log: Logger;
   env?: NodeJS.ProcessEnv;
@@ -39,23 +41,6 @@ export interface RunGatesOptions {
   /** Live progress line (default: stderr is a TTY). */
   tty?: boolean;
   quiet?: boolean;
-}
-
-/** A minimal counting semaphore: p-limit's behaviour in a dozen lines, FIFO. */
-class Limit {
-  private active = 0;
-  private queue: (() => void)[] = [];
-  constructor(private readonly max: number) {}
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((r) => this.queue.push(r));
-    this.active++;
-    try {
-      return await fn();
-    } finally {
-      this.active--;
-      this.queue.shift()?.();
-    }
-  }
 }
 
 export function selectGates(all: GateConfig[], only?: string[]): GateConfig[] {
@@ -75,6 +60,13 @@ export function checkVersions(versions: string[]): string[] {
     if (!/^3\.\d{1,2}$/.test(v))
       throw new UsageError(`--python ${v}: expected versions like 3.12 (comma-separated)`);
   return [...new Set(versions)];
+}
+
+/** One per core, more while cores sit idle (limit.ts says why). */
+function defaultLimit(): Limit {
+  const cores = Math.max(1, availableParallelism());
+  const idle = procStatIdle();
+  return new Limit(cores, idle ? { ceiling: cores * 4, idle, everyMs: 25 } : undefined);
 }
 
 const NOT_AVAILABLE = /is not available in this build of shipline yet/;
@@ -122,7 +114,7 @@ export async function runGates(o: RunGatesOptions): Promise<GatesReport> {
     quiet: Boolean(o.quiet),
     total,
   });
-  const limit = new Limit(Math.max(1, o.jobs ?? availableParallelism()));
+  const limit = o.jobs ? new Limit(Math.max(1, o.jobs)) : defaultLimit();
   let interrupted = false;
   const onSignal = (sig: NodeJS.Signals) => {
     if (interrupted) {

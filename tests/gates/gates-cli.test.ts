@@ -4,6 +4,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { BIN, shipline } from "../helpers/cli.ts";
 import type { TestRepo } from "../helpers/repo.ts";
@@ -141,6 +142,21 @@ describe("shipline gates (compiled binary)", () => {
     const two = await shipline(["gates", "--only", "a,b", "--jobs", "2"], { cwd: repo.dir, env: testEnv() });
     expect(two.code).toBe(0);
     expect(events()).toEqual(["start", "start", "end", "end"]);
+  }, 30_000);
+
+  test("by default more gates than cores run at once while the cores sit idle", async () => {
+    const dir = tempDir();
+    // cores + 2 gates that mostly sleep, each waiting (up to ~3 s) until all have started: they
+    // end only after all started if the default grew past one gate per core.
+    const n = availableParallelism() + 2;
+    const names = Array.from({ length: n }, (_, i) => `g${i}`);
+    const gate = (name: string) =>
+      `[tool.shipline.gates.${name}]\ncommand = ["sh", "-c", "echo start >> ${dir}/events; i=0; while [ $(grep -c start ${dir}/events) -lt ${n} ] && [ $i -lt 60 ]; do sleep 0.05; i=$((i+1)); done; echo end >> ${dir}/events"]\n`;
+    const repo = make({ toml: names.map(gate).join("") });
+    const r = await shipline(["gates", "--only", names.join(",")], { cwd: repo.dir, env: testEnv() });
+    expect(r.code).toBe(0);
+    const events = readFileSync(join(dir, "events"), "utf8").trim().split("\n");
+    expect(events).toEqual([...Array(n).fill("start"), ...Array(n).fill("end")]);
   }, 30_000);
 
   test("the build gate runs the current shipline binary (or says clearly it is not there yet)", async () => {
