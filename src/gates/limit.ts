@@ -25,7 +25,7 @@ export class Limit {
   private active = 0;
   private readonly queue: (() => void)[] = [];
   private ticker: ReturnType<typeof setInterval> | undefined;
-  /** Most ever running at once (reported by tests and the bench). */
+  /** Most ever running at once (the tests read it). */
   peak = 0;
 
   constructor(
