@@ -3,7 +3,9 @@
  * pager, no prompts, C locale so messages parse), arguments as an argv array (never a shell
  * string), and a clear ShiplineError naming the git command when it fails.
  */
+import { closeSync } from "node:fs";
 import { ShiplineError } from "../errors.ts";
+import { bigPipe } from "./pipe.ts";
 
 export interface GitOptions {
   cwd: string;
@@ -133,30 +135,57 @@ export function gitText(args: string[], opts: GitOptions): string {
 /** A running git whose stdout is read as a stream; `stop()` kills it if still running. */
 export interface GitStream extends AsyncIterable<Uint8Array> {
   stop(): void;
+  /** git's exit code, once it has exited. */
+  exited: Promise<number>;
+  pid: number;
 }
 
 /**
  * Streams git's stdout (for `git log` over huge histories: memory stays bounded). git starts
  * now, not at the first read, so a caller can overlap it with other work (plan looks up tags
  * while git walks history); a caller that may not read it must `stop()` it. A non-zero exit
- * throws after the stream ends.
+ * throws after the stream ends. On Linux the output goes through a 1 MiB pipe (pipe.ts), so
+ * git can run ahead of its reader; elsewhere through Bun's own.
  */
 export function gitStream(args: string[], opts: GitOptions): GitStream {
-  const proc = Bun.spawn(gitArgv(args), {
-    cwd: opts.cwd,
-    env: gitEnv(opts.env),
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+  const pipe = bigPipe();
+  let readOpen = pipe !== undefined;
+  let reading = false;
+  /** Our read end, closed once: when reading ends, or by stop() if reading never began. */
+  const closeRead = () => {
+    if (!pipe || !readOpen) return;
+    readOpen = false;
+    try {
+      closeSync(pipe.read);
+    } catch {}
+  };
+  let proc: Bun.Subprocess<"ignore", "pipe" | number, "pipe">;
+  try {
+    proc = Bun.spawn(gitArgv(args), {
+      cwd: opts.cwd,
+      env: gitEnv(opts.env),
+      stdin: "ignore",
+      stdout: pipe ? pipe.write : "pipe",
+      stderr: "pipe",
+    });
+  } catch (e) {
+    closeRead();
+    throw e;
+  } finally {
+    // git has its own copy now; ours would keep the reader from ever seeing the end.
+    if (pipe) closeSync(pipe.write);
+  }
   async function* read(): AsyncGenerator<Uint8Array> {
     let finished = false;
+    reading = true;
     try {
-      for await (const chunk of proc.stdout) yield chunk;
+      if (!pipe) for await (const chunk of proc.stdout as ReadableStream<Uint8Array>) yield chunk;
+      else if (readOpen) for await (const chunk of Bun.file(pipe.read).stream()) yield chunk;
       finished = true;
     } finally {
       // The consumer stopped early (e.g. the release commit was found): stop git now.
       if (!finished) proc.kill();
+      closeRead();
     }
     const exitCode = await proc.exited;
     if (exitCode !== 0 && !opts.allowFailure) fail(args, await new Response(proc.stderr).text(), exitCode);
@@ -165,7 +194,11 @@ export function gitStream(args: string[], opts: GitOptions): GitStream {
     [Symbol.asyncIterator]: read,
     stop: () => {
       if (proc.exitCode === null) proc.kill();
+      // While a read is under way its reader owns the descriptor: git's end closing ends it.
+      if (!reading) closeRead();
     },
+    exited: proc.exited,
+    pid: proc.pid,
   };
 }
 

@@ -1,6 +1,7 @@
 /** The streaming git log reader and merge-commit handling in plans. */
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { git } from "../../src/git/git.ts";
+import { readdirSync, readFileSync } from "node:fs";
+import { git, gitStream } from "../../src/git/git.ts";
 import { commits, readLog } from "../../src/git/log.ts";
 import { planReleases } from "../../src/plan/planner.ts";
 import { TestRepo } from "../helpers/repo.ts";
@@ -66,6 +67,70 @@ describe("readLog", () => {
     expect(log[12]?.message.length).toBe("fix: big body\n\n".length + big.length);
     expect(log[0]?.files).toEqual(["d11/f.txt"]);
   }, 30_000);
+});
+
+describe("gitStream's pipe", () => {
+  const openFds = () => readdirSync("/proc/self/fd").length;
+  const pipeMax = (() => {
+    try {
+      return Number(readFileSync("/proc/sys/fs/pipe-max-size", "utf8"));
+    } catch {
+      return 0;
+    }
+  })();
+
+  test.if(process.platform === "linux" && pipeMax >= 1 << 20)(
+    "git runs ahead of a reader that has not started, by up to 1 MiB",
+    async () => {
+      const r = TestRepo.create();
+      repos.push(r);
+      r.commit("fix: big", { "big.txt": "z".repeat(700_000) });
+      const blob = r.git("rev-parse", "HEAD:big.txt");
+      const s = gitStream(["cat-file", "blob", blob], { cwd: r.dir });
+      // The thread is kept busy without yielding, as a plan's walk keeps it: nothing reads the
+      // pipe meanwhile. 700 kB do not fit the kernel's default 64 KiB, where git would wait.
+      const state = () => /\) (\S)/.exec(readFileSync(`/proc/${s.pid}/stat`, "latin1"))?.[1];
+      const deadline = performance.now() + 5_000;
+      while (state() !== "Z" && performance.now() < deadline) {}
+      expect(state()).toBe("Z"); // exited (not reaped yet: that needs the event loop)
+      expect(await s.exited).toBe(0);
+      let text = "";
+      const decoder = new TextDecoder();
+      for await (const chunk of s) text += decoder.decode(chunk, { stream: true });
+      expect(text).toBe("z".repeat(700_000));
+    },
+    30_000,
+  );
+
+  test.if(process.platform === "linux")(
+    "no descriptor is left open, however the stream ends",
+    async () => {
+      const r = TestRepo.create();
+      repos.push(r);
+      for (let i = 0; i < 3; i++)
+        r.commit(`fix: n${i}\n\n${"b".repeat(5_000)}`, { [`f${i}.txt`]: String(i) });
+      Bun.gc(true);
+    await Bun.sleep(50);
+    const before = openFds();
+      for (let i = 0; i < 30; i++) {
+        const s = gitStream(["log", "--format=%B"], { cwd: r.dir });
+        if (i % 3 === 0) {
+          let n = 0;
+          for await (const chunk of s) n += chunk.length;
+          expect(n).toBeGreaterThan(15_000);
+        } else if (i % 3 === 1) {
+          s.stop(); // never read
+        } else {
+          for await (const _ of s) break; // the consumer stops early
+          s.stop();
+        }
+        await s.exited;
+      }
+      await Bun.sleep(50);
+      expect(openFds()).toBe(before);
+    },
+    60_000,
+  );
 });
 
 describe("merges in a plan", () => {
