@@ -110,8 +110,8 @@ describe("gitStream's pipe", () => {
       for (let i = 0; i < 3; i++)
         r.commit(`fix: n${i}\n\n${"b".repeat(5_000)}`, { [`f${i}.txt`]: String(i) });
       Bun.gc(true);
-    await Bun.sleep(50);
-    const before = openFds();
+      await Bun.sleep(50);
+      const before = openFds();
       for (let i = 0; i < 30; i++) {
         const s = gitStream(["log", "--format=%B"], { cwd: r.dir });
         if (i % 3 === 0) {
