@@ -144,11 +144,11 @@ export interface GitStream extends AsyncIterable<Uint8Array> {
  * Streams git's stdout (for `git log` over huge histories: memory stays bounded). git starts
  * now, not at the first read, so a caller can overlap it with other work (plan looks up tags
  * while git walks history); a caller that may not read it must `stop()` it. A non-zero exit
- * throws after the stream ends. On Linux the output goes through a 1 MiB pipe (pipe.ts), so
- * git can run ahead of its reader; elsewhere through Bun's own.
+ * throws after the stream ends. With `bigPipe` the output goes through a 1 MiB pipe on Linux
+ * (pipe.ts), so git can run ahead of a busy reader; otherwise, and elsewhere, through Bun's.
  */
-export function gitStream(args: string[], opts: GitOptions): GitStream {
-  const pipe = bigPipe();
+export function gitStream(args: string[], opts: GitOptions & { bigPipe?: boolean }): GitStream {
+  const pipe = opts.bigPipe ? bigPipe() : undefined;
   let readOpen = pipe !== undefined;
   let reading = false;
   /** Our read end, closed once: when reading ends, or by stop() if reading never began. */

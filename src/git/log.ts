@@ -92,6 +92,13 @@ export interface LogStream extends AsyncIterable<LogCommit[]> {
   stop(): void;
 }
 
+/**
+ * Walks longer than this read git through a 1 MiB pipe (pipe.ts): making it costs ≈ 2 ms (the
+ * FFI's first load), which a 100k-commit walk repays 10 times over and a 10k one about breaks
+ * even on (bench/README.md); the default commit-search-depth (500) never pays it.
+ */
+const BIG_PIPE_ABOVE = 5_000;
+
 /** Commits newest first, streamed. git starts now (see gitStream), reading starts at the first iteration. */
 export function readLog(o: LogOptions): LogStream {
   const args = ["log", "-z", "--format=%x1e%H%x1f%B"];
@@ -100,7 +107,8 @@ export function readLog(o: LogOptions): LogStream {
   args.push(...(o.revs ?? ["HEAD"]), "--");
   // GIT_FLUSH=0: git flushes after every commit when stdout is a pipe (one tiny chunk per
   // commit, ~20x more reads); fully buffered output streams the same bytes in big chunks.
-  const stream = gitStream(args, { cwd: o.cwd, env: { GIT_FLUSH: "0" } });
+  const long = o.maxCount === undefined || o.maxCount > BIG_PIPE_ABOVE;
+  const stream = gitStream(args, { cwd: o.cwd, env: { GIT_FLUSH: "0" }, bigPipe: long });
   return { [Symbol.asyncIterator]: () => commits(stream, Boolean(o.files)), stop: stream.stop };
 }
 

@@ -6,7 +6,8 @@
  * then blocks about 400 commits ahead of the walk, and the two wait on each other in turn;
  * with 1 MiB (the unprivileged maximum, /proc/sys/fs/pipe-max-size) git keeps running.
  * Measured with alternating runs (bench/README.md): plans of 100k and 1M commits 2–5 %
- * faster; 10k within the noise.
+ * faster; 10k within the noise. Making it costs ≈ 2 ms (loading bun:ffi and libc), so only
+ * long walks ask for it (log.ts).
  *
  * Bun.spawn has no pipe-size option, so the pipe is made here through libc (pipe2, then fcntl
  * F_SETPIPE_SZ) and handed to Bun.spawn as a file descriptor. Both ends are close-on-exec, so

@@ -86,7 +86,7 @@ describe("gitStream's pipe", () => {
       repos.push(r);
       r.commit("fix: big", { "big.txt": "z".repeat(700_000) });
       const blob = r.git("rev-parse", "HEAD:big.txt");
-      const s = gitStream(["cat-file", "blob", blob], { cwd: r.dir });
+      const s = gitStream(["cat-file", "blob", blob], { cwd: r.dir, bigPipe: true });
       // The thread is kept busy without yielding, as a plan's walk keeps it: nothing reads the
       // pipe meanwhile. 700 kB do not fit the kernel's default 64 KiB, where git would wait.
       const state = () => /\) (\S)/.exec(readFileSync(`/proc/${s.pid}/stat`, "latin1"))?.[1];
@@ -113,7 +113,7 @@ describe("gitStream's pipe", () => {
       await Bun.sleep(50);
       const before = openFds();
       for (let i = 0; i < 30; i++) {
-        const s = gitStream(["log", "--format=%B"], { cwd: r.dir });
+        const s = gitStream(["log", "--format=%B"], { cwd: r.dir, bigPipe: true });
         if (i % 3 === 0) {
           let n = 0;
           for await (const chunk of s) n += chunk.length;
