@@ -24,11 +24,11 @@ const SIZE = 1 << 20;
 interface Libc {
   pipe2(fds: Pointer, flags: number): number;
   fcntl(fd: number, cmd: number, arg: number): number;
+  ptr(view: Int32Array): Pointer;
 }
 
 /** libc's functions once loaded; null when they cannot be (not Linux/glibc, no FFI). */
 let libc: Libc | null | undefined;
-let pointerOf: ((view: Int32Array) => Pointer) | undefined;
 
 function load(): Libc | null {
   if (libc !== undefined) return libc;
@@ -36,13 +36,16 @@ function load(): Libc | null {
   if (process.platform !== "linux") return libc;
   try {
     const ffi = require("bun:ffi") as typeof import("bun:ffi");
-    const lib = ffi.dlopen("libc.so.6", {
+    const { symbols } = ffi.dlopen("libc.so.6", {
       pipe2: { args: ["ptr", "i32"], returns: "i32" },
       // variadic in C; its third argument is an int for F_SETPIPE_SZ
       fcntl: { args: ["i32", "i32", "i32"], returns: "i32" },
     });
-    pointerOf = (view) => ffi.ptr(view);
-    libc = lib.symbols as unknown as Libc;
+    libc = {
+      pipe2: (fds, flags) => symbols.pipe2(fds, flags),
+      fcntl: (fd, cmd, arg) => symbols.fcntl(fd, cmd, arg),
+      ptr: (view) => ffi.ptr(view),
+    };
   } catch {
     // musl (no libc.so.6), or FFI unavailable: Bun's pipe
   }
@@ -57,10 +60,10 @@ export interface Pipe {
 /** A close-on-exec pipe whose buffer holds 1 MiB (or the default, if the kernel refuses), or undefined. */
 export function bigPipe(): Pipe | undefined {
   const c = load();
-  if (!c || !pointerOf) return undefined;
+  if (!c) return undefined;
   try {
     const fds = new Int32Array(2);
-    if (c.pipe2(pointerOf(fds), O_CLOEXEC) !== 0) return undefined;
+    if (c.pipe2(c.ptr(fds), O_CLOEXEC) !== 0) return undefined;
     // A refusal (EPERM past the per-user pipe quota) leaves the default size: still a pipe.
     c.fcntl(fds[1] as number, F_SETPIPE_SZ, SIZE);
     return { read: fds[0] as number, write: fds[1] as number };
