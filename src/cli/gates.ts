@@ -39,7 +39,8 @@ export default defineShiplineCommand({
     only: { type: "string", description: "Run only this gate (or a comma list)", valueHint: "NAME" },
     jobs: {
       type: "string",
-      description: "At most N gates at once (default: one per CPU core, more while cores sit idle)",
+      description:
+        "At most N gates at once (default: the CPU cores); auto: one per core, more while cores sit idle",
       valueHint: "N",
     },
   },
@@ -47,16 +48,18 @@ export default defineShiplineCommand({
     "shipline gates",
     "shipline gates --python 3.12 --only tests",
     "shipline gates --only lint,format --json",
+    "shipline gates --jobs auto",
   ],
   async run({ args, cwd, log, json }) {
     const root = projectRoot(cwd);
     const config = loadShiplineConfig(root);
     for (const w of config.warnings) log.warn(w);
-    let jobs: number | undefined;
-    if (args.jobs !== undefined) {
+    let jobs: number | "auto" | undefined;
+    if (args.jobs === "auto") jobs = "auto";
+    else if (args.jobs !== undefined) {
       jobs = Number(args.jobs);
       if (!Number.isInteger(jobs) || jobs < 1)
-        throw new UsageError(`--jobs ${args.jobs}: expected a whole number ≥ 1`);
+        throw new UsageError(`--jobs ${args.jobs}: expected a whole number ≥ 1, or auto`);
     }
     const report = await runGates({
       root,

@@ -1,11 +1,12 @@
 /**
- * How many gates run at once. `--jobs N` is a hard limit. The default starts one gate per
- * core, as `tox -p auto` and `pytest -n auto` do, and then, like make's `-l`, lets one more
- * start for each core's worth of CPU that sat idle over the last 25 ms, up to four per core.
- * Suites that mostly wait (sockets, sleeps, subprocesses) then run side by side instead of in
- * waves; CPU-bound ones (mypy, most pytest runs) keep the CPUs busy and stay at one per core. Idle time is read from /proc/stat for the CPUs in this process's
- * affinity mask (a container pinned to 2 of 64 CPUs sees its 2); where there is no
- * /proc/stat the default is the cores.
+ * How many gates run at once. `--jobs N` is a hard limit, and the default is one gate per core
+ * (issue #5; `tox -p auto` and `pytest -n auto` do the same). `--jobs auto` starts one per core
+ * and then, like make's `-l`, one more for each core's worth of CPU that sat idle over the
+ * last 25 ms, up to four per core. Suites that mostly wait (sockets, sleeps, subprocesses)
+ * then run side by side instead of in waves; CPU-bound ones (mypy, most pytest runs) keep the
+ * CPUs busy and stay at one per core. Idle time is read from /proc/stat for the CPUs in this
+ * process's affinity mask (a container pinned to 2 of 64 CPUs sees its 2); where there is no
+ * /proc/stat, `auto` is one per core.
  */
 import { readFileSync } from "node:fs";
 

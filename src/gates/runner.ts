@@ -1,7 +1,7 @@
 /**
  * The gates matrix: every enabled gate, per-Python gates once per interpreter (in that
- * Python's venv), in parallel under a concurrency limit (default: one per core, more while
- * cores sit idle; see limit.ts). Each gate's output goes to
+ * Python's venv), in parallel under a concurrency limit (default: the number of cores; `auto`:
+ * more while cores sit idle, see limit.ts). Each gate's output goes to
  * `.shipline/logs/<gate>[-<X.Y>].log`. A blocking failure fails the run; a non-blocking one
  * is reported only. Ctrl-C (SIGINT/SIGTERM) ends every running gate's process group and
  * reports the run as interrupted.
@@ -28,8 +28,8 @@ export interface RunGatesOptions {
   pythons?: string[];
   /** Gate names to run (default: all enabled). */
   only?: string[];
-  /** Hard concurrency limit (default: one per core, growing while cores sit idle). */
-  jobs?: number;
+  /** Concurrency limit (default: the number of cores); "auto" grows past the cores while they sit idle. */
+  jobs?: number | "auto";
   log: Logger;
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
@@ -62,9 +62,10 @@ export function checkVersions(versions: string[]): string[] {
   return [...new Set(versions)];
 }
 
-/** One per core, more while cores sit idle (limit.ts says why). */
-function defaultLimit(): Limit {
+/** `--jobs`: N at most; by default one per core (issue #5); `auto` also more while cores sit idle (limit.ts). */
+function limitFor(jobs: number | "auto" | undefined): Limit {
   const cores = Math.max(1, availableParallelism());
+  if (jobs !== "auto") return new Limit(Math.max(1, jobs ?? cores));
   const idle = procStatIdle();
   return new Limit(cores, idle ? { ceiling: cores * 4, idle, everyMs: 25 } : undefined);
 }
@@ -114,7 +115,7 @@ export async function runGates(o: RunGatesOptions): Promise<GatesReport> {
     quiet: Boolean(o.quiet),
     total,
   });
-  const limit = o.jobs ? new Limit(Math.max(1, o.jobs)) : defaultLimit();
+  const limit = limitFor(o.jobs);
   let interrupted = false;
   const onSignal = (sig: NodeJS.Signals) => {
     if (interrupted) {

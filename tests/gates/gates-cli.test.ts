@@ -144,19 +144,47 @@ describe("shipline gates (compiled binary)", () => {
     expect(events()).toEqual(["start", "start", "end", "end"]);
   }, 30_000);
 
-  test("by default more gates than cores run at once while the cores sit idle", async () => {
+  /** cores + 2 gates that mostly sleep, each waiting (up to ~3 s) until `until` gates have started. */
+  const sleepers = (until: number) => {
     const dir = tempDir();
-    // cores + 2 gates that mostly sleep, each waiting (up to ~3 s) until all have started: they
-    // end only after all started if the default grew past one gate per core.
     const n = availableParallelism() + 2;
     const names = Array.from({ length: n }, (_, i) => `g${i}`);
     const gate = (name: string) =>
-      `[tool.shipline.gates.${name}]\ncommand = ["sh", "-c", "echo start >> ${dir}/events; i=0; while [ $(grep -c start ${dir}/events) -lt ${n} ] && [ $i -lt 60 ]; do sleep 0.05; i=$((i+1)); done; echo end >> ${dir}/events"]\n`;
+      `[tool.shipline.gates.${name}]\ncommand = ["sh", "-c", "echo start >> ${dir}/events; i=0; while [ $(grep -c start ${dir}/events) -lt ${until} ] && [ $i -lt 60 ]; do sleep 0.05; i=$((i+1)); done; echo end >> ${dir}/events"]\n`;
     const repo = make({ toml: names.map(gate).join("") });
-    const r = await shipline(["gates", "--only", names.join(",")], { cwd: repo.dir, env: testEnv() });
+    const events = () => readFileSync(join(dir, "events"), "utf8").trim().split("\n");
+    /** The most gates that ran at once. */
+    const most = () => {
+      let running = 0;
+      let peak = 0;
+      for (const e of events()) {
+        running += e === "start" ? 1 : -1;
+        peak = Math.max(peak, running);
+      }
+      return peak;
+    };
+    return { repo, n, only: names.join(","), events, most };
+  };
+
+  test("by default one gate per core runs at once, however idle the cores", async () => {
+    const cores = availableParallelism();
+    // Each waits ~3 s for all to start (they never do): time enough for a limit to grow.
+    const s = sleepers(cores + 2);
+    const r = await shipline(["gates", "--only", s.only], { cwd: s.repo.dir, env: testEnv() });
     expect(r.code).toBe(0);
-    const events = readFileSync(join(dir, "events"), "utf8").trim().split("\n");
-    expect(events).toEqual([...Array(n).fill("start"), ...Array(n).fill("end")]);
+    expect(s.events().length).toBe(2 * s.n);
+    expect(s.most()).toBe(cores);
+  }, 30_000);
+
+  test("--jobs auto runs more gates than cores at once while the cores sit idle", async () => {
+    const s = sleepers(availableParallelism() + 2);
+    const r = await shipline(["gates", "--only", s.only, "--jobs", "auto"], {
+      cwd: s.repo.dir,
+      env: testEnv(),
+    });
+    expect(r.code).toBe(0);
+    // all started before any ended: the limit grew past the cores
+    expect(s.events()).toEqual([...Array(s.n).fill("start"), ...Array(s.n).fill("end")]);
   }, 30_000);
 
   test("the build gate runs the current shipline binary (or says clearly it is not there yet)", async () => {
@@ -172,13 +200,18 @@ describe("shipline gates (compiled binary)", () => {
     expect(r.stderr).not.toContain("internal error");
   }, 60_000);
 
-  test("--only with an unknown gate and a bad --python are usage errors (exit 2)", async () => {
+  test("--only with an unknown gate, a bad --python or --jobs are usage errors (exit 2)", async () => {
     const repo = make();
     const a = await shipline(["gates", "--only", "nope"], { cwd: repo.dir, env: testEnv() });
     expect(a.code).toBe(2);
     expect(a.stderr).toContain("--only nope: no such gate");
     const b = await shipline(["gates", "--python", "three"], { cwd: repo.dir, env: testEnv() });
     expect(b.code).toBe(2);
+    for (const bad of ["0", "many"]) {
+      const c = await shipline(["gates", "--jobs", bad], { cwd: repo.dir, env: testEnv() });
+      expect(c.code).toBe(2);
+      expect(c.stderr).toContain(`--jobs ${bad}: expected a whole number ≥ 1, or auto`);
+    }
   });
 
   test("a Python that is not installed: clear error listing what was found", async () => {
