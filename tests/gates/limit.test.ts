@@ -28,6 +28,32 @@ describe("Limit", () => {
     expect(limit.peak).toBe(2);
   });
 
+  test("two slots freed at once go to the two waiters, not to a newcomer as well", async () => {
+    // The runner chains each Python's tests on its venv setup. When two setups end in the same
+    // turn, the first setup's tests used to find a slot whose waiter had not resumed yet and
+    // take it: three ran under a limit of two (seen with strace in the binary).
+    const limit = new Limit(2);
+    let running = 0;
+    let most = 0;
+    let release!: () => void;
+    const together = new Promise<void>((r) => {
+      release = r;
+    });
+    const job = (wait: Promise<unknown>) =>
+      limit.run(async () => {
+        most = Math.max(most, ++running);
+        await wait;
+        running--;
+      });
+    const first = [job(together), job(together)];
+    const waiting = [job(sleep(20)), job(sleep(20))];
+    const chained = first.map((p) => p.then(() => job(sleep(20))));
+    release();
+    await Promise.all([...first, ...waiting, ...chained]);
+    expect(most).toBe(2);
+    expect(limit.peak).toBe(2);
+  });
+
   test("grows one job per window with one core idle, up to the ceiling, in order", async () => {
     let calls = 0;
     const idle: IdleProbe = () => {
