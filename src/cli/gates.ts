@@ -41,7 +41,7 @@ export default defineShiplineCommand({
       type: "string",
       description:
         "At most N gates at once (default: the CPU cores); auto: one per core, more while cores sit idle",
-      valueHint: "N",
+      valueHint: "N|auto",
     },
   },
   examples: [
