@@ -170,7 +170,7 @@ export function gitStream(args: string[], opts: GitOptions & { bigPipe?: boolean
     });
   } catch (e) {
     closeRead();
-    throw e;
+    cannotRun(opts.cwd, (e as Error).message);
   } finally {
     // git has its own copy now; ours would keep the reader from ever seeing the end.
     if (pipe) closeSync(pipe.write);

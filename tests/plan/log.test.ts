@@ -102,6 +102,13 @@ describe("gitStream's pipe", () => {
     30_000,
   );
 
+  test("git that cannot start is a ShiplineError naming the directory, with or without the pipe", () => {
+    for (const bigPipe of [false, true])
+      expect(() => gitStream(["log"], { cwd: "/nonexistent-shipline-dir", bigPipe })).toThrow(
+        "could not run git in /nonexistent-shipline-dir",
+      );
+  });
+
   test.if(process.platform === "linux")(
     "no descriptor is left open, however the stream ends",
     async () => {
