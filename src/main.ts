@@ -46,7 +46,9 @@ async function main(argv: string[]): Promise<number> {
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
     const topic = first === "help" ? argv[1] : undefined;
     if (!topic) {
-      console.log(rootHelp());
+      // bare `shipline` is a usage error (exit 2): its help goes to stderr, as usage errors do
+      if (first === undefined) console.error(rootHelp());
+      else console.log(rootHelp());
       return first === undefined ? 2 : 0;
     }
     return main([topic, "--help"]);

@@ -41,36 +41,64 @@ export interface ShiplineCommand<A extends ArgsDef> {
 
 export type LoadedCommand = CommandDef<ArgsDef> & { examples?: string[] };
 
-function knownFlags(args: ArgsDef): Set<string> {
-  const names = new Set<string>();
+/** Every spelling of every flag (name, kebab-case, aliases, `no-` forms), with the kind of value it takes. */
+function knownFlags(args: ArgsDef): Map<string, "boolean" | "string"> {
+  const names = new Map<string, "boolean" | "string">();
   const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   for (const [name, def] of Object.entries(args)) {
     if (def.type === "positional") continue;
+    const kind = def.type === "boolean" ? "boolean" : "string";
     const alias = "alias" in def ? def.alias : undefined;
     for (const n of [name, kebab(name), ...(Array.isArray(alias) ? alias : alias ? [alias] : [])]) {
-      names.add(n);
-      if (def.type === "boolean") names.add(`no-${n}`);
+      names.set(n, kind);
+      if (kind === "boolean") names.set(`no-${n}`, kind);
     }
   }
   return names;
 }
 
-/** Reject flags the command does not define: a typo must not silently change what a release does. */
+const dash = (f: string) => (f.length === 1 ? `-${f}` : `--${f}`);
+
+/**
+ * Reject flags the command does not define, and flags used without the value they take: a
+ * typo, or `--bundle` at the end of a line, must not silently change what a release does
+ * (the parser reads a valueless string flag as "" and a following flag as its value).
+ */
 export function checkFlags(rawArgs: string[], args: ArgsDef, command: string): void {
   const known = knownFlags(args);
-  for (const a of rawArgs) {
+  const help = `see \`shipline ${command} --help\``;
+  for (let i = 0; i < rawArgs.length; i++) {
+    const a = rawArgs[i]!;
     if (a === "--") break;
-    const m = /^--?([^=]+)/.exec(a);
+    const m = /^--?([^=]+)(=([\s\S]*))?$/.exec(a);
     if (!m || /^-\d/.test(a)) continue;
     const name = m[1]!;
     const flags = a.startsWith("--") ? [name] : name.split("");
     for (const f of flags)
-      if (!known.has(f))
-        throw new UsageError(
-          `unknown flag ${a.startsWith("--") ? "--" : "-"}${f} for \`shipline ${command}\``,
-          `see \`shipline ${command} --help\``,
-        );
+      if (!known.has(f)) throw new UsageError(`unknown flag ${dash(f)} for \`shipline ${command}\``, help);
+    const last = flags[flags.length - 1]!;
+    const inline = m[3];
+    if (known.get(last) === "boolean") {
+      if (inline !== undefined)
+        throw new UsageError(`${dash(last)} takes no value (got "${inline}")`, `use ${dash(last)} alone`);
+      continue;
+    }
+    const next = rawArgs[i + 1];
+    const value = inline ?? next;
+    if (value === undefined || (inline === undefined && /^-[^\d]/.test(value)))
+      throw new UsageError(`${dash(last)} needs a value`, help);
+    if (value.trim() === "") throw new UsageError(`${dash(last)} needs a value (got an empty one)`, help);
+    if (inline === undefined) i++;
   }
+}
+
+/** Positional arguments a command does not take are a usage error, not silently ignored. */
+function checkNoPositionals(rest: string[], command: string): void {
+  if (rest.length)
+    throw new UsageError(
+      `unexpected argument "${rest[0]}" for \`shipline ${command}\``,
+      `see \`shipline ${command} --help\``,
+    );
 }
 
 export function resolveCwd(dir: string | undefined): string {
@@ -116,8 +144,10 @@ export function defineShiplineCommand<const A extends ArgsDef>(spec: ShiplineCom
       let code: number;
       try {
         checkFlags(rawArgs, args, spec.name);
+        const rest = [...(parsed._ ?? [])].map(String);
+        if (!spec.positional) checkNoPositionals(rest, spec.name);
         const cwd = resolveCwd(p.cwd as string | undefined);
-        code = (await spec.run({ args: p, rest: [...(parsed._ ?? [])].map(String), cwd, log, json })) ?? 0;
+        code = (await spec.run({ args: p, rest, cwd, log, json })) ?? 0;
       } catch (e) {
         code = reportError(e, log, json);
       }

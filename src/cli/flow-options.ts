@@ -1,12 +1,17 @@
 /** Turning flags + [tool.shipline] + the environment into a flow's RunOptions, and reporting the outcome. */
 import { loadShiplineConfig } from "../config/shipline.ts";
+import { UsageError } from "../errors.ts";
 import { repoRoot } from "../git/git.ts";
+import { isSlug } from "../github/slug.ts";
+import { checkServiceUrl } from "../net/service-url.ts";
 import type { Checkpoint } from "../pipeline/checkpoint.ts";
-import type { FlowOutcome } from "../pipeline/machine.ts";
+import type { FlowOutcome, MachineEnv } from "../pipeline/machine.ts";
 import type { RunOptions } from "../pipeline/stage.ts";
+import type { StageName } from "../pipeline/stage-names.ts";
 import { parsePrereleaseFlag } from "../plan/prerelease.ts";
 import type { Logger } from "../ui/log.ts";
 import { printJson } from "../ui/log.ts";
+import { checkDateFlag } from "./values.ts";
 
 /** `--prerelease` of plan/pr/run (issue #11, src/plan/prerelease.ts). */
 export const prereleaseArg = {
@@ -49,6 +54,17 @@ export function buildRunOptions(
     ?.split(",")
     .map((s) => s.trim())
     .filter(Boolean);
+  // Every value is checked here, before the first stage: a bad URL found at the upload stage
+  // would come after the tag and the GitHub release exist (and be saved for resume to repeat).
+  const repositoryUrl = str("repository-url")
+    ? checkServiceUrl(str("repository-url"), "--repository-url")
+    : checkServiceUrl(cfg.publish.repositoryUrl, "[tool.shipline] publish.repository-url in pyproject.toml");
+  const repo = str("repo");
+  if (repo !== undefined && !isSlug(repo))
+    throw new UsageError(
+      `--repo ${repo}: expected OWNER/NAME`,
+      "letters, digits, '-', '_' and '.' in each part",
+    );
   return {
     command,
     event: env.GITHUB_EVENT_NAME ?? "local",
@@ -56,13 +72,13 @@ export function buildRunOptions(
     publish: cfg.publish.enabled,
     noSign: a.sign === false || !cfg.publish.attestations,
     dryRun: Boolean(a["dry-run"]),
-    repositoryUrl: str("repository-url") ?? cfg.publish.repositoryUrl,
+    repositoryUrl,
     skipExisting: Boolean(a["skip-existing"]) || cfg.publish.skipExisting,
     python: python ?? cfg.python,
-    date: str("date"),
-    repo: str("repo"),
-    fulcioUrl: str("fulcio-url"),
-    rekorUrl: str("rekor-url"),
+    date: checkDateFlag(str("date")),
+    repo,
+    fulcioUrl: checkServiceUrl(str("fulcio-url"), "--fulcio-url", "https://fulcio.sigstore.dev"),
+    rekorUrl: checkServiceUrl(str("rekor-url"), "--rekor-url", "https://rekor.sigstore.dev"),
     allowMajor: Boolean(a["allow-major"]),
     prerelease: parsePrereleaseFlag(a.prerelease),
   };
@@ -102,4 +118,35 @@ export function reportOutcome(out: FlowOutcome, log: Logger, json: boolean): num
   if (cp.next === "done") log.success(`${cp.command} complete`);
   if (json) printJson({ done: cp.next === "done", alreadyDone: out.alreadyDone, ...summarize(cp) });
   return 0;
+}
+
+/**
+ * Runs a flow, then writes release-please-action's outputs and job summary from its checkpoint
+ * (a no-op outside GitHub Actions) — also when a stage failed after the release stage, and on
+ * `resume`: a later step keyed on `release_created` must see the tag that now exists.
+ */
+export async function runFlowWithOutputs(
+  m: MachineEnv,
+  mode: "start" | "resume",
+  start: StageName,
+  options: RunOptions,
+): Promise<FlowOutcome> {
+  const [{ runFlow }, { writeActionsOutputs }] = await Promise.all([
+    import("../pipeline/machine.ts"),
+    import("../github/outputs.ts"),
+  ]);
+  const write = (cp: Checkpoint) => {
+    // publish has no PR or release to describe
+    if (cp.command !== "publish")
+      writeActionsOutputs(cp.stages.pr?.result as never, cp.stages.release?.result as never);
+  };
+  let failed: Checkpoint | undefined;
+  try {
+    const out = await runFlow({ ...m, onFailure: (cp) => (failed = cp) }, mode, start, options);
+    write(out.checkpoint);
+    return out;
+  } catch (e) {
+    if (failed) write(failed);
+    throw e;
+  }
 }

@@ -1,6 +1,6 @@
-import { UsageError } from "../errors.ts";
 import { printJsonPieces } from "../ui/log.ts";
 import { defineShiplineCommand } from "./common.ts";
+import { checkDateFlag } from "./values.ts";
 
 export default defineShiplineCommand({
   name: "plan",
@@ -35,9 +35,7 @@ export default defineShiplineCommand({
     "shipline plan --prerelease final",
   ],
   async run({ args, cwd, log, json }) {
-    const date = args.date as string | undefined;
-    if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date))
-      throw new UsageError(`--date ${date}: expected YYYY-MM-DD`, "e.g. --date 2026-02-06");
+    const date = checkDateFlag(args.date as string | undefined);
     const { parsePrereleaseFlag } = await import("../plan/prerelease.ts");
     const prerelease = parsePrereleaseFlag(args.prerelease);
     const { planReleases } = await import("../plan/planner.ts");

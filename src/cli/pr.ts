@@ -1,7 +1,5 @@
-import { writeActionsOutputs } from "../github/outputs.ts";
-import { runFlow } from "../pipeline/machine.ts";
 import { defineShiplineCommand } from "./common.ts";
-import { buildRunOptions, prereleaseArg, reportOutcome, rootOf } from "./flow-options.ts";
+import { buildRunOptions, prereleaseArg, reportOutcome, rootOf, runFlowWithOutputs } from "./flow-options.ts";
 
 export default defineShiplineCommand({
   name: "pr",
@@ -32,9 +30,7 @@ export default defineShiplineCommand({
   async run({ args, cwd, log, json }) {
     const root = rootOf(cwd);
     const options = { ...buildRunOptions("pr", root, args), publish: false };
-    const out = await runFlow({ root, statePath: args.state, log }, "start", "pr", options);
-    const stages = out.checkpoint.stages;
-    writeActionsOutputs(stages.pr?.result as never, undefined);
+    const out = await runFlowWithOutputs({ root, statePath: args.state, log }, "start", "pr", options);
     return reportOutcome(out, log, json);
   },
 });

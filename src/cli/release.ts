@@ -1,7 +1,5 @@
-import { writeActionsOutputs } from "../github/outputs.ts";
-import { runFlow } from "../pipeline/machine.ts";
 import { defineShiplineCommand } from "./common.ts";
-import { buildRunOptions, reportOutcome, rootOf } from "./flow-options.ts";
+import { buildRunOptions, reportOutcome, rootOf, runFlowWithOutputs } from "./flow-options.ts";
 
 export default defineShiplineCommand({
   name: "release",
@@ -24,8 +22,7 @@ export default defineShiplineCommand({
     const root = rootOf(cwd);
     // Only tag + release here; `shipline publish` (or `run`) continues into build and upload.
     const options = { ...buildRunOptions("release", root, args), publish: false };
-    const out = await runFlow({ root, statePath: args.state, log }, "start", "release", options);
-    writeActionsOutputs(undefined, out.checkpoint.stages.release?.result as never);
+    const out = await runFlowWithOutputs({ root, statePath: args.state, log }, "start", "release", options);
     return reportOutcome(out, log, json);
   },
 });

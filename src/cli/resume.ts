@@ -1,6 +1,5 @@
-import { runFlow } from "../pipeline/machine.ts";
 import { defineShiplineCommand } from "./common.ts";
-import { reportOutcome, rootOf } from "./flow-options.ts";
+import { reportOutcome, rootOf, runFlowWithOutputs } from "./flow-options.ts";
 
 export default defineShiplineCommand({
   name: "resume",
@@ -17,7 +16,12 @@ export default defineShiplineCommand({
   async run({ args, cwd, log, json }) {
     const root = rootOf(cwd);
     // The stage and options come from the checkpoint itself.
-    const out = await runFlow({ root, statePath: args.state, log }, "resume", "gates", {} as never);
+    const out = await runFlowWithOutputs(
+      { root, statePath: args.state, log },
+      "resume",
+      "gates",
+      {} as never,
+    );
     return reportOutcome(out, log, json);
   },
 });

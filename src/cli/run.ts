@@ -1,7 +1,5 @@
-import { writeActionsOutputs } from "../github/outputs.ts";
-import { runFlow } from "../pipeline/machine.ts";
 import { defineShiplineCommand } from "./common.ts";
-import { buildRunOptions, flowArgs, reportOutcome, rootOf } from "./flow-options.ts";
+import { buildRunOptions, flowArgs, reportOutcome, rootOf, runFlowWithOutputs } from "./flow-options.ts";
 
 export default defineShiplineCommand({
   name: "run",
@@ -29,10 +27,8 @@ export default defineShiplineCommand({
   async run({ args, cwd, log, json }) {
     const root = rootOf(cwd);
     const options = buildRunOptions("run", root, args);
-    const out = await runFlow({ root, statePath: args.state, log }, "start", "gates", options);
-    // release-please-action v4's outputs and a job summary (no-op outside GitHub Actions).
-    const stages = out.checkpoint.stages;
-    writeActionsOutputs(stages.pr?.result as never, stages.release?.result as never);
+    // release-please-action v4's outputs and a job summary come with it (no-op outside GitHub Actions).
+    const out = await runFlowWithOutputs({ root, statePath: args.state, log }, "start", "gates", options);
     return reportOutcome(out, log, json);
   },
 });

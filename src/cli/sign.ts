@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { UsageError } from "../errors.ts";
+import { checkServiceUrl } from "../net/service-url.ts";
 import { printJson } from "../ui/log.ts";
 import { defineShiplineCommand } from "./common.ts";
 
@@ -35,9 +36,21 @@ export default defineShiplineCommand({
     const tokenFile = args["identity-token"] as string | undefined;
     const signer = new Signer({
       token: () => sigstoreIdentityToken({ tokenFile: tokenFile && resolve(cwd, tokenFile) }),
-      fulcioUrl: args["fulcio-url"] as string | undefined,
-      rekorUrl: args["rekor-url"] as string | undefined,
-      tsaUrl: args["tsa-url"] as string | undefined,
+      fulcioUrl: checkServiceUrl(
+        args["fulcio-url"] as string | undefined,
+        "--fulcio-url",
+        "https://fulcio.sigstore.dev",
+      ),
+      rekorUrl: checkServiceUrl(
+        args["rekor-url"] as string | undefined,
+        "--rekor-url",
+        "https://rekor.sigstore.dev",
+      ),
+      tsaUrl: checkServiceUrl(
+        args["tsa-url"] as string | undefined,
+        "--tsa-url",
+        "https://timestamp.sigstore.dev/api/v1/timestamp",
+      ),
     });
     const files = [];
     for (const f of rest) {

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { ShiplineError, UsageError } from "../errors.ts";
+import { checkServiceUrl } from "../net/service-url.ts";
 import { printJson } from "../ui/log.ts";
 import { defineShiplineCommand } from "./common.ts";
 
@@ -25,6 +26,7 @@ export default defineShiplineCommand({
   ],
   async run({ args, rest, cwd, log, json }) {
     if (!rest.length) throw new UsageError("no files to upload", "e.g. `shipline upload dist/*`");
+    checkServiceUrl(args["repository-url"] as string | undefined, "--repository-url");
     const [
       { checkDistribution },
       { expandDistFiles },

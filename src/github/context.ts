@@ -3,9 +3,10 @@
  * flags, the GitHub Actions environment, or the local checkout (in that order).
  * No Octokit here: the planner imports this module, and `plan` must stay light.
  */
-import { ShiplineError, UsageError } from "../errors.ts";
-import { currentBranch, remoteUrl } from "../git/branch-commit.ts";
+import { ShiplineError } from "../errors.ts";
+import { currentBranch } from "../git/branch-commit.ts";
 import { registerSecret } from "../ui/secrets.ts";
+import { resolveSlug } from "./slug.ts";
 
 export interface GitHubContext {
   owner: string;
@@ -16,24 +17,6 @@ export interface GitHubContext {
   /** The base branch release PRs target. */
   target: string;
   event: string;
-}
-
-/** OWNER/NAME from an origin URL: https://host/o/r(.git), git@host:o/r(.git), ssh://…/o/r. */
-export function slugFromUrl(url: string): string | undefined {
-  const m = /[:/]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url.trim());
-  return m ? `${m[1]}/${m[2]}` : undefined;
-}
-
-export function resolveSlug(root: string, flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  const slug = flag ?? env.GITHUB_REPOSITORY ?? slugFromUrl(remoteUrl(root, "origin") ?? "") ?? undefined;
-  if (!slug)
-    throw new UsageError(
-      "cannot tell which GitHub repository to use",
-      "pass --repo OWNER/NAME, or set GITHUB_REPOSITORY, or add an `origin` remote",
-    );
-  if (!/^[^/\s]+\/[^/\s]+$/.test(slug))
-    throw new UsageError(`repository "${slug}" is not OWNER/NAME`, "pass --repo OWNER/NAME");
-  return slug;
 }
 
 /** The branch release PRs target: the pushed branch in Actions, else the checked-out one. */

@@ -93,7 +93,7 @@ export class CheckpointStore {
 
   get display(): string {
     const rel = relative(this.root, this.path);
-    return rel.startsWith("..") ? this.path : rel;
+    return rel === "" || rel.startsWith("..") ? this.path : rel;
   }
 
   exists(): boolean {

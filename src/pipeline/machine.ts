@@ -35,6 +35,8 @@ export interface MachineEnv {
   env?: NodeJS.ProcessEnv;
   /** Override where stages come from (tests use a fake stage set; the store stays real). */
   flow?: Record<StageName, StageDef>;
+  /** Called with the checkpoint (as far as it got) when the walk fails, before the error propagates. */
+  onFailure?: (cp: Checkpoint) => void;
 }
 
 export function defaultStatePath(root: string): string {
@@ -131,7 +133,12 @@ export async function runFlow(
       cp = fresh(m.root, start, options, inputs);
       store.save(cp);
     }
-    return await walk(m, flow, store, cp);
+    try {
+      return await walk(m, flow, store, cp);
+    } catch (e) {
+      m.onFailure?.(cp);
+      throw e;
+    }
   } finally {
     lock.release();
   }

@@ -18,6 +18,7 @@ import { normalizeName } from "../dist/pep440.ts";
 import { ShiplineError } from "../errors.ts";
 import { type Located, locate } from "../git/locate.ts";
 import { type LogCommit, type LogStream, readLog } from "../git/log.ts";
+import { resolveSlug } from "../github/slug.ts";
 import { NotesBuilder, PRESET_SECTIONS, PYTHON_SECTIONS, sectionFor } from "./changelog.ts";
 import { type ConventionalCommit, parseCommit, pullRequestOf } from "./commits.ts";
 import { adviseHugePages } from "./hugepages.ts";
@@ -34,7 +35,6 @@ import {
   releaseCore,
   toPep440,
 } from "./prerelease.ts";
-import { resolveSlug } from "./slug.ts";
 import {
   findPep440Release,
   findRelease,

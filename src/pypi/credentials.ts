@@ -9,6 +9,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { ShiplineError, UsageError } from "../errors.ts";
 import { oidcAvailable } from "../github/oidc.ts";
+import { checkServiceUrl } from "../net/service-url.ts";
 import { registerSecret } from "../ui/secrets.ts";
 
 export const PYPI_DEFAULTS: Record<string, string> = {
@@ -92,11 +93,7 @@ export function resolveTarget(
   }
   url ??= opts.defaultUrl;
   url = forceHttps(url);
-  try {
-    new URL(url);
-  } catch {
-    throw new UsageError(`--repository-url ${url}: not a URL`, "e.g. https://upload.pypi.org/legacy/");
-  }
+  checkServiceUrl(url, "--repository-url");
   if (!section && rc) {
     // A section whose repository is this URL (or the default pypi/testpypi ones) supplies credentials.
     for (const [n, s] of Object.entries(rc.sections)) {

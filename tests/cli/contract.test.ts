@@ -1,6 +1,9 @@
 import { describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { COMMANDS } from "../../src/cli/commands.ts";
 import { shipline } from "../helpers/cli.ts";
+import { sampleProject } from "../helpers/sample-project.ts";
 
 describe("compiled binary: CLI contract", () => {
   test("--version prints the package version", async () => {
@@ -55,5 +58,66 @@ describe("compiled binary: CLI contract", () => {
   test("--cwd to a missing directory is a usage error", async () => {
     const r = await shipline(["status", "--cwd", "/nonexistent/dir"]);
     expect(r.code).toBe(2);
+  });
+});
+
+describe("compiled binary: flag values are checked before anything runs", () => {
+  test.each([
+    [["plan", "--cwd"], "--cwd needs a value"],
+    [["plan", "--repo", "o/r", "--json", "--cwd"], "--cwd needs a value"],
+    [
+      ["verify", "x.whl", "--cert-identity", "i", "--cert-oidc-issuer", "o", "--bundle"],
+      "--bundle needs a value",
+    ],
+    [["publish", "x.whl", "--repository-url", "--state", "F"], "--repository-url needs a value"],
+    [["status", "--state", ""], "--state needs a value (got an empty one)"],
+    [["run", "--state="], "--state needs a value (got an empty one)"],
+    [["plan", "--json=yes"], '--json takes no value (got "yes")'],
+    [["plan", "extra"], 'unexpected argument "extra" for `shipline plan`'],
+    [["plan", "--date", "2026-02-30"], "--date 2026-02-30: expected a calendar date YYYY-MM-DD"],
+    [["plan", "--date", "2026-13-01"], "--date 2026-13-01: expected a calendar date YYYY-MM-DD"],
+    [["plan", "--repo", "../.."], 'repository "../.." (from --repo) is not OWNER/NAME'],
+    [["run", "--repo", "a/b?x=1"], "--repo a/b?x=1: expected OWNER/NAME"],
+    [["run", "--repository-url", "notaurl"], "--repository-url notaurl: not a URL"],
+    [["publish", "--repository-url", "ftp://x/"], "--repository-url ftp://x/: expected an http(s) URL"],
+    [["run", "--fulcio-url", "also-bad"], "--fulcio-url also-bad: not a URL"],
+    [["sign", "x.whl", "--rekor-url", "::"], "--rekor-url ::: not a URL"],
+  ])("%j → exit 2: %s", async (args, message) => {
+    const dir = sampleProject().dir;
+    const r = await shipline(args, { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split("\n")[0]).toBe(`✖ ${message}`);
+    // nothing ran: no checkpoint, no lock
+    expect(existsSync(join(dir, ".shipline"))).toBe(false);
+  });
+
+  test("a token in --repository-url is refused before any stage, and never printed or saved", async () => {
+    const dir = sampleProject().dir;
+    const secret = "pypi-AgEIcHlwaS5vcmcsecretsecret";
+    for (const cmd of [["run"], ["publish"], ["upload", "dist/x-1.0-py3-none-any.whl"]]) {
+      const r = await shipline(
+        [...cmd, "--repository-url", `https://__token__:${secret}@upload.example/legacy/`],
+        {
+          cwd: dir,
+        },
+      );
+      expect(r.code).toBe(2);
+      expect(r.stdout + r.stderr).not.toContain(secret);
+      expect(existsSync(join(dir, ".shipline"))).toBe(false);
+    }
+    const r = await shipline(
+      ["run", "--repository-url", `https://__token__:${secret}@upload.example/legacy/`],
+      {
+        cwd: dir,
+      },
+    );
+    expect(r.stderr).toContain("--repository-url https://***@upload.example/legacy/: credentials in the URL");
+  });
+
+  test("bare `shipline` is a usage error: help on stderr, exit 2", async () => {
+    const r = await shipline([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("USAGE  shipline <command>");
   });
 });

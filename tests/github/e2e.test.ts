@@ -296,6 +296,32 @@ describe.skipIf(!hasBinary())("shipline run reaches pr and release", () => {
     expect(Object.keys((JSON.parse(r3.stdout) as { stages: object }).stages)).toEqual(["gates"]);
     expect(f.gh.pulls).toHaveLength(1);
   }, 120_000);
+
+  test("a run that fails after the release still writes release_created; so does resume", async () => {
+    const py = readFileSync(join(f.repo.dir, "pyproject.toml"), "utf8");
+    const cfg = `${py}\n[tool.shipline.gates]\nlint = false\nformat = false\ntypecheck = false\ntests = false\nbuild = false\n`;
+    writeFileSync(join(f.repo.dir, "pyproject.toml"), cfg);
+    commitAndPush("feat: run it", { "a.py": "1\n" });
+    expect((await run(["pr", "--date", DATE])).code).toBe(0);
+    mergeReleasePr(1);
+    // the release is made, then the next stage (build) fails
+    const fail = { SHIPLINE_FAULT: "stage:before:build:throw" };
+    const out1 = join(outDir, "o-run");
+    const r1 = await run(["run"], { ...fail, GITHUB_OUTPUT: out1 });
+    expect(r1.code).toBe(1);
+    expect(f.gh.releases.map((r) => r.tag_name)).toEqual(["v1.1.0"]);
+    expect(outputs(out1)).toMatchObject({ release_created: "true", tag_name: "v1.1.0", version: "1.1.0" });
+    const out2 = join(outDir, "o-resume");
+    const r2 = await run(["resume"], { ...fail, GITHUB_OUTPUT: out2 });
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain("resuming run at stage build");
+    expect(outputs(out2)).toMatchObject({
+      releases_created: "true",
+      release_created: "true",
+      tag_name: "v1.1.0",
+    });
+    expect(f.gh.releases).toHaveLength(1);
+  }, 120_000);
 });
 
 describe.skipIf(!hasBinary())("monorepo", () => {

@@ -77,7 +77,6 @@ describe.skipIf(!hasBinary())("shipline plan --prerelease (binary)", () => {
   test.each([
     ["plan", "beta2"],
     ["plan", "final1"],
-    ["plan", ""],
     ["pr", "beta2"],
     ["run", "gamma"],
   ])("%s --prerelease %j → exit 2, one line naming the flag and the valid values", async (cmd, value) => {
@@ -89,6 +88,15 @@ describe.skipIf(!hasBinary())("shipline plan --prerelease (binary)", () => {
     expect(res.stderr.trim().split("\n")).toEqual([
       `✖ --prerelease ${value}: expected a, b, rc, dev or final (alpha, beta, c, pre, preview also accepted)`,
     ]);
+  });
+
+  test('--prerelease "" is a usage error naming the flag, like every flag given no value', async () => {
+    const r = sample();
+    r.commit("feat: x");
+    const res = await shipline(["plan", "--prerelease", "", "--repo", "o/r"], { cwd: r.dir });
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe("");
+    expect(res.stderr.split("\n")[0]).toBe("✖ --prerelease needs a value (got an empty one)");
   });
 
   test("--json error shape for a bad value", async () => {
