@@ -7,32 +7,43 @@
 import { ShiplineError } from "../errors.ts";
 import { type Backoff, getWithRetry } from "./http.ts";
 
-export type Presence = { state: "absent" } | { state: "present"; sha256: string | undefined };
+export type Presence =
+  | { state: "absent" }
+  | { state: "present"; sha256: string | undefined }
+  /** The index would not let us read its simple API (401/403): a private index. */
+  | { state: "unreadable"; status: number };
 
 export const normalizeProjectName = (n: string): string => n.toLowerCase().replace(/[-_.]+/g, "-");
 
 const SIMPLE_JSON = "application/vnd.pypi.simple.v1+json";
 
+/**
+ * `authorization` is asked for only when the index refuses an anonymous read (401/403), and
+ * only given by the caller for an index on the upload URL's own origin: private indexes
+ * (GitLab, Artifactory, CodeArtifact) read with the upload credentials, as pip and twine do.
+ */
 export async function probeFile(
   indexBase: string,
   project: string,
   filename: string,
   backoff: Backoff,
+  authorization?: () => Promise<string>,
 ): Promise<Presence> {
   const url = `${indexBase}/simple/${normalizeProjectName(project)}/`;
   let res: Response;
+  const headers: Record<string, string> = {
+    Accept: `${SIMPLE_JSON}, text/html;q=0.1`,
+    "Cache-Control": "no-cache",
+    Pragma: "no-cache",
+  };
   try {
-    res = await getWithRetry(
-      url,
-      {
-        headers: {
-          Accept: `${SIMPLE_JSON}, text/html;q=0.1`,
-          "Cache-Control": "no-cache",
-          Pragma: "no-cache",
-        },
-      },
-      backoff,
-    );
+    res = await getWithRetry(url, { headers }, backoff);
+    if ((res.status === 401 || res.status === 403) && authorization)
+      res = await getWithRetry(
+        url,
+        { headers: { ...headers, Authorization: await authorization() } },
+        backoff,
+      );
   } catch (e) {
     throw new ShiplineError(
       `cannot read the index at ${url} to check whether ${filename} is already there: ${(e as Error).message}`,
@@ -41,6 +52,7 @@ export async function probeFile(
   }
   const body = await res.text();
   if (res.status === 404) return { state: "absent" };
+  if (res.status === 401 || res.status === 403) return { state: "unreadable", status: res.status };
   if (!res.ok)
     throw new ShiplineError(
       `the index answered ${res.status} for ${url} while checking whether ${filename} is already there`,

@@ -61,6 +61,7 @@ export class Uploader {
   private readonly backoff: Backoff;
   private readonly tp?: TrustedPublisher;
   private warnedAttestations = false;
+  private warnedUnreadable = false;
 
   constructor(private readonly o: UploaderOptions) {
     this.indexBase = indexBaseFor(o.url);
@@ -70,13 +71,29 @@ export class Uploader {
   }
 
   probe(f: CheckedFile): Promise<Presence> {
-    return probeFile(this.indexBase, f.name, f.filename, this.backoff);
+    // the upload credentials go only to the upload URL's own origin, and never a Trusted
+    // Publishing token (PyPI's reads are public): a private index may want them for reads
+    const sameOrigin = new URL(this.indexBase).origin === new URL(this.o.url).origin;
+    const auth =
+      sameOrigin && this.o.credentials.kind === "password" ? () => this.authorization() : undefined;
+    return probeFile(this.indexBase, f.name, f.filename, this.backoff, auth);
   }
 
   /** Is this exact file (name + sha256) on the index? Throws on a conflicting file. */
   async alreadyThere(f: CheckedFile): Promise<boolean> {
-    const p = await this.probe(f);
+    return this.judge(f, await this.probe(f));
+  }
+
+  private judge(f: CheckedFile, p: Presence): boolean {
     if (p.state === "absent") return false;
+    if (p.state === "unreadable") {
+      if (!this.warnedUnreadable)
+        this.o.log.warn(
+          `the index answered ${p.status} to reading ${this.indexBase}/simple/: shipline cannot look for an earlier copy of a file before sending it, and relies on the index refusing a duplicate`,
+        );
+      this.warnedUnreadable = true;
+      return false;
+    }
     if (!p.sha256)
       throw new ShiplineError(
         `${f.filename} is on the index but the index gives no sha256 for it, so shipline cannot tell whether it is this file`,
@@ -189,12 +206,17 @@ export class Uploader {
         continue;
       }
       progress.end();
-      if (res.status === 200) {
-        if ((res.headers.get("content-type") ?? "").includes("html") || /^\s*</.test(text))
+      if (res.status >= 200 && res.status < 300) {
+        // PyPI's success is an empty 200 labelled text/html (pyramid's default Response), with
+        // warnings as plain lines; other indexes answer 201/204. What is not success is the
+        // catch-all upload *page* a POST without `:action` gets (spec §1.1): an HTML document.
+        if (isHtmlDocument(text))
           throw new ShiplineError(
             `the server answered ${f.filename}'s upload with an HTML page, not an upload result`,
             `is ${this.o.url} the upload endpoint (e.g. https://upload.pypi.org/legacy/)?`,
           );
+        for (const w of text.split("\n").filter((l) => l.trim()))
+          log.warn(`${f.filename}: the index says: ${w.trim()}`);
         fault("upload:after-send");
         const secs = (performance.now() - started) / 1000;
         log.success(`Uploaded ${f.filename} (${formatBytes(f.size)} in ${secs.toFixed(1)} s)`);
@@ -264,13 +286,20 @@ export class Uploader {
   /** After a 200: the file must be on the index with our sha256 (brief lag tolerated). */
   private async confirm(f: CheckedFile): Promise<void> {
     for (let i = 0; i < 3; i++) {
-      if (await this.alreadyThere(f)) return;
+      const p = await this.probe(f);
+      if (p.state === "unreadable") return; // a private index: nothing to confirm against
+      if (this.judge(f, p)) return;
       await Bun.sleep(delayFor(this.backoff, i));
     }
     this.o.log.warn(
       `${f.filename}: uploaded, but not visible on the index yet (cache lag?); the verify stage checks again`,
     );
   }
+}
+
+/** An HTML document (a page), as opposed to an empty or plain-text body whatever its content type. */
+export function isHtmlDocument(text: string): boolean {
+  return /^\s*(<!doctype\s+html|<html[\s>])/i.test(text);
 }
 
 function hintFor(status: number, msg: string, trusted: boolean): string {

@@ -167,6 +167,14 @@ class HttpError extends Error {
 }
 
 /** warehouse `_exc_with_message`: the detail is the reason phrase and is in the body. */
+/**
+ * Warehouse's upload success: `return Response()` (pyramid/WebOb), which is an empty body
+ * labelled `text/html; charset=UTF-8`; a client must not take that label for an error page.
+ */
+function uploadOk(): Response {
+  return new Response("", { status: 200, headers: { "content-type": "text/html; charset=UTF-8" } });
+}
+
 function errorResponse(req: Request, status: number, detail: string): Response {
   const [title, generic] = PHRASES[status] ?? ["Error", ""];
   const json = (req.headers.get("accept") ?? "").includes("application/json");
@@ -281,7 +289,7 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
     } catch (e) {
       if (!(e instanceof MultipartError)) throw e;
       // warehouse's catch-all renders the upload page for a body it cannot route (spec §1.1).
-      return new Response("<html><body>upload page</body></html>", {
+      return new Response("<!DOCTYPE html>\n<html><body>upload page</body></html>", {
         headers: { "content-type": "text/html" },
       });
     }
@@ -316,7 +324,7 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
         "Uploading documentation is no longer supported, we recommend using https://readthedocs.org/.",
       );
     if (action !== "file_upload")
-      return new Response("<html><body>upload page</body></html>", {
+      return new Response("<!DOCTYPE html>\n<html><body>upload page</body></html>", {
         headers: { "content-type": "text/html" },
       });
     const identity = authenticate(req);
@@ -468,7 +476,7 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
           ) {
             // Warehouse answers an identical re-upload with 200 and stores nothing.
             seen.duplicate = true;
-            return new Response("", { status: 200 });
+            return uploadOk();
           }
           throw new HttpError(
             400,
@@ -600,7 +608,7 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
     stored++;
     if (opts.expireTokensAfterUploads !== undefined && stored >= opts.expireTokensAfterUploads)
       for (const t of minted.values()) t.expires = 0;
-    return new Response("", { status: 200 });
+    return uploadOk();
   }
 
   async function mintToken(req: Request): Promise<Response> {
