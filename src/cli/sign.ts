@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { assertRegularFile } from "../dist/regular-file.ts";
 import { UsageError } from "../errors.ts";
 import { checkServiceUrl } from "../net/service-url.ts";
 import { printJson } from "../ui/log.ts";
@@ -53,6 +54,7 @@ export default defineShiplineCommand({
       ),
     });
     const files = [];
+    for (const f of rest) assertRegularFile(resolve(cwd, f), f);
     for (const f of rest) {
       const r = await signer.signFile(resolve(cwd, f));
       files.push({ ...r, path: f, bundle: `${f}.sigstore.json`, attestation: `${f}.publish.attestation` });

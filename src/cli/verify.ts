@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { assertRegularFile } from "../dist/regular-file.ts";
 import { UsageError } from "../errors.ts";
 import { printJson } from "../ui/log.ts";
 import { defineShiplineCommand } from "./common.ts";
@@ -88,6 +89,7 @@ export default defineShiplineCommand({
     for (const f of rest) {
       const file = abs(f);
       let r: import("../sigstore/verify.ts").VerifyResult;
+      if (!f.startsWith("sha256:") && existsSync(file)) assertRegularFile(file, f);
       if (!f.startsWith("sha256:") && !existsSync(file)) r = { file: f, ok: false, reason: "no such file" };
       else if (args.bundle) r = lib.verifyBundleFile(file, resolve(cwd, args.bundle as string), policy, root);
       else if (args.provenance)

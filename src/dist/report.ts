@@ -6,6 +6,7 @@ import { existsSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { ShiplineError } from "../errors.ts";
 import type { Logger } from "../ui/log.ts";
+import { assertRegularFile } from "./regular-file.ts";
 import type { CheckedFile } from "./types.ts";
 
 /** Files next to distributions that are not distributions: signatures, bundles, attestations. */
@@ -30,6 +31,7 @@ export function expandDistFiles(patterns: string[], cwd: string): string[] {
     out.push(...matches);
   }
   const dists = [...new Set(out)].filter((f) => !SIDE_FILES.test(f));
+  for (const f of dists) assertRegularFile(resolve(cwd, f), f);
   return [...dists.filter((f) => f.endsWith(".whl")), ...dists.filter((f) => !f.endsWith(".whl"))];
 }
 
