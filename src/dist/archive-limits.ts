@@ -32,5 +32,10 @@ export function unsafePathReason(name: string): string | undefined {
   if (name.includes("\\")) return "contains a backslash";
   if (name.includes("\0")) return "contains a NUL byte";
   if (name.split("/").includes("..")) return "contains a `..` component (path traversal)";
+  // `a/./METADATA` and `a//METADATA` are other spellings of `a/METADATA`: an installer writes
+  // them to the same path (the last one wins), so they would slip past the duplicate check
+  const trimmed = name.replace(/\/$/, "");
+  if (trimmed !== "" && trimmed !== "." && trimmed.split("/").some((s) => s === "" || s === "."))
+    return "has an empty or `.` component (another spelling of a member's path)";
   return undefined;
 }

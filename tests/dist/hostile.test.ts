@@ -49,6 +49,12 @@ describe("well-formed crafted archives pass (so the failures below are about the
 });
 
 describe("hostile wheels", () => {
+  test("a second METADATA spelt demo-1.0.dist-info/./METADATA", () =>
+    expectFailed(
+      WHEEL,
+      zip(wheelItems("demo", "1.0", META, [{ name: "demo-1.0.dist-info/./METADATA", data: META }])),
+      /has an empty or `\.` component/,
+    ));
   test("path traversal", () =>
     expectFailed(
       WHEEL,
@@ -171,6 +177,14 @@ describe("hostile wheels", () => {
 
 describe("hostile sdists", () => {
   const top = "demo-1.0";
+  const OTHER = metadata("demo", "1.0", { contentType: "text/plain", description: "Other" });
+  for (const spelling of [`${top}/./PKG-INFO`, `${top}//PKG-INFO`])
+    test(`a second PKG-INFO spelt ${spelling} (an extractor writes it over the checked one)`, () =>
+      expectFailed(
+        SDIST,
+        tarGz(sdistItems(top, META, [{ name: spelling, data: OTHER }])),
+        /has an empty or `\.` component/,
+      ));
   test("path traversal", () =>
     expectFailed(
       SDIST,
