@@ -59,6 +59,38 @@ export function parseDistFilename(filename: string): FilenameResult {
   return { ok: false, error: `Unknown distribution format: '${filename}'` };
 }
 
+/** A wheel's tag triples, expanded and lowercased as packaging.tags.parse_tag does (py2.py3 → two). */
+function tagSet(t: NonNullable<ParsedFilename["tags"]>): Set<string> {
+  const out = new Set<string>();
+  for (const i of t.python.split("."))
+    for (const a of t.abi.split("."))
+      for (const p of t.platform.split(".")) out.add(`${i}-${a}-${p}`.toLowerCase());
+  return out;
+}
+
+/**
+ * Do two file names name the same distribution, compared parsed as PyPI compares a PEP 740
+ * subject with the uploaded file (normalized name, version, build, tags; spec §3.5)? Names
+ * that do not parse are compared as written.
+ */
+export function sameDistribution(a: string, b: string): boolean {
+  if (a === b) return true;
+  const pa = parseDistFilename(a);
+  const pb = parseDistFilename(b);
+  if (!pa.ok || !pb.ok) return false;
+  const [x, y] = [pa.parsed, pb.parsed];
+  if (
+    x.kind !== y.kind ||
+    normalizeName(x.name) !== normalizeName(y.name) ||
+    !sameVersion(x.version, y.version)
+  )
+    return false;
+  if (x.kind === "sdist") return true;
+  if ((x.build ?? "") !== (y.build ?? "")) return false;
+  const [tx, ty] = [tagSet(x.tags!), tagSet(y.tags!)];
+  return tx.size === ty.size && [...tx].every((t) => ty.has(t));
+}
+
 /** The file name PyPI expects for this name and version (sdist) or name part (wheel). */
 export function expectedNamePart(metadataName: string): string {
   return normalizeName(metadataName).replace(/-/g, "_");

@@ -4,6 +4,7 @@
  * conversions between it and a Sigstore bundle v0.3, and the statement checks @sigstore/verify
  * does not do (research gap 2: it never compares a DSSE statement with the artifact).
  */
+import { sameDistribution } from "../dist/filename.ts";
 
 export const PUBLISH_PREDICATE = "https://docs.pypi.org/attestations/publish/v1";
 export const SLSA_PREDICATE = "https://slsa.dev/provenance/v1";
@@ -15,6 +16,8 @@ export const BUNDLE_V03_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+j
 export interface ArtifactRef {
   name: string;
   sha256: string;
+  /** Given as `sha256:<hex>`: only the digest is known, not the file's name. */
+  byDigest?: boolean;
   data?: Buffer;
 }
 
@@ -118,7 +121,8 @@ export function statementMismatch(
         return "the publish predicate must be empty";
     }
     const s = subjects[0]!;
-    if (s.name !== artifact.name)
+    // compared parsed, as PyPI does (spec §3.5); an artifact given as sha256:<hex> has no name
+    if (!artifact.byDigest && !(typeof s.name === "string" && sameDistribution(s.name, artifact.name)))
       return `subject name mismatch: the attestation is for ${JSON.stringify(s.name)}, not ${JSON.stringify(artifact.name)}`;
     const d = digestOf(s);
     if (d !== artifact.sha256)

@@ -49,7 +49,7 @@ export type VerifyMode = "bundle" | "attestation";
 export function artifactRef(file: string | ArtifactRef): ArtifactRef {
   if (typeof file !== "string") return file;
   const m = /^sha256:([0-9a-fA-F]{64})$/.exec(file);
-  if (m) return { name: file, sha256: m[1]!.toLowerCase() };
+  if (m) return { name: file, sha256: m[1]!.toLowerCase(), byDigest: true };
   let data: Buffer;
   try {
     data = readFileSync(file);

@@ -274,6 +274,43 @@ describe.skipIf(!hasBinary())("sign → verify with the compiled binary", () => 
     );
     expect(n.code).toBe(1);
     expect(n.stderr).toContain("subject name mismatch");
+    // Another spelling of the same distribution (name case, version form, tag order) is the
+    // same file to PyPI, which compares the parsed names (spec §3.5).
+    copyFileSync(join(dir, WHEEL), join(renamed, "Sample-1.2.0.0-py3-none-ANY.whl"));
+    const same = await offline(
+      [
+        "verify",
+        "Sample-1.2.0.0-py3-none-ANY.whl",
+        "--attestation",
+        join(dir, `${WHEEL}.publish.attestation`),
+        ...policy,
+        ...rootArgs(),
+      ],
+      renamed,
+    );
+    expect(same.stderr).toContain("OK: Sample-1.2.0.0-py3-none-ANY.whl");
+    expect(same.code).toBe(0);
+    // Only the digest given: the attestation is checked against it, its name cannot be.
+    const sha = new Bun.CryptoHasher("sha256").update(readFileSync(join(dir, WHEEL))).digest("hex");
+    const byDigest = await offline(
+      ["verify", `sha256:${sha}`, "--attestation", `${WHEEL}.publish.attestation`, ...policy, ...rootArgs()],
+      dir,
+    );
+    expect(byDigest.stderr).toContain(`OK: sha256:${sha}`);
+    expect(byDigest.code).toBe(0);
+    const otherDigest = await offline(
+      [
+        "verify",
+        `sha256:${"0".repeat(64)}`,
+        "--attestation",
+        `${WHEEL}.publish.attestation`,
+        ...policy,
+        ...rootArgs(),
+      ],
+      dir,
+    );
+    expect(otherDigest.code).toBe(1);
+    expect(otherDigest.stderr).toContain("digest mismatch");
   });
 
   test("verify offline: a genuine Fulcio certificate of another signing, or another file's statement, is rejected", async () => {
