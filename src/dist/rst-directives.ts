@@ -2,6 +2,23 @@
  * docutils 0.19's directive and role tables, as readme_renderer (PyPI, twine check) sees them:
  * which names exist, which take arguments, options and content. Used by rst.ts.
  */
+import {
+  type Convert,
+  choice,
+  classOption,
+  figwidth,
+  flag,
+  int,
+  lengthOrPercentageOrUnitless,
+  lengthOrUnitless,
+  nonnegativeInt,
+  percentage,
+  singleChar,
+  unchanged,
+  unchangedRequired,
+  widths,
+} from "./rst-options.ts";
+
 export const KNOWN_DIRECTIVES = new Set([
   "admonition",
   "attention",
@@ -73,6 +90,8 @@ export const BODY_DIRECTIVES = new Set([
   "figure",
   "table",
   "list-table",
+  "header",
+  "footer",
 ]);
 export const ADMONITIONS = [
   "attention",
@@ -96,6 +115,8 @@ export const NO_ARGS = new Set([
   "parsed-literal",
   "math",
   "replace",
+  "header",
+  "footer",
 ]);
 export const NEEDS_CONTENT = new Set([
   ...ADMONITIONS,
@@ -117,29 +138,85 @@ export const NEEDS_CONTENT = new Set([
   "replace",
   "math",
   "meta",
-  "class",
+  "header",
+  "footer",
 ]);
-export const COMMON = ["class", "name"];
-export const IMAGE_OPTIONS = [...COMMON, "alt", "height", "width", "scale", "align", "target", "loading"];
-/** Options each directive accepts (docutils 0.19 option_spec); others are unknown options. */
-export const OPTIONS: Record<string, string[]> = {
+/** `class` and `name`, which most directives take. */
+export const COMMON: Record<string, Convert> = { class: classOption, name: unchanged };
+const IMAGE_OPTIONS: Record<string, Convert> = {
+  ...COMMON,
+  alt: unchanged,
+  height: lengthOrUnitless,
+  width: lengthOrPercentageOrUnitless,
+  scale: percentage,
+  align: choice(["top", "middle", "bottom", "left", "center", "right"]),
+  target: unchangedRequired,
+  loading: unchanged, // not in 0.19, but newer docutils (PyPI's may be newer) has it: kept accepted
+};
+const TABLE_OPTIONS: Record<string, Convert> = {
+  ...COMMON,
+  align: choice(["left", "center", "right"]),
+  width: lengthOrPercentageOrUnitless,
+};
+const CODE_OPTIONS: Record<string, Convert> = { ...COMMON, "number-lines": unchanged }; // checked in rst.ts
+const SECTNUM_OPTIONS: Record<string, Convert> = {
+  depth: int,
+  start: int,
+  prefix: unchangedRequired,
+  suffix: unchangedRequired,
+};
+/**
+ * Options each directive accepts (docutils 0.19 option_spec) and their converters; other names
+ * are unknown options. Directives not listed are not checked.
+ */
+export const OPTIONS: Record<string, Record<string, Convert>> = {
   ...Object.fromEntries(ADMONITIONS.map((a) => [a, COMMON])),
   admonition: COMMON,
   image: IMAGE_OPTIONS,
-  figure: [...IMAGE_OPTIONS, "figwidth", "figclass"],
-  code: [...COMMON, "number-lines"],
-  "code-block": [...COMMON, "number-lines"],
-  sourcecode: [...COMMON, "number-lines"],
+  figure: {
+    ...IMAGE_OPTIONS,
+    figwidth,
+    figclass: classOption,
+    align: choice(["left", "center", "right"]),
+  },
+  code: CODE_OPTIONS,
+  "code-block": CODE_OPTIONS,
+  sourcecode: CODE_OPTIONS,
   topic: COMMON,
-  sidebar: [...COMMON, "subtitle"],
-  contents: ["depth", "local", "backlinks", "class"],
-  "list-table": [...COMMON, "header-rows", "stub-columns", "width", "widths", "align"],
-  table: [...COMMON, "align", "width", "widths"],
+  sidebar: { ...COMMON, subtitle: unchangedRequired },
+  contents: {
+    depth: nonnegativeInt,
+    local: flag,
+    backlinks: choice(["top", "entry", "none"]),
+    class: classOption,
+  },
+  table: { ...TABLE_OPTIONS, widths: widths(["auto", "grid"]) },
+  "list-table": {
+    ...TABLE_OPTIONS,
+    "header-rows": nonnegativeInt,
+    "stub-columns": nonnegativeInt,
+    widths: widths(["auto"]),
+  },
+  "csv-table": {
+    ...TABLE_OPTIONS,
+    "header-rows": nonnegativeInt,
+    "stub-columns": nonnegativeInt,
+    widths: widths(["auto"]),
+    header: unchanged,
+    file: unchangedRequired,
+    url: unchangedRequired,
+    encoding: unchanged, // a codec name: Python's codec registry is not modelled, so accepted
+    delim: singleChar(["tab", "space"]),
+    keepspace: flag,
+    quote: singleChar(),
+    escape: singleChar(),
+  },
   math: COMMON,
   "parsed-literal": COMMON,
-  container: ["name"],
+  container: { name: unchanged },
   rubric: COMMON,
-  sectnum: ["depth", "prefix", "suffix", "start"],
+  sectnum: SECTNUM_OPTIONS,
+  "section-numbering": SECTNUM_OPTIONS,
 };
 /** Directives that need an argument. */
 export const NEEDS_ARGUMENT = new Set(["image", "figure", "admonition", "topic", "sidebar", "role", "class"]);

@@ -10,12 +10,16 @@
  *   underline/overline problems, inconsistent title levels, unexpected titles in nested blocks;
  *   transitions at the start/end; unexpected indentation; lists, block quotes, explicit markup,
  *   definition and field lists ending without a blank line; missing literal blocks; disabled
- *   `raw`/`include` directives; empty output (a lone title).
+ *   `raw`/`include` directives; directive option values (rst-options.ts); csv-table data (Python's
+ *   csv reader, rst-csv.ts) and list/csv table shapes; a content-less `class` with nothing after
+ *   it; empty output (a lone title, or only page decorations such as `header`).
  *
- * It does not render, and it does not model tables' cell contents or every directive option.
- * The test suite compares its verdicts with real docutils on a corpus (tests/dist/rst.test.ts).
+ * It does not render, and it does not model tables' cell contents or every directive's checks.
+ * The test suite compares its verdicts with real docutils on corpora (tests/dist/rst.test.ts,
+ * tests/dist/rst-directives.test.ts).
  */
 
+import { readCsv } from "./rst-csv.ts";
 import {
   BODY_DIRECTIVES,
   KNOWN_DIRECTIVES,
@@ -25,6 +29,7 @@ import {
   NO_ARGS,
   OPTIONS,
 } from "./rst-directives.ts";
+import { badClassName, csvChar, positiveIntList, pyInt, pyRepr } from "./rst-options.ts";
 
 export interface RstResult {
   ok: boolean;
@@ -61,6 +66,33 @@ const PREFIX_OK = /[\s"'(<[{\-/:]|[^\x00-\x7f](?<=[\p{Ps}\p{Pi}\p{Pf}\p{Pd}\p{Po
 const SUFFIX_OK = /[\s\0"')>\]}\-/:\\.,;!?]|[^\x00-\x7f](?<=[\p{Pe}\p{Pi}\p{Pf}\p{Pd}\p{Po}\s])/u;
 const PAIRS: Record<string, string> = { '"': '"', "'": "'", "(": ")", "[": "]", "{": "}", "<": ">" };
 
+const CODE = new Set(["code", "code-block", "sourcecode"]);
+/** Directives that put nothing into the rendered body (readme_renderer keeps only the body). */
+const INVISIBLE_DIRECTIVES = new Set([
+  "title",
+  "meta",
+  "default-role",
+  "role",
+  "header",
+  "footer",
+  "sectnum",
+  "section-numbering",
+  "target-notes",
+]);
+
+/**
+ * A directive option's value as docutils' ExtensionOptions state reads it: the text after the
+ * field marker and the continuation lines (dedented), trailing whitespace stripped, joined by
+ * newlines; null when there is none.
+ */
+function optionValue(first: string, rest: Line[]): string | null {
+  const min = Math.min(...rest.map((l) => indentOf(l.text)));
+  const lines = [first, ...rest.map((l) => l.text.slice(min))]
+    .map((t) => t.trimEnd())
+    .filter((t) => t !== "");
+  return lines.length ? lines.join("\n") : null;
+}
+
 const normName = (s: string) => s.replace(/\0/g, "").replace(/\s+/g, " ").trim().toLowerCase();
 const indentOf = (s: string) => s.length - s.trimStart().length;
 const isBlank = (s: string) => s.trim() === "";
@@ -92,6 +124,11 @@ class RstChecker {
   private readonly footnoteRefs: { name: string; line: number }[] = [];
   private readonly styles: string[] = [];
   private depth = 0;
+  /** Content-less `class` directives: the last line of each, in document order. */
+  private readonly pendingClasses: { after: number }[] = [];
+  /** The start line of the last visible element parsed (one that is not invisible). */
+  private lastVisible = 0;
+  constructor(private readonly lineCount: number) {}
 
   report(level: number, line: number, text: string): void {
     this.msgs.push({ level, line, text });
@@ -136,6 +173,12 @@ class RstChecker {
         this.report(2, lines[end]!.no, `${what} ends without a blank line; unexpected unindent.`);
     };
 
+    // Where each construct starts, to note the visible ones (for content-less `class`).
+    let mark = { count: 0, no: 0 };
+    const noteVisible = () => {
+      if (nodes.slice(mark.count).some((x) => x.kind !== "invisible"))
+        this.lastVisible = Math.max(this.lastVisible, mark.no);
+    };
     while (i < n) {
       if (blank(i)) {
         i++;
@@ -143,6 +186,8 @@ class RstChecker {
       }
       const line = lines[i]!;
       const t = line.text;
+      noteVisible();
+      mark = { count: nodes.length, no: line.no };
       if (indentOf(t) > 0) {
         const [block, end] = indented(i);
         this.parse(block, true);
@@ -166,7 +211,8 @@ class RstChecker {
         continue;
       }
       // Overlined title, or a transition.
-      if (ADORNMENT.test(t.trimEnd()) && t.trimEnd().length >= 1) {
+      // (A lone "-", "+" or "*" is a bullet: docutils tries bullets before adornment lines.)
+      if (ADORNMENT.test(t.trimEnd()) && !BULLET.test(t)) {
         const over = t.trimEnd();
         if (!blank(i + 1) && i + 1 < n && !ADORNMENT.test(text(i + 1).trim())) {
           const title = text(i + 1).trim();
@@ -268,6 +314,7 @@ class RstChecker {
       }
       i = this.paragraph(lines, i, nodes, indented, unindentWarning);
     }
+    noteVisible();
     return nodes;
   }
 
@@ -541,18 +588,28 @@ class RstChecker {
     const optAt = name === "meta" ? -1 : argBlock.findIndex((l) => FIELD.test(l.text));
     const options = optAt >= 0 ? argBlock.slice(optAt) : [];
     if (optAt >= 0) argBlock = argBlock.slice(0, optAt);
+    // docutils converts the options in order and stops at the first unknown, repeated or refused one.
     const allowed = OPTIONS[name];
-    for (const o of options) {
+    const opts = new Map<string, string | null>();
+    const bad = (why: string) => {
+      this.report(3, no, `Error in "${name}" directive:\n${why}`);
+      return "body" as const;
+    };
+    for (const [k, o] of options.entries()) {
       if (indentOf(o.text) > 0) continue; // an option value continued
       const m = FIELD.exec(o.text);
-      if (!m) {
-        this.report(3, no, `Error in "${name}" directive:\ninvalid option block.`);
-        return "body";
-      }
-      if (allowed && !allowed.includes(m[1]!.toLowerCase())) {
-        this.report(3, no, `Error in "${name}" directive:\nunknown option: "${m[1]}".`);
-        return "body";
-      }
+      if (!m) return bad("invalid option block.");
+      if (!allowed) continue;
+      const key = m[1]!.toLowerCase();
+      let end = k + 1;
+      while (end < options.length && indentOf(options[end]!.text) > 0) end++;
+      const value = optionValue(o.text.slice(m[0].length), options.slice(k + 1, end));
+      if (!Object.hasOwn(allowed, key)) return bad(`unknown option: "${key}".`);
+      if (opts.has(key)) return bad(`invalid option data: duplicate option "${key}".`);
+      const refused = allowed[key]!(value);
+      if (refused !== undefined)
+        return bad(`invalid option value: (option: "${key}"; value: ${pyRepr(value)})\n${refused}.`);
+      opts.set(key, value);
     }
     if (NO_ARGS.has(name) || name === "meta") {
       content = [...argBlock, ...all.slice(cut)];
@@ -576,7 +633,12 @@ class RstChecker {
       return "body";
     }
     if (NEEDS_CONTENT.has(name) && !hasContent) {
-      this.report(3, no, `Content block expected for the "${name}" directive; none found.`);
+      // RSTTable.run warns; the others' assert_has_content is an error.
+      this.report(
+        name === "table" ? 2 : 3,
+        no,
+        `Content block expected for the "${name}" directive; none found.`,
+      );
       return "body";
     }
     if (name === "replace" && !inSubstitution) {
@@ -591,47 +653,200 @@ class RstChecker {
       const min = Math.min(...content.filter((l) => !isBlank(l.text)).map((l) => indentOf(l.text)));
       content = content.map((l) => ({ no: l.no, text: l.text.slice(Math.min(min, indentOf(l.text))) }));
     }
-    if (name === "list-table" && hasContent) this.listTable(content, no);
-    else if (BODY_DIRECTIVES.has(name) && hasContent) this.parse(content, true);
-    else if (name === "parsed-literal" || name === "replace" || name === "line-block")
+    // What each directive's run() checks beyond its options.
+    if (name === "class") {
+      // docutils class_option: every word must make an identifier.
+      if (badClassName(argument) !== undefined) {
+        this.report(3, no, `Invalid class attribute value for "class" directive: "${argument}".`);
+        return "body";
+      }
+      // Without content, `class` applies to the next element, wherever it is: checked at the end.
+      if (!hasContent) {
+        this.pendingClasses.push({ after: block[block.length - 1]?.no ?? no });
+        return "invisible";
+      }
+    }
+    if (name === "image" && opts.get("align")) {
+      // Image.run: vertical alignments only inside substitutions, horizontal ones only outside.
+      const align = opts.get("align")!.toLowerCase().trim();
+      const valid = inSubstitution ? ["top", "middle", "bottom"] : ["left", "center", "right"];
+      if (!valid.includes(align)) {
+        const where = inSubstitution ? " within a substitution definition" : "";
+        this.report(
+          3,
+          no,
+          `Error in "image" directive: "${align}" is not a valid value for the "align" option${where}.  Valid values for "align" are: "${valid.join('", "')}".`,
+        );
+        return "body";
+      }
+    }
+    if (CODE.has(name) && opts.get("number-lines")) {
+      // CodeBlock.run: int(value or 1).
+      if (typeof pyInt(opts.get("number-lines")!) !== "number") {
+        this.report(3, no, ":number-lines: with non-integer start value");
+        return "body";
+      }
+    }
+    if (name === "csv-table") this.csvTable(argument, opts, content, no);
+    else if (name === "list-table" && hasContent) {
+      this.inline(argument, no);
+      this.listTable(content, no, opts);
+    } else if (BODY_DIRECTIVES.has(name) && hasContent) {
+      const visible = this.lastVisible;
+      this.parse(content, true);
+      // Header and footer content goes to the page decorations, not after a pending `class`.
+      if (INVISIBLE_DIRECTIVES.has(name)) this.lastVisible = visible;
+    } else if (name === "parsed-literal" || name === "replace" || name === "line-block")
       this.inline(content.map((l) => l.text).join("\n"), content[0]?.no ?? no);
-    if (["admonition", "topic", "sidebar", "rubric"].includes(name)) this.inline(argument, no);
-    if (name === "title" || name === "meta" || name === "default-role" || name === "role") return "invisible";
+    if (["admonition", "topic", "sidebar", "rubric", "table"].includes(name)) this.inline(argument, no);
+    // Nothing of these reaches the rendered body (header and footer are page decorations).
+    if (INVISIBLE_DIRECTIVES.has(name)) return "invisible";
     return "body";
   }
 
-  /** list-table content: a uniform two-level bullet list (every row the same number of cells). */
-  private listTable(content: Line[], no: number): void {
-    const rows: number[] = [];
-    let cellIndent = -1;
-    for (const l of content) {
-      if (isBlank(l.text)) continue;
-      const ind = indentOf(l.text);
-      const rest = l.text.slice(ind);
-      if (ind === 0) {
-        if (!BULLET.test(rest)) {
-          this.report(
-            3,
-            no,
-            `Error parsing content block for the "list-table" directive: exactly one bullet list expected.`,
-          );
-          return;
-        }
-        rows.push(0);
-        const m = BULLET.exec(rest)!;
-        const after = rest.slice(m[0].length);
-        cellIndent = m[0].length;
-        if (BULLET.test(after)) rows[rows.length - 1]!++;
-      } else if (ind === cellIndent && BULLET.test(rest) && rows.length) rows[rows.length - 1]!++;
-    }
-    this.parse(content, true);
-    const bad = rows.findIndex((r) => r !== rows[0]);
-    if (bad > 0)
-      this.report(
-        3,
-        no,
-        `Error parsing content block for the "list-table" directive: uniform two-level bullet list expected, but row ${bad + 1} does not contain the same number of items as row 1 (${rows[bad]} vs ${rows[0]}).`,
+  /** docutils' check_table_dimensions: enough rows and columns left for the table body. */
+  private tableDimensions(
+    name: string,
+    rows: number[],
+    opts: Map<string, string | null>,
+    no: number,
+  ): boolean {
+    const count = (key: string) => {
+      const n = pyInt(opts.get(key) ?? "0");
+      return typeof n === "number" && !Number.isNaN(n) ? n : 0;
+    };
+    const headerRows = count("header-rows");
+    const stubColumns = count("stub-columns");
+    const error = (text: string) => {
+      this.report(3, no, text);
+      return false;
+    };
+    if (rows.length < headerRows)
+      return error(
+        `${headerRows} header row(s) specified but only ${rows.length} row(s) of data supplied ("${name}" directive).`,
       );
+    if (rows.length === headerRows && headerRows > 0)
+      return error(
+        `Insufficient data supplied (${rows.length} row(s)); no data remaining for table body, required by "${name}" directive.`,
+      );
+    for (const cells of rows) {
+      if (cells < stubColumns)
+        return error(
+          `${stubColumns} stub column(s) specified but only ${cells} columns(s) of data supplied ("${name}" directive).`,
+        );
+      if (cells === stubColumns && stubColumns > 0)
+        return error(
+          `Insufficient data supplied (${cells} columns(s)); no data remaining for table body, required by "${name}" directive.`,
+        );
+    }
+    return true;
+  }
+
+  /** docutils' get_column_widths: a `widths` list must give one width per column. */
+  private columnWidths(name: string, columns: number, opts: Map<string, string | null>, no: number): boolean {
+    const given = opts.get("widths");
+    const list = given === undefined || given === "auto" ? undefined : positiveIntList(given);
+    if (Array.isArray(list) && list.length !== columns) {
+      this.report(3, no, `"${name}" widths do not match the number of columns in table (${columns}).`);
+      return false;
+    }
+    if (!list && columns === 0) {
+      this.report(3, no, "No table data detected in CSV file.");
+      return false;
+    }
+    return true;
+  }
+
+  /** csv-table: data read with Python's csv module (strict), then the table's shape checked. */
+  private csvTable(title: string, opts: Map<string, string | null>, content: Line[], no: number): void {
+    // readme_renderer turns file insertion off (file_insertion_enabled = False).
+    if (opts.has("file") || opts.has("url")) {
+      this.report(2, no, 'File and URL access deactivated; ignoring "csv-table" directive.');
+      return;
+    }
+    this.inline(title, no);
+    if (content.length === 0) {
+      this.report(2, no, 'The "csv-table" directive requires content; none supplied.');
+      return;
+    }
+    const char = (key: string, fallback: string) => {
+      const v = opts.get(key);
+      return v ? csvChar(v) : fallback;
+    };
+    const escapeChar = opts.get("escape");
+    // `header` has its own dialect (backslash escapes); then the data (DocutilsDialect).
+    const header = opts.has("header")
+      ? readCsv((opts.get("header") ?? "").split("\n"), {
+          delimiter: ",",
+          quotechar: '"',
+          escapechar: "\\",
+          doublequote: false,
+          skipinitialspace: true,
+        })
+      : [];
+    const rows = Array.isArray(header)
+      ? readCsv(
+          content.map((l) => l.text.trimEnd()), // docutils strips trailing whitespace from every line
+          {
+            delimiter: char("delim", ","),
+            quotechar: char("quote", '"'),
+            escapechar: escapeChar ? csvChar(escapeChar) : null,
+            doublequote: !escapeChar,
+            skipinitialspace: !opts.has("keepspace"),
+          },
+        )
+      : header;
+    if (!Array.isArray(header) || !Array.isArray(rows)) {
+      const { error } = Array.isArray(header) ? (rows as { error: string }) : header;
+      this.report(3, no, `Error with CSV data in "csv-table" directive:\n${error}`);
+      return;
+    }
+    const columns = Math.max(0, ...header, ...rows);
+    if (this.tableDimensions("csv-table", rows, opts, no)) this.columnWidths("csv-table", columns, opts, no);
+  }
+
+  /**
+   * list-table content: one bullet list whose items each hold one bullet list, all of the same
+   * length. Each row's body is dedented as docutils does (to the text after its marker, or to
+   * its least indented line), and its cells are the same-marker bullets at that indent.
+   */
+  private listTable(content: Line[], no: number, opts: Map<string, string | null>): boolean {
+    this.parse(content, true);
+    const fail = (why: string) => {
+      this.report(3, no, `Error parsing content block for the "list-table" directive: ${why}`);
+      return false;
+    };
+    const marker = BULLET.exec(content[0]!.text)?.[1];
+    const rows: Line[][] = [];
+    for (const l of content) {
+      if (isBlank(l.text) || indentOf(l.text) > 0) rows[rows.length - 1]?.push(l);
+      else if (marker !== undefined && BULLET.exec(l.text)?.[1] === marker) rows.push([l]);
+      else return fail("exactly one bullet list expected.");
+    }
+    const cells: number[] = [];
+    for (const [r, [first, ...rest]] of rows.entries()) {
+      const m = BULLET.exec(first!.text)!;
+      const text = first!.text.slice(m[0].length);
+      const body = [`${" ".repeat(m[0].length)}${text}`, ...rest.map((l) => l.text)].filter(
+        (t) => !isBlank(t),
+      );
+      const base = isBlank(text) ? Math.min(...body.map(indentOf)) : m[0].length;
+      const bullets = body.filter((t) => indentOf(t) === base).map((t) => BULLET.exec(t.slice(base))?.[1]);
+      if (bullets.length === 0 || bullets[0] === undefined || bullets.some((b) => b !== bullets[0]))
+        return fail(
+          `two-level bullet list expected, but row ${r + 1} does not contain a second-level bullet list.`,
+        );
+      cells.push(bullets.length);
+    }
+    const bad = cells.findIndex((c) => c !== cells[0]);
+    if (bad > 0)
+      return fail(
+        `uniform two-level bullet list expected, but row ${bad + 1} does not contain the same number of items as row 1 (${cells[bad]} vs ${cells[0]}).`,
+      );
+    return (
+      this.columnWidths("list-table", cells[0]!, opts, no) &&
+      this.tableDimensions("list-table", cells, opts, no)
+    );
   }
 
   // ---------------------------------------------------------------- inline markup
@@ -834,6 +1049,15 @@ class RstChecker {
 
   /** Messages from docutils' transforms, in their order (substitutions, anonymous, footnotes, targets). */
   resolve(): void {
+    // ClassAttribute (priority 210, the first of these): a content-less `class` needs a visible
+    // element after it. docutils reports the line after the directive, or the last line.
+    const stranded = this.pendingClasses.find((c) => c.after >= this.lastVisible);
+    if (stranded)
+      this.report(
+        3,
+        Math.min(stranded.after + 1, this.lineCount),
+        'No suitable element following "class" directive',
+      );
     const lower = new Set([...this.substDefs].map((s) => s.toLowerCase()));
     for (const r of this.substRefs)
       if (!this.substDefs.has(r.name) && !lower.has(r.name.toLowerCase()))
@@ -884,7 +1108,7 @@ export function checkRst(source: string): RstResult {
     .replace(/\t/g, "        ")
     .split("\n")
     .map((text, k) => ({ text: text.replace(/[\f\v]/g, " "), no: k + 1 }));
-  const checker = new RstChecker();
+  const checker = new RstChecker(lines.length - (lines[lines.length - 1]!.text === "" ? 1 : 0));
   const nodes = checker.parse(lines, false);
   const parseMsgs = checker.msgs.filter((m) => m.level >= 2).sort((a, b) => a.line - b.line);
   let failure = parseMsgs[0];
