@@ -4,6 +4,7 @@
  * Python's email parser + pkginfo read it, then checked against the core metadata spec
  * versions 1.0–2.4 the way PyPI (packaging.metadata) would refuse it.
  */
+import { metadataRuleErrors } from "./metadata-rules.ts";
 import { NAME_RE, parseVersion } from "./pep440.ts";
 
 /** Canonical header names; the lowercase key is how we match (headers are case-insensitive). */
@@ -52,6 +53,8 @@ export interface ParsedMetadata {
   fields: Record<string, string | string[]>;
   /** The long description: the body if there is one, else the Description header. */
   description: string | undefined;
+  /** Canonical names of headers continued over several lines (packaging keeps the newlines). */
+  folded?: Set<string>;
 }
 
 /** Parse RFC 822-style headers and body like email.parser (continuation lines start with whitespace). */
@@ -75,9 +78,11 @@ export function parseMetadata(text: string): ParsedMetadata {
   }
   const body = lines.slice(i).join("\n");
   const fields: Record<string, string | string[]> = {};
+  const folded = new Set<string>();
   for (const [key, value] of raw) {
     const def = BY_KEY.get(key.toLowerCase());
     const name = def?.[0] ?? key;
+    if (value.includes("\n")) folded.add(name);
     const v =
       name === "Description"
         ? value
@@ -95,7 +100,7 @@ export function parseMetadata(text: string): ParsedMetadata {
   const header = typeof fields.Description === "string" ? fields.Description : undefined;
   const description = body.trim() !== "" ? body : header;
   if (description !== undefined) fields.Description = description;
-  return { fields, description };
+  return { fields, description, folded };
 }
 
 const cmpVersion = (a: string, b: string) => {
@@ -172,5 +177,6 @@ export function validateMetadata(m: ParsedMetadata): { errors: string[]; warning
       labels.add(label);
     }
   }
+  errors.push(...metadataRuleErrors(f, mv, m.folded));
   return { errors, warnings };
 }
