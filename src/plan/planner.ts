@@ -41,6 +41,7 @@ import {
   listTags,
   type Pep440Tag,
   prTitle,
+  rootFallbackTag,
   tagFor,
   tagShas,
 } from "./tags.ts";
@@ -487,13 +488,15 @@ async function planWith(
   const allTags = peps.some(Boolean) ? listTags(root) : [];
 
   // §7.1 steps 1–4: previous release per path (the expected tags of all packages in one git call).
+  const rootPackage = cfg.packages.find((p) => p.path === ".");
+  const optional = (t: string | undefined) => (t === undefined ? [] : [t]);
   const expectedTags: string[] = [];
   cfg.packages.forEach((p, i) => {
     const raw = cfg.manifest[p.path];
     const pep = pepPrevious[i];
     const v = raw === undefined || peps[i] ? undefined : Version.tryParse(raw);
     if (pep) expectedTags.push(tagFor(p, pep));
-    else if (v) expectedTags.push(tagFor(p, v));
+    else if (v) expectedTags.push(tagFor(p, v), ...optional(rootFallbackTag(p, v, rootPackage)));
     // The likely next tags too, so the "next tag already exists" check at the end needs no
     // second git call in the common case (a plain bump or a first release; PEP 440 mode's
     // channel versions are not guessed, the check asks for them).
@@ -539,7 +542,9 @@ async function planWith(
       return placed(found, tagFor(p, pep));
     }
     const v = Version.parse(raw, `${cfg.manifestFile} "${p.path}"`);
-    if (v.toString() === "0.0.0") return s;
+    const found = findRelease(root, p, v, knownTags, rootPackage);
+    // 0.0.0 means "no release yet" only when no tag marks it (§7.1 step 7): a v0.0.0 tag is a release
+    if (v.toString() === "0.0.0" && !found) return s;
     s.previous = v;
     s.previousText = v.toString();
     if (p.releaseType === "python" && needsPep440Mode(raw))
@@ -547,7 +552,7 @@ async function planWith(
         `${p.path}: ${cfg.manifestFile} says ${raw}, a PEP 440 version that release-please reads as ${v}. ` +
           `To read it as PEP 440, plan with --prerelease <a|b|rc|dev> to stay on a channel or --prerelease final to graduate (or set [tool.shipline] prerelease)`,
       );
-    return placed(findRelease(root, p, v, knownTags), tagFor(p, v));
+    return placed(found, tagFor(p, v));
   });
   const needsBootstrap = states.some((s) => !s.releaseSha);
   const releaseShas = new Set(states.map((s) => s.releaseSha).filter((x): x is string => Boolean(x)));

@@ -101,10 +101,34 @@ export function findRelease(
   p: PackageConfig,
   version: Version,
   known?: Map<string, string>,
+  rootPackage?: PackageConfig,
 ): FoundRelease | undefined {
   const expected = tagFor(p, version);
   const direct = known ? known.get(expected) : tagShas(root, [expected]).get(expected);
   if (direct) return { tag: expected, sha: direct };
+  const found = releaseByTagName(root, p, version);
+  if (found) return found;
+  // backfillReleasesFromTags: a package with skip-github-release is released with the root
+  // package, so the root's tag at the same version marks its release too
+  const fallback = rootFallbackTag(p, version, rootPackage);
+  if (!fallback) return undefined;
+  const sha = known?.get(fallback) ?? tagShas(root, [fallback]).get(fallback);
+  return sha ? { tag: fallback, sha } : undefined;
+}
+
+/** The root package's tag at `version`, looked up for a package with skip-github-release (§7.1 step 3). */
+export function rootFallbackTag(
+  p: PackageConfig,
+  version: Version,
+  rootPackage: PackageConfig | undefined,
+): string | undefined {
+  if (!rootPackage || rootPackage === p || !p.skipGithubRelease) return undefined;
+  return tagFor(rootPackage, version);
+}
+
+/** A tag naming this package's component and exactly this version, however it is spelt (§7.1 step 2, from tags). */
+function releaseByTagName(root: string, p: PackageConfig, version: Version): FoundRelease | undefined {
+  const expected = tagFor(p, version);
   const core = `${version.major}.${version.minor}.${version.patch}`;
   const list = git(["tag", "-l", `*${core}*`], { cwd: root, allowFailure: true }).stdout.split("\n");
   const want = tagComponentOf(p);

@@ -7,21 +7,11 @@
  * `shipline release` after its merge.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { createRequire } from "node:module";
-import { loadReleasePleaseConfig } from "../../src/config/release-please.ts";
-import { groupBranchName, groupPullRequests, type PrCandidate } from "../../src/github/layout.ts";
-import { todayUtc } from "../../src/plan/changelog.ts";
-import { planReleases } from "../../src/plan/planner.ts";
+import { groupBranchName } from "../../src/github/layout.ts";
 import { hasBinary, shipline } from "../helpers/cli.ts";
+import { oracle, ours } from "../helpers/release-please-oracle.ts";
 import { TestRepo } from "../helpers/repo.ts";
 import { githubFixture } from "./fixtures.ts";
-
-const require = createRequire(import.meta.url);
-const rp = (p: string) => require(`release-please/build/src/${p}`);
-rp("util/logger.js").setLogger({ error() {}, warn() {}, info() {}, debug() {}, trace() {} });
-
-// biome-ignore lint/suspicious/noExplicitAny: release-please's untyped CJS build
-type Any = any;
 
 const NAMES = ["a", "b", "c"];
 const repos: TestRepo[] = [];
@@ -54,56 +44,6 @@ function monorepo(config: Record<string, unknown>, pkgs: Record<string, Record<s
   repo.commit("feat: add a thing", { "packages/a/thing.py": "X = 1\n" });
   repo.commit("fix: c rounding", { "packages/c/fix.py": "Y = 1\n" });
   return repo;
-}
-
-interface Shape {
-  title: string;
-  branch: string;
-  labels: string[];
-  draft: boolean;
-  body: string;
-}
-
-async function ours(dir: string): Promise<Shape[]> {
-  const cfg = loadReleasePleaseConfig(dir);
-  const plan = await planReleases(dir, {
-    date: todayUtc(),
-    repo: "o/r",
-    targetBranch: "main",
-    env: {},
-    config: cfg,
-  });
-  return groupPullRequests(cfg, plan.releases, "main").map((c: PrCandidate) => ({
-    title: c.title,
-    branch: c.branch,
-    labels: c.labels,
-    draft: c.draft,
-    body: c.body,
-  }));
-}
-
-/** release-please's own release PRs for the repo at `dir` (target main, repository o/r). */
-async function oracle(dir: string): Promise<Shape[]> {
-  const { LocalGitHub } = rp("local-github.js");
-  const { Manifest } = rp("manifest.js");
-  // The API half of LocalGitHub: no GitHub releases and no merged PRs exist yet.
-  const none = async function* () {};
-  const api = { pullRequestIterator: none, releaseIterator: none };
-  const gh = new LocalGitHub({ owner: "o", repo: "r", defaultBranch: "main" }, api, dir, {});
-  const m = await Manifest.fromManifest(
-    gh,
-    "main",
-    "release-please-config.json",
-    ".release-please-manifest.json",
-  );
-  const prs: Any[] = await m.buildPullRequests([], []);
-  return prs.map((p) => ({
-    title: p.title.toString(),
-    branch: p.headRefName,
-    labels: p.labels,
-    draft: p.draft,
-    body: p.body.toString(),
-  }));
 }
 
 const summaries = (body: string) => [...body.matchAll(/<summary>(.*?)<\/summary>/g)].map((m) => m[1]);

@@ -1,0 +1,67 @@
+/**
+ * release-please's own release PRs for a repo, as the oracle for shipline's (spec/oracle.md):
+ * its Manifest.buildPullRequests run through its local Scm (LocalGitHub) with no GitHub
+ * releases or merged PRs, next to shipline's plan laid out as PRs the same way.
+ */
+import { createRequire } from "node:module";
+import { loadReleasePleaseConfig } from "../../src/config/release-please.ts";
+import { groupPullRequests, type PrCandidate } from "../../src/github/layout.ts";
+import { todayUtc } from "../../src/plan/changelog.ts";
+import { planReleases } from "../../src/plan/planner.ts";
+
+const require = createRequire(import.meta.url);
+const rp = (p: string) => require(`release-please/build/src/${p}`);
+rp("util/logger.js").setLogger({ error() {}, warn() {}, info() {}, debug() {}, trace() {} });
+
+// biome-ignore lint/suspicious/noExplicitAny: release-please's untyped CJS build
+export type Any = any;
+
+export interface Shape {
+  title: string;
+  branch: string;
+  labels: string[];
+  draft: boolean;
+  body: string;
+}
+
+export async function ours(dir: string): Promise<Shape[]> {
+  const cfg = loadReleasePleaseConfig(dir);
+  const plan = await planReleases(dir, {
+    date: todayUtc(),
+    repo: "o/r",
+    targetBranch: "main",
+    env: {},
+    config: cfg,
+  });
+  return groupPullRequests(cfg, plan.releases, "main").map((c: PrCandidate) => ({
+    title: c.title,
+    branch: c.branch,
+    labels: c.labels,
+    draft: c.draft,
+    body: c.body,
+  }));
+}
+
+/** release-please's own release PRs for the repo at `dir` (target main, repository o/r). */
+export async function oracle(dir: string): Promise<Shape[]> {
+  const { LocalGitHub } = rp("local-github.js");
+  const { Manifest } = rp("manifest.js");
+  // The API half of LocalGitHub: no GitHub releases and no merged PRs exist yet.
+  const none = async function* () {};
+  const api = { pullRequestIterator: none, releaseIterator: none };
+  const gh = new LocalGitHub({ owner: "o", repo: "r", defaultBranch: "main" }, api, dir, {});
+  const m = await Manifest.fromManifest(
+    gh,
+    "main",
+    "release-please-config.json",
+    ".release-please-manifest.json",
+  );
+  const prs: Any[] = await m.buildPullRequests([], []);
+  return prs.map((p) => ({
+    title: p.title.toString(),
+    branch: p.headRefName,
+    labels: p.labels,
+    draft: p.draft,
+    body: p.body.toString(),
+  }));
+}
