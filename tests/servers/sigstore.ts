@@ -12,8 +12,8 @@
  *   stores hashes of the envelope and payload instead, which is what sigstore-js checks. We
  *   transform dsse proposals into that stored shape before logging.
  * - TSA (optional, POST /api/v1/timestamp): the mock writes genTime with trailing zeros of the
- *   milliseconds dropped, and sigstore-js cannot parse a 1- or 2-digit fraction; we answer only
- *   when the millisecond is not a multiple of 10 (a wait of at most 2 ms), so real time still works.
+ *   milliseconds dropped, and sigstore-js cannot parse a 1- or 2-digit fraction; we ask the mock
+ *   again (a millisecond later) until the fraction has 3 digits or none, so real time still works.
  No clock is injected anywhere: certificates, SCTs, log entries and timestamps all use real time.
  */
 import { createHash, generateKeyPairSync } from "node:crypto";
@@ -74,11 +74,24 @@ export async function startSigstore(
   const tsa = opts.tsa ? await initializeTSA(keyPair()) : undefined;
   const timestamp = tsa ? tsaHandler(tsa) : undefined;
 
+  /** The GeneralizedTime in a timestamp response has the fraction sigstore-js accepts (.fff or none). */
+  function parsableGenTime(response: unknown): boolean {
+    const text = Buffer.from(response as Uint8Array).toString("latin1");
+    const m = /\d{14}(\.\d*)?Z/.exec(text);
+    return Boolean(m && (m[1] === undefined || m[1].length === 4));
+  }
+
   async function handleTsa(req: Request): Promise<Response> {
     calls.push("tsa");
     const body = await req.text();
-    while (Date.now() % 10 === 0 || Date.now() % 10 === 9) await Bun.sleep(1);
-    const r = await timestamp!.fn(body);
+    // Ask the mock again until its genTime carries a 3-digit fraction or none (what sigstore-js
+    // parses): waiting for a "safe" millisecond first was not enough, the clock moves on while
+    // the mock signs (a flaky CI failure, "invalid time").
+    let r = await timestamp!.fn(body);
+    for (let i = 0; i < 50 && !parsableGenTime(r.response); i++) {
+      await Bun.sleep(1);
+      r = await timestamp!.fn(body);
+    }
     return new Response(r.response, {
       status: r.statusCode,
       headers: { "content-type": r.contentType ?? "text/plain" },
