@@ -4,8 +4,11 @@
  * go from `autorelease: pending` to `autorelease: tagged`. Idempotent; see github-release.ts.
  */
 import { loadReleasePleaseConfig } from "../config/release-please.ts";
+import { ShiplineError } from "../errors.ts";
 import { headSha } from "../git/git.ts";
+import { ensureFullHistory } from "../git/shallow.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
+import { onReleasePrBranch } from "../plan/pending.ts";
 import type { PendingRelease, PlanStageResult } from "../plan/types.ts";
 import { GitHub } from "./client.ts";
 import { githubContext, githubToken, headMismatch } from "./context.ts";
@@ -19,7 +22,16 @@ export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageRe
   // The base branch only narrows the search for the merged PR; a detached HEAD still releases.
   const gctx = githubContext(root, o.repo, env, false);
   const skip = new Set(cfg.packages.filter((p) => p.skipGithubRelease).map((p) => p.path));
+  const branch = onReleasePrBranch(root, env);
+  if (branch)
+    throw new ShiplineError(
+      `HEAD is on the release PR branch ${branch}: a release PR is released after it is merged, never from its own branch`,
+      `merge the PR, then run \`shipline release\` (or \`shipline run\`) on ${gctx.target.replace(/^release-please--branches--/, "").split("--")[0] || "the target branch"}`,
+    );
   const planned = ctx.resultOf<PlanStageResult>("plan")?.pending;
+  // `shipline release` on its own: a merged release PR is read from HEAD and its parent and
+  // the tags, which a one-commit clone does not have
+  if (!planned) ensureFullHistory(root, log);
   const pending: PendingRelease[] = (planned ?? pendingReleases(root, cfg)).filter((p) => !skip.has(p.path));
   if (pending.length === 0) {
     log.info("HEAD is not a merged release PR (no manifest version without its tag): nothing to release");

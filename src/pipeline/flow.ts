@@ -30,7 +30,9 @@ const afterPublish = (o: RunOptions): Next =>
 export const FLOW: Record<StageName, StageDef> = {
   gates: {
     load: () => import("../gates/stage.ts").then((m) => m.gatesStage),
-    next: (_r, o) => (o.event === "pull_request" ? "done" : "plan"),
+    // a pull request (pull_request_target too: it runs with the base's token on the PR's code)
+    // only gets the gates; planning and releasing are for pushes to the target branch
+    next: (_r, o) => (o.event === "pull_request" || o.event === "pull_request_target" ? "done" : "plan"),
   },
   plan: {
     load: () => import("../plan/stage.ts").then((m) => m.planStage),

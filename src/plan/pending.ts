@@ -12,7 +12,9 @@ import {
   type ReleasePleaseConfig,
   tagComponentOf,
 } from "../config/release-please.ts";
+import { currentBranch } from "../git/branch-commit.ts";
 import { fileAt, git, tagCommit } from "../git/git.ts";
+import { isShallow } from "../git/shallow.ts";
 import { isPep440Prerelease } from "./pep440.ts";
 import { needsPep440Mode, toPep440 } from "./prerelease.ts";
 import { tagFor } from "./tags.ts";
@@ -60,6 +62,8 @@ export function findPendingReleases(root: string, config?: ReleasePleaseConfig):
   if (head.exitCode !== 0) return [];
   const sha = head.stdout.trim();
   const parent = git(["rev-parse", "--verify", "-q", "HEAD^"], { cwd: root, allowFailure: true });
+  // At a shallow clone's boundary the parent is missing, not absent: what HEAD changed is unknown
+  if (parent.exitCode !== 0 && isShallow(root)) return [];
   const file = cfg.manifestFile ?? MANIFEST_FILE;
   const after = manifestAt(root, sha, file);
   const before = parent.exitCode === 0 ? manifestAt(root, parent.stdout.trim(), file) : {};
@@ -98,4 +102,14 @@ export function findPendingReleases(root: string, config?: ReleasePleaseConfig):
     });
   }
   return out;
+}
+
+/**
+ * The release PR branch HEAD is on (release-please's `release-please--branches--…`), if any:
+ * the pushed branch in GitHub Actions, else the checked-out one. Its head commit sets the new
+ * version, and must never be tagged: releases come from the target branch after the merge.
+ */
+export function onReleasePrBranch(root: string, env: NodeJS.ProcessEnv): string | undefined {
+  const ref = env.GITHUB_REF?.startsWith("refs/heads/") ? env.GITHUB_REF.slice(11) : currentBranch(root);
+  return ref?.startsWith("release-please--") ? ref : undefined;
 }

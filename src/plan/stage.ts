@@ -10,7 +10,7 @@ import { loadShiplineConfig } from "../config/shipline.ts";
 import { ShiplineError } from "../errors.ts";
 import { ensureFullHistory } from "../git/shallow.ts";
 import type { Stage } from "../pipeline/stage.ts";
-import { findPendingReleases } from "./pending.ts";
+import { findPendingReleases, onReleasePrBranch } from "./pending.ts";
 import { planReleases } from "./planner.ts";
 import type { PrereleaseChoice } from "./prerelease.ts";
 import type { PlannedRelease, PlanStageResult } from "./types.ts";
@@ -27,14 +27,23 @@ export const planStage: Stage<PlanStageResult> = {
   name: "plan",
   async run(ctx) {
     const cfg = loadReleasePleaseConfig(ctx.root);
+    // The history and tags first (a no-op on a full clone): in actions/checkout's one-commit
+    // clone HEAD's parent and the tags are missing, and every push would look like a merged
+    // release PR whose tag does not exist.
+    ensureFullHistory(ctx.root, ctx.log);
+    const branch = onReleasePrBranch(ctx.root, ctx.env);
+    if (branch) {
+      // A push to the release PR's own branch (an all-branches `on: push`): its head commit
+      // sets the new version, but nothing is released until the PR is merged (spec §5.7).
+      ctx.log.info(`on the release PR branch ${branch}: nothing to release or propose until it is merged`);
+      return { result: { action: "none", releases: [], pending: [] } };
+    }
     const pending = findPendingReleases(ctx.root, cfg);
     if (pending.length > 0) {
       for (const p of pending)
         ctx.log.info(`merged release PR: ${p.name} (tag ${p.tag} at ${p.sha.slice(0, 7)})`);
       return { result: { action: "release", releases: [], pending } };
     }
-    // A merged release PR is recognised from HEAD alone; planning the next one needs the history.
-    ensureFullHistory(ctx.root, ctx.log);
     const plan = await planReleases(ctx.root, {
       date: ctx.options.date,
       repo: ctx.options.repo,

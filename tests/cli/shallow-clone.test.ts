@@ -55,3 +55,36 @@ test.skipIf(!hasBinary())(
     expect(r.stderr).toContain("fetch-depth: 0");
   },
 );
+
+test.skipIf(!hasBinary())(
+  "a one-commit clone of a push after a release is not taken for a merged release PR",
+  async () => {
+    const origin = sampleProject({ version: "1.0.0", shipline: `[tool.shipline]\n${GATES_OFF}` });
+    origin.commit("feat: spin", { "src/shipline_sample/spin.py": "x = 1\n" });
+    // what a merged release PR leaves: the manifest at 1.1.0, its CHANGELOG entry, then the tag
+    origin.commit("chore(main): release shipline-sample 1.1.0 (#1)", {
+      ".release-please-manifest.json": '{\n  ".": "1.1.0"\n}\n',
+      "CHANGELOG.md":
+        "# Changelog\n\n## [1.1.0](https://github.com/octo/sample/compare/shipline-sample-v1.0.0...shipline-sample-v1.1.0) (2026-12-01)\n\n\n### Features\n\n* spin\n",
+    });
+    origin.tag("shipline-sample-v1.1.0");
+    origin.commit("fix: later fix", { "src/shipline_sample/later.py": "z = 3\n" });
+    const dir = join(tempDir("shipline-shallow-"), "clone");
+    const c = Bun.spawnSync(
+      ["git", "clone", "-q", "--depth", "1", "--no-tags", `file://${origin.dir}`, dir],
+      {
+        env: { ...process.env, ...GIT_ENV },
+      },
+    );
+    expect(c.exitCode).toBe(0);
+    const plan = await shipline(["plan"], { cwd: dir, env });
+    expect(plan.stderr).not.toContain("HEAD is a merged release PR");
+    // no GitHub token: the run stops at the pr stage, after the plan stage decided
+    await shipline(["run", "--date", "2026-12-01"], { cwd: dir, env });
+    const r = await shipline(["status", "--json"], { cwd: dir, env });
+    const planned = JSON.parse(r.stdout).checkpoint.stages.plan.result;
+    expect(planned.action).toBe("pr");
+    expect(planned.pending).toEqual([]);
+    expect(planned.releases[0]).toMatchObject({ previousVersion: "1.1.0", version: "1.1.1" });
+  },
+);

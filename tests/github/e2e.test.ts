@@ -297,6 +297,30 @@ describe.skipIf(!hasBinary())("shipline run reaches pr and release", () => {
     expect(f.gh.pulls).toHaveLength(1);
   }, 120_000);
 
+  test("on the release PR's own branch (an all-branches push workflow): nothing is tagged or released", async () => {
+    const py = readFileSync(join(f.repo.dir, "pyproject.toml"), "utf8");
+    const cfg = `${py}\n[tool.shipline.gates]\nlint = false\nformat = false\ntypecheck = false\ntests = false\nbuild = false\n\n[tool.shipline.publish]\nenabled = false\n`;
+    writeFileSync(join(f.repo.dir, "pyproject.toml"), cfg);
+    commitAndPush("feat: run it", { "a.py": "1\n" });
+    expect((await run(["pr", "--date", DATE])).code).toBe(0);
+    f.repo.git("fetch", "-q", "origin", BRANCH);
+    f.repo.git("checkout", "-q", "-B", BRANCH, "FETCH_HEAD");
+    const onBranch = { GITHUB_REF: `refs/heads/${BRANCH}`, GITHUB_EVENT_NAME: "push" };
+    const r = await run(["run", "--json"], onBranch);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`on the release PR branch ${BRANCH}: nothing to release or propose`);
+    const rel = await run(["release"], onBranch);
+    expect(rel.code).toBe(1);
+    expect(rel.stderr).toContain(`HEAD is on the release PR branch ${BRANCH}`);
+    // the PR's code under pull_request_target: gates only
+    const prt = await run(["run", "--json", "--state", join(outDir, "prt.json")], {
+      GITHUB_EVENT_NAME: "pull_request_target",
+    });
+    expect(Object.keys((JSON.parse(prt.stdout) as { stages: object }).stages)).toEqual(["gates"]);
+    expect(f.gh.releases).toHaveLength(0);
+    expect(f.gh.tagSha("v1.1.0")).toBeUndefined();
+  }, 120_000);
+
   test("a run that fails after the release still writes release_created; so does resume", async () => {
     const py = readFileSync(join(f.repo.dir, "pyproject.toml"), "utf8");
     const cfg = `${py}\n[tool.shipline.gates]\nlint = false\nformat = false\ntypecheck = false\ntests = false\nbuild = false\n`;
