@@ -2,6 +2,7 @@
 import { loadShiplineConfig } from "../config/shipline.ts";
 import { UsageError } from "../errors.ts";
 import { repoRoot } from "../git/git.ts";
+import type { PrStageResult } from "../github/outputs.ts";
 import { isSlug } from "../github/slug.ts";
 import { checkServiceUrl } from "../net/service-url.ts";
 import type { Checkpoint } from "../pipeline/checkpoint.ts";
@@ -137,8 +138,11 @@ export async function runFlowWithOutputs(
   ]);
   const write = (cp: Checkpoint) => {
     // publish has no PR or release to describe
-    if (cp.command !== "publish")
-      writeActionsOutputs(cp.stages.pr?.result as never, cp.stages.release?.result as never);
+    if (cp.command === "publish") return;
+    const pr = cp.stages.pr?.result as PrStageResult | undefined;
+    // releases made by the pr stage (a merged release PR left untagged) count as created too
+    const release = cp.stages.release?.result ?? (pr?.released ? { releases: pr.released } : undefined);
+    writeActionsOutputs(pr, release as never);
   };
   let failed: Checkpoint | undefined;
   try {

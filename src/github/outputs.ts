@@ -13,6 +13,8 @@ import type { ReleaseRunResult } from "./github-release.ts";
 /** What the pr stage records. */
 export interface PrStageResult {
   dryRun?: boolean;
+  /** Merged release PRs left untagged, released by this run before it opened PRs (`run` only). */
+  released?: ReleaseRunResult["releases"];
   prs: {
     headBranchName: string;
     baseBranchName: string;

@@ -66,6 +66,6 @@ export function fileChanges(
   return releaseChanges(root, plan, { config, warn });
 }
 
-export function pendingReleases(root: string, config: ReleasePleaseConfig): PendingRelease[] {
-  return findPendingReleases(root, config);
+export function pendingReleases(root: string, config: ReleasePleaseConfig, rev = "HEAD"): PendingRelease[] {
+  return findPendingReleases(root, config, rev);
 }

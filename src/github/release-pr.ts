@@ -42,7 +42,9 @@ export interface PrWriter {
 const normalize = (s: string | null | undefined) => (s ?? "").trim().replace(/\r\n/g, "\n");
 
 /** §5.6 step 2: merged PRs with all the labels and a release body block new PRs. */
-export async function findUntaggedMerged(w: PrWriter): Promise<Pull | undefined> {
+export async function findUntaggedMerged(
+  w: Pick<PrWriter, "gh" | "cfg" | "target">,
+): Promise<Pull | undefined> {
   const closed = await w.gh.call({ what: "list closed pull requests", permission: PERM.pullsRead }, () =>
     w.gh.list<Pull>(
       "GET /repos/{owner}/{repo}/pulls",

@@ -5,18 +5,19 @@
  */
 
 import { createTwoFilesPatch } from "diff";
-import { loadReleasePleaseConfig } from "../config/release-please.ts";
+import { loadReleasePleaseConfig, type ReleasePleaseConfig } from "../config/release-please.ts";
 import { remoteUrl, tokenAuthEnv } from "../git/branch-commit.ts";
-import { fileAt, headSha } from "../git/git.ts";
+import { fileAt, git, headSha, tagCommit } from "../git/git.ts";
 import { ensureFullHistory } from "../git/shallow.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import type { PrereleaseChoice } from "../plan/prerelease.ts";
 import { GitHub } from "./client.ts";
 import { githubContext, githubToken, headMismatch } from "./context.ts";
+import { publishReleases, type ReleaseRecord } from "./github-release.ts";
 import { groupPullRequests, type PrCandidate } from "./layout.ts";
 import type { PrStageResult } from "./outputs.ts";
-import { currentPlan, fileChanges, overridePullRequests } from "./plan-source.ts";
-import { assertNoDuplicateBranches, openOrUpdate } from "./release-pr.ts";
+import { currentPlan, fileChanges, overridePullRequests, pendingReleases } from "./plan-source.ts";
+import { assertNoDuplicateBranches, findUntaggedMerged, openOrUpdate } from "./release-pr.ts";
 
 export const REMOTE = "origin";
 
@@ -42,6 +43,48 @@ function showDryRun(
   }
 }
 
+/** Release every merged release PR still labelled pending whose merge commit is here; the records made. */
+async function releaseUntaggedMerged(
+  ctx: StageContext,
+  gh: GitHub,
+  cfg: ReleasePleaseConfig,
+  target: string,
+): Promise<ReleaseRecord[]> {
+  const { root, log } = ctx;
+  const skip = new Set(cfg.packages.filter((p) => p.skipGithubRelease).map((p) => p.path));
+  const out: ReleaseRecord[] = [];
+  const tried = new Set<number>();
+  for (;;) {
+    const pr = await findUntaggedMerged({ gh, cfg, target });
+    if (!pr || tried.has(pr.number)) return out;
+    tried.add(pr.number);
+    const sha = pr.merge_commit_sha;
+    const pending = sha ? pendingReleases(root, cfg, sha).filter((p) => !skip.has(p.path)) : [];
+    if (!sha || pending.length === 0) return out; // not a release commit here: openOrUpdate reports it
+    log.info(`merged release PR #${pr.number} was never released: releasing it at ${sha.slice(0, 7)}`);
+    const r = await publishReleases({
+      gh,
+      cfg,
+      target,
+      head: sha,
+      pending,
+      log,
+      progress: {
+        get: () => (ctx.progress.released as Record<string, unknown> | undefined) ?? {},
+        save: (p) => ctx.saveProgress({ released: { ...(ctx.progress.released as object), ...p } }),
+      },
+    });
+    for (const rel of r.releases) {
+      // the tag exists on GitHub now; the plan that follows reads local tags
+      if (!tagCommit(root, rel.tag)) git(["tag", rel.tag, rel.sha], { cwd: root });
+      log.warn(
+        `${rel.tag} was released at ${rel.sha.slice(0, 7)}, behind HEAD: this run does not build or publish it; publish it from its tag (\`git checkout ${rel.tag} && shipline publish\`)`,
+      );
+    }
+    out.push(...r.releases);
+  }
+}
+
 export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
   const { root, options: o, env, log } = ctx;
   const cfg = loadReleasePleaseConfig(root);
@@ -52,6 +95,14 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
   const client = (token: string) =>
     new GitHub({ owner: gctx.owner, repo: gctx.repo, token, baseUrl: gctx.apiUrl, log });
   const reader = env.GITHUB_TOKEN || env.GH_TOKEN ? client(githubToken(env)) : undefined;
+  // `run` is release-please-action, whose createReleases runs before createPullRequests: a
+  // merged release PR left untagged (HEAD moved past it before a run released it) is released
+  // first, at its merge commit, and the plan then starts from its tag. `pr` is release-please's
+  // release-pr command, which only reports it (openOrUpdate).
+  const released =
+    reader && !o.dryRun && o.command === "run"
+      ? await releaseUntaggedMerged(ctx, reader, cfg, gctx.target)
+      : [];
   const pullRequests = reader
     ? await overridePullRequests(reader, gctx.target, log).catch((e) => {
         if (!o.dryRun) throw e;
@@ -72,7 +123,7 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
   assertNoDuplicateBranches(candidates);
   if (candidates.length === 0) {
     log.info("nothing to release: no release PR needed");
-    return { prs: [] };
+    return { ...(released.length ? { released } : {}), prs: [] };
   }
   const files = new Map(
     candidates.map((c) => [c, fileChanges(root, { ...plan, releases: c.releases }, cfg, log)] as const),
@@ -111,6 +162,7 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
     (c) => files.get(c) ?? [],
   );
   return {
+    ...(released.length ? { released } : {}),
     prs: candidates.map((c, i) => ({
       ...base(c),
       action: outcomes[i]?.action ?? "none",

@@ -56,12 +56,17 @@ export function releaseName(p: PackageConfig, version: string): string {
   return component ? `${component}: ${v}` : v;
 }
 
-export function findPendingReleases(root: string, config?: ReleasePleaseConfig): PendingRelease[] {
+/** The releases the commit `rev` (default HEAD) makes pending: see the top of this file. */
+export function findPendingReleases(
+  root: string,
+  config?: ReleasePleaseConfig,
+  rev = "HEAD",
+): PendingRelease[] {
   const cfg = config ?? loadReleasePleaseConfig(root);
-  const head = git(["rev-parse", "--verify", "-q", "HEAD"], { cwd: root, allowFailure: true });
+  const head = git(["rev-parse", "--verify", "-q", `${rev}^{commit}`], { cwd: root, allowFailure: true });
   if (head.exitCode !== 0) return [];
   const sha = head.stdout.trim();
-  const parent = git(["rev-parse", "--verify", "-q", "HEAD^"], { cwd: root, allowFailure: true });
+  const parent = git(["rev-parse", "--verify", "-q", `${sha}^`], { cwd: root, allowFailure: true });
   // At a shallow clone's boundary the parent is missing, not absent: what HEAD changed is unknown
   if (parent.exitCode !== 0 && isShallow(root)) return [];
   const file = cfg.manifestFile ?? MANIFEST_FILE;

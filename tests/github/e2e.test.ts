@@ -321,6 +321,33 @@ describe.skipIf(!hasBinary())("shipline run reaches pr and release", () => {
     expect(f.gh.tagSha("v1.1.0")).toBeUndefined();
   }, 120_000);
 
+  test("a merged release PR that HEAD moved past before any run: `run` releases it at its merge commit, then opens the next PR", async () => {
+    const py = readFileSync(join(f.repo.dir, "pyproject.toml"), "utf8");
+    const cfg = `${py}\n[tool.shipline.gates]\nlint = false\nformat = false\ntypecheck = false\ntests = false\nbuild = false\n\n[tool.shipline.publish]\nenabled = false\n`;
+    writeFileSync(join(f.repo.dir, "pyproject.toml"), cfg);
+    commitAndPush("feat: run it", { "a.py": "1\n" });
+    expect((await run(["pr", "--date", DATE])).code).toBe(0);
+    const merged = mergeReleasePr(1);
+    commitAndPush("fix: after the merge", { "b.py": "1\n" });
+    // `pr` is release-please's release-pr command: it only reports the untagged PR
+    const pr = await run(["pr", "--date", DATE]);
+    expect(pr.stderr).toContain("untagged, merged release PRs outstanding");
+    expect(f.gh.releases).toHaveLength(0);
+    const out = join(outDir, "o-late");
+    const r = await run(["run", "--date", DATE, "--json"], { GITHUB_OUTPUT: out });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("merged release PR #1 was never released: releasing it at");
+    expect(f.gh.tagSha("v1.1.0")).toBe(merged);
+    expect(f.gh.releases.map((x) => x.tag_name)).toEqual(["v1.1.0"]);
+    expect(f.gh.pulls.find((p) => p.number === 1)?.labels).toEqual(["autorelease: tagged"]);
+    expect(f.gh.pulls.find((p) => p.number === 2)?.title).toBe("chore(main): release 1.1.1");
+    expect(outputs(out)).toMatchObject({ release_created: "true", tag_name: "v1.1.0", prs_created: "true" });
+    // run again: nothing new
+    const again = await run(["run", "--date", DATE]);
+    expect(again.code).toBe(0);
+    expect(f.gh.releases).toHaveLength(1);
+  }, 120_000);
+
   test("a run that fails after the release still writes release_created; so does resume", async () => {
     const py = readFileSync(join(f.repo.dir, "pyproject.toml"), "utf8");
     const cfg = `${py}\n[tool.shipline.gates]\nlint = false\nformat = false\ntypecheck = false\ntests = false\nbuild = false\n`;
