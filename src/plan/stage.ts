@@ -25,6 +25,9 @@ export function isUnconfirmedMajor(r: PlannedRelease): boolean {
 
 export const planStage: Stage<PlanStageResult> = {
   name: "plan",
+  // reads local git only (a shallow clone is deepened, which changes no file): `run --dry-run`
+  // runs it for real, so the preview goes on to the PR diff or the tag and release body
+  pure: true,
   async run(ctx) {
     const cfg = loadReleasePleaseConfig(ctx.root);
     // The history and tags first (a no-op on a full clone): in actions/checkout's one-commit

@@ -121,3 +121,20 @@ describe("compiled binary: flag values are checked before anything runs", () => 
     expect(r.stderr).toContain("USAGE  shipline <command>");
   });
 });
+
+describe("compiled binary: run --dry-run", () => {
+  test("plans for real and previews the release PR it would open, writing nothing", async () => {
+    const repo = sampleProject();
+    repo.commit("feat: something new", { "src/shipline_sample/new.py": "X = 1\n" });
+    const r = await shipline(["run", "--dry-run", "--date", "2026-12-01"], {
+      cwd: repo.dir,
+      env: { GITHUB_REPOSITORY: "o/r", GITHUB_TOKEN: undefined },
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("[dry-run] pr:");
+    expect(r.stderr).toContain("title:  chore(main): release shipline-sample 1.1.0");
+    expect(r.stderr).toContain('+version = "1.1.0"');
+    expect(existsSync(join(repo.dir, ".shipline"))).toBe(false);
+    expect(repo.git("status", "--porcelain")).toBe("");
+  });
+});
