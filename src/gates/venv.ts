@@ -9,12 +9,13 @@
  * - The project is installed editable with its test extras (`test`, `tests` or `testing` in
  *   [project.optional-dependencies]): `uv pip install` when uv exists, else pip — first
  *   offline (`--no-index --no-build-isolation`: works whenever everything it needs is
- *   already there, which is the case for a project without extra dependencies), then, only
- *   if pip says a distribution is missing, from the index. When neither works (no pip, a
+ *   already there, which is the case for a project without extra dependencies), then, when
+ *   pip says a distribution or the build backend is missing, from the index with build
+ *   isolation (so setuptools is fetched for a Python that has none). When neither works (no pip, a
  *   setuptools too old for editable installs) a `.pth` file puts the project's source on
  *   sys.path, which is what an editable install does, and the log says so.
  * - Reinstalled only when pyproject.toml/setup.cfg/setup.py or the interpreter changed
- *   (a stamp file records what was installed).
+ *   (a stamp file records what was installed), or when the last install fell back to a .pth.
  */
 import { createHash } from "node:crypto";
 import {
@@ -114,7 +115,8 @@ export async function ensureVenv(o: EnsureOptions): Promise<Venv & { reused: boo
   const key = installKey(root, interp);
   const stamp = readStamp(v.dir);
   const note = (s: string) => appendFileSync(logFile, `[shipline] ${s}\n`);
-  if (stamp && stamp.key === key && existsSync(v.python)) {
+  // A .pth fallback is not a result to keep: the next run tries to install the project again.
+  if (stamp && stamp.key === key && existsSync(v.python) && stamp.method !== PTH_FALLBACK) {
     note(`reusing ${v.dir} (${stamp.method})`);
     return { ...v, reused: true, method: stamp.method };
   }
@@ -177,17 +179,27 @@ async function installProject(
   if (await run([...pip.slice(0, 4), "--no-index", ...pip.slice(4)], "installing the project"))
     return `pip install --no-index -e ${target}`;
   const log = readFileSync(o.logFile, "utf8");
-  if (p.hasDependencies && /No matching distribution|Could not find a version/.test(log)) {
-    if (await run([...pip, "--retries", "1", "--timeout", "15"], "installing the project"))
-      return `pip install -e ${target}`;
+  // From the index when something is missing: a dependency, or the build backend itself (a
+  // Python with no setuptools, as actions/setup-python's 3.12+ and pyenv's are, or one too old
+  // for editable installs) — with build isolation, so pip fetches the backend the project names.
+  const missing = /No matching distribution|Could not find a version/.test(log) && p.hasDependencies;
+  const noBackend =
+    /BackendUnavailable|No module named '?setuptools|invalid command 'bdist_wheel'|editable mode is not supported|build_editable/.test(
+      log,
+    );
+  if (missing || noBackend) {
+    const online = [v.python, "-m", "pip", "install", "-e", target, "--retries", "1", "--timeout", "15"];
+    if (await run(online, "installing the project")) return `pip install -e ${target}`;
   }
   // Last resort: what an editable install amounts to, so tests can still import the project.
   writeFileSync(join(sitePackages(v), "shipline-project.pth"), `${p.sourceDir}\n`);
   note(
     `could not install the project with pip; added ${p.sourceDir} to sys.path via a .pth file (dependencies not installed)`,
   );
-  return "source on sys.path (.pth)";
+  return PTH_FALLBACK;
 }
+
+const PTH_FALLBACK = "source on sys.path (.pth)";
 
 /** Half-made venvs of runs that were killed (their pid is gone). */
 function sweepDeadTemps(dir: string): void {

@@ -128,6 +128,30 @@ describe("shipline gates (compiled binary)", () => {
     );
   }, 180_000);
 
+  // actions/setup-python's and pyenv's 3.12+ have no setuptools: the offline install cannot
+  // build the project, and the test extras must come from the index with build isolation
+  const PYENV_312 = "/root/.pyenv/versions/3.12.1/bin/python3.12";
+  // this machine kind's package index is a local mirror, configured for root's pip
+  const PIP_CONF = "/root/.config/pip/pip.conf";
+  test.skipIf(!existsSync(PYENV_312) || !existsSync(PIP_CONF))(
+    "a Python without setuptools gets the project and its test extras from the index, not a .pth",
+    async () => {
+      const repo = make();
+      const r = await shipline(["gates", "--only", "tests", "--python", "3.12", "--json"], {
+        cwd: repo.dir,
+        env: testEnv(undefined, { PYENV_ROOT: "/root/.pyenv", PIP_CONFIG_FILE: PIP_CONF }),
+        timeoutMs: 240_000,
+      });
+      const log = readFileSync(join(repo.dir, ".shipline/logs/venv-3.12.log"), "utf8");
+      expect(log).toContain("BackendUnavailable");
+      expect(log).toContain("-m pip install -e .[test] --retries 1");
+      expect(log).not.toContain("via a .pth file");
+      expect(row(r.stdout, "tests").status).toBe("pass");
+      expect(r.code).toBe(0);
+    },
+    300_000,
+  );
+
   test("--jobs limits how many gates run at once", async () => {
     const dir = tempDir();
     // Each gate waits (up to ~1 s) to see the other one started: together only when both may run.
