@@ -125,6 +125,7 @@ class Reader {
   }
 }
 
+const MAX_TIMEOUT_S = 2_000_000;
 const GATE_KEYS = ["command", "blocking", "per-python", "shell", "cwd", "env", "timeout", "enabled"];
 
 function readGate(r: Reader, name: string, t: unknown, base: GateConfig | undefined): GateConfig {
@@ -147,8 +148,9 @@ function readGate(r: Reader, name: string, t: unknown, base: GateConfig | undefi
   if (!isTable(env) || Object.values(env).some((v) => typeof v !== "string"))
     r.fail(`${path}.env`, "a table of strings", env);
   const timeout = t.timeout ?? base?.timeout ?? 1800;
-  if (typeof timeout !== "number" || !(timeout > 0))
-    r.fail(`${path}.timeout`, "a positive number of seconds", timeout);
+  // at most 24 days: a longer timer overflows (setTimeout's 32-bit milliseconds) and fires at once
+  if (typeof timeout !== "number" || !(timeout > 0) || timeout > MAX_TIMEOUT_S)
+    r.fail(`${path}.timeout`, `a positive number of seconds, at most ${MAX_TIMEOUT_S}`, timeout);
   return {
     name,
     command,

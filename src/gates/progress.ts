@@ -4,10 +4,11 @@
  * CI logs): plain start/finish lines. In GitHub Actions: each finished gate's log inside a
  * `::group::`, followed by its `::error`/`::warning` annotations.
  */
-import { readFileSync } from "node:fs";
+
 import { relative, resolve } from "node:path";
 import type { Logger } from "../ui/log.ts";
 import { annotationsFor } from "./annotations.ts";
+import { readTail } from "./log-tail.ts";
 import { formatDuration, type GateRow } from "./report.ts";
 
 export const label = (gate: string, python: string | null) => (python ? `${gate} (${python})` : gate);
@@ -79,10 +80,9 @@ export class Progress {
     let output = "";
     if (row.log)
       try {
-        output = readFileSync(resolve(root, row.log), "utf8");
+        const tail = readTail(resolve(root, row.log), MAX_LOG_IN_GROUP);
+        output = tail.truncated ? `…(truncated; full log in ${row.log})\n${tail.text}` : tail.text;
       } catch {}
-    if (output.length > MAX_LOG_IN_GROUP)
-      output = `…(truncated; full log in ${row.log})\n${output.slice(-MAX_LOG_IN_GROUP)}`;
     this.log.info(`::group::${text}`);
     if (output) {
       // A tool's output is data: a line of it starting with "::" must not run as a workflow

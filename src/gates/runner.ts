@@ -6,7 +6,7 @@
  * is reported only. Ctrl-C (SIGINT/SIGTERM) ends every running gate's process group and
  * reports the run as interrupted.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative, resolve } from "node:path";
 import type { GateConfig, ShiplineConfig } from "../config/shipline.ts";
@@ -15,6 +15,7 @@ import { fault } from "../pipeline/fault.ts";
 import type { Logger } from "../ui/log.ts";
 import { missingToolMessage, resolveGate } from "./command.ts";
 import { Limit, procStatIdle } from "./limit.ts";
+import { readTail } from "./log-tail.ts";
 import { runGroup, stopAllGroups } from "./process.ts";
 import { Progress } from "./progress.ts";
 import { type DiscoveryEnv, findPythons, type PythonInterpreter } from "./python.ts";
@@ -128,6 +129,8 @@ export async function runGates(o: RunGatesOptions): Promise<GatesReport> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // a closed terminal or a lost SSH session never reaches the gates (each runs in its own session)
+  process.on("SIGHUP", onSignal);
 
   const record = (g: GateConfig, row: GateRow) => {
     rows.set(rowKey(row), row);
@@ -200,7 +203,7 @@ export async function runGates(o: RunGatesOptions): Promise<GatesReport> {
     else if (r.interrupted) message = "interrupted; its process group was stopped";
     else if (r.code !== 0) {
       message = r.signal ? `killed by ${r.signal}` : `exit ${r.code}`;
-      const tail = readFileSync(logFile, "utf8");
+      const tail = readTail(logFile, 64 * 1024).text;
       if (g.name === "build" && NOT_AVAILABLE.test(tail))
         message =
           "`shipline build --check` is not available in this build of shipline yet; set [tool.shipline.gates.build] enabled = false until it is";
@@ -255,6 +258,7 @@ export async function runGates(o: RunGatesOptions): Promise<GatesReport> {
     progress.stop();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    process.off("SIGHUP", onSignal);
   }
   const out = order.map((k) => rows.get(k)).filter((r): r is GateRow => !!r);
   return {

@@ -50,7 +50,7 @@ export const gatesStage: Stage<GatesStageResult> = {
     ctx.log.info(formatTable(report.rows));
     appendStepSummary(report, ctx.env);
     if (report.interrupted)
-      throw new ShiplineError(
+      throw new GatesInterrupted(
         "gates interrupted",
         "run `shipline resume` to continue; passed gates are not run again",
       );

@@ -75,6 +75,17 @@ describe("hostile [tool.shipline]", () => {
     const g = load('[tool.shipline.gates.tests]\ncommand = "pytest -x"\n') as ShiplineError;
     expect(g.message).toContain("gates.tests.command must be a non-empty array of strings");
   });
+  test("a gate timeout past what a timer can hold is refused, not a gate that times out at once", () => {
+    for (const t of ["3000000", "1e300", "inf", "0", "-5"]) {
+      const e = load(
+        `[tool.shipline.gates.slow]\ncommand = ["sleep", "3"]\ntimeout = ${t}\n`,
+      ) as ShiplineError;
+      expect(e).toBeInstanceOf(ShiplineError);
+      expect(e.message).toContain("gates.slow.timeout must be a positive number of seconds, at most 2000000");
+    }
+    const ok = load('[tool.shipline.gates.slow]\ncommand = ["sleep", "3"]\ntimeout = 2000000\n');
+    expect(ok).not.toBeInstanceOf(Error);
+  });
   test("a shell string is only accepted with shell = true", () => {
     const cfg = load(
       '[tool.shipline.gates.tests]\nshell = true\ncommand = "pytest -x && echo ok"\n',

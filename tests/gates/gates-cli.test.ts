@@ -262,34 +262,43 @@ describe("shipline gates (compiled binary)", () => {
     expect(alive(pid)).toBe(false);
   }, 30_000);
 
-  test("SIGINT stops every running gate's process group and exits 130", async () => {
-    const dir = tempDir();
-    const gate = (n: string) =>
-      `[tool.shipline.gates.${n}]\ncommand = ["sh", "-c", "sleep 300 & echo $! > ${dir}/${n}.pid; wait"]\n`;
-    const repo = make({ toml: gate("a") + gate("b") });
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: "1", ...testEnv() })) if (v) env[k] = v;
-    delete env.GITHUB_ACTIONS;
-    const proc = Bun.spawn([BIN, "gates", "--only", "a,b", "--jobs", "2"], {
-      cwd: repo.dir,
-      env,
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const pids = [join(dir, "a.pid"), join(dir, "b.pid")];
-    for (let i = 0; i < 200 && !pids.every((p) => existsSync(p) && readFileSync(p, "utf8").trim()); i++)
-      await Bun.sleep(50);
-    const children = pids.map((p) => Number(readFileSync(p, "utf8")));
-    expect(children.every(alive)).toBe(true);
-    proc.kill("SIGINT");
-    const code = await proc.exited;
-    const stderr = await new Response(proc.stderr).text();
-    expect(code).toBe(130);
-    expect(stderr).toContain("interrupted");
-    // Killed processes are reaped by init, not by us: give the kernel a moment to finish them.
-    for (let i = 0; i < 40 && children.some(alive); i++) await Bun.sleep(50);
-    expect(children.some(alive)).toBe(false);
-  }, 30_000);
+  test.each([
+    [["gates", "--only", "a,b", "--jobs", "2"], "SIGINT"],
+    [["gates", "--only", "a,b", "--jobs", "2"], "SIGHUP"],
+    [["run"], "SIGINT"],
+  ] as const)(
+    "%j, %s: every running gate's process group is stopped, exit 130",
+    async (args, signal) => {
+      const dir = tempDir();
+      const gate = (n: string) =>
+        `[tool.shipline.gates.${n}]\ncommand = ["sh", "-c", "sleep 300 & echo $! > ${dir}/${n}.pid; wait"]\n`;
+      const repo = make({ toml: gate("a") + gate("b") });
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: "1", ...testEnv() })) if (v) env[k] = v;
+      delete env.GITHUB_ACTIONS;
+      const proc = Bun.spawn([BIN, ...args], {
+        cwd: repo.dir,
+        // `run` on a pull request: the gates only
+        env: { ...env, GITHUB_EVENT_NAME: "pull_request" },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const pids = [join(dir, "a.pid"), join(dir, "b.pid")];
+      for (let i = 0; i < 200 && !pids.every((p) => existsSync(p) && readFileSync(p, "utf8").trim()); i++)
+        await Bun.sleep(50);
+      const children = pids.map((p) => Number(readFileSync(p, "utf8")));
+      expect(children.every(alive)).toBe(true);
+      proc.kill(signal);
+      const code = await proc.exited;
+      const stderr = await new Response(proc.stderr).text();
+      expect(code).toBe(130);
+      expect(stderr).toContain("interrupted");
+      // Killed processes are reaped by init, not by us: give the kernel a moment to finish them.
+      for (let i = 0; i < 40 && children.some(alive); i++) await Bun.sleep(50);
+      expect(children.some(alive)).toBe(false);
+    },
+    30_000,
+  );
 
   test("in GitHub Actions: ::group:: per gate, ::error annotations, step summary table", async () => {
     const repo = make({ failTest: true, mypyError: true });
