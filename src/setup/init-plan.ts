@@ -11,6 +11,7 @@ import { CONFIG_FILE, DOT_CONFIG_FILE, MANIFEST_FILE } from "../config/release-p
 import { loadShiplineConfig, readPyproject } from "../config/shipline.ts";
 import { ShiplineError } from "../errors.ts";
 import { git } from "../git/git.ts";
+import { currentVersion, manifestVersion } from "./current-version.ts";
 import { migrationHints, readWorkflows, WORKFLOW_DIR } from "./existing-workflows.ts";
 import { ciWorkflow, releaseWorkflow, type WorkflowOptions } from "./workflow-templates.ts";
 
@@ -36,18 +37,6 @@ export interface InitPlan {
 
 const read = (root: string, p: string) =>
   existsSync(join(root, p)) ? readFileSync(join(root, p), "utf8") : null;
-
-function projectVersion(data: Record<string, unknown>): string | undefined {
-  const project = data.project as Record<string, unknown> | undefined;
-  return typeof project?.version === "string" ? project.version : undefined;
-}
-
-/** Latest vX.Y.Z tag by version order, for a pyproject whose version is dynamic. */
-function latestTagVersion(root: string): string | undefined {
-  const r = git(["tag", "--list", "--sort=-v:refname", "v[0-9]*"], { cwd: root, allowFailure: true });
-  const tag = r.stdout.split("\n").find((t) => /^v\d+\.\d+\.\d+/.test(t));
-  return tag?.slice(1);
-}
 
 function currentBranch(root: string): string | undefined {
   const r = git(["symbolic-ref", "--short", "-q", "HEAD"], { cwd: root, allowFailure: true });
@@ -128,14 +117,23 @@ export function planInit(root: string): InitPlan {
   if (read(root, MANIFEST_FILE) !== null)
     plan.kept.push({ path: MANIFEST_FILE, why: "release-please manifest, used unchanged" });
   else {
-    const version = projectVersion(py.data) ?? latestTagVersion(root) ?? "0.0.0";
+    const found = currentVersion(root, py.data);
+    const version = manifestVersion(found?.version ?? "0.0.0");
     plan.changes.push({
       path: MANIFEST_FILE,
       before: null,
       after: `${JSON.stringify({ ".": version }, null, 2)}\n`,
       conflict: false,
-      why: `release-please manifest at ${version} (${projectVersion(py.data) ? "pyproject [project].version" : "latest tag"})`,
+      why: `release-please manifest at ${version} (${found ? found.source : "no version found: the first release will be 0.1.0"})`,
     });
+    if (found && version !== found.version)
+      plan.notes.push(
+        `the version ${found.version} is written ${version} in the manifest: release-please needs X.Y.Z`,
+      );
+    if (found?.unmanagedFile)
+      plan.notes.push(
+        `the version lives in ${found.unmanagedFile}, which release-please's python updater does not rewrite: add "extra-files": ["${found.unmanagedFile}"] to the package in ${CONFIG_FILE} and end its version line with the comment \`# x-release-please-version\``,
+      );
   }
 
   // Workflows.

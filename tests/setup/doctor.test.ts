@@ -124,6 +124,24 @@ describe("shipline doctor (real git repos)", () => {
     expect(f.title).toBe("pyproject.toml says 1.1.0 but .release-please-manifest.json says 1.0.0");
   });
 
+  test("a Poetry version, or a Hatch version file, is compared with the manifest too", async () => {
+    const r = healthy();
+    r.write("pyproject.toml", '[tool.poetry]\nname = "sample"\nversion = "2.3.1"\n');
+    const f = find(await doctor(r), "pyproject-version");
+    expect(f.status).toBe("error");
+    expect(f.title).toBe("pyproject.toml says 2.3.1 but .release-please-manifest.json says 1.0.0");
+    r.write(
+      "pyproject.toml",
+      '[project]\nname = "sample"\ndynamic = ["version"]\n\n[tool.hatch.version]\npath = "src/sample/__about__.py"\n',
+    );
+    r.write("src/sample/__about__.py", '__version__ = "1.0.0"\n');
+    const all = await doctor(r);
+    expect(find(all, "pyproject-version").status).toBe("ok");
+    const v = find(all, "version-file");
+    expect(v.status).toBe("warn");
+    expect(v.title).toContain("src/sample/__about__.py");
+  });
+
   test("a bare manifest change (e.g. by init) is not a pending release: its missing tag is an error", async () => {
     const r = healthy();
     r.commit("chore(main): release 1.1.0", {

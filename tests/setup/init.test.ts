@@ -135,6 +135,42 @@ describe("shipline init (library, real git repos)", () => {
     expect(JSON.parse(read(r, ".release-please-manifest.json"))).toEqual({ ".": "1.10.0" });
   });
 
+  test.each([
+    ["Poetry", '[tool.poetry]\nname = "po"\nversion = "2.3.1"\n', {}, "2.3.1", undefined],
+    [
+      "Flit (the module's __version__)",
+      '[project]\nname = "flpkg"\ndynamic = ["version", "description"]\n',
+      { "flpkg/__init__.py": '"""Doc."""\n__version__ = "3.0.1"\n' },
+      "3.0.1",
+      undefined,
+    ],
+    [
+      "Hatch (a version path release-please does not rewrite)",
+      '[project]\nname = "hapkg"\ndynamic = ["version"]\n\n[tool.hatch.version]\npath = "src/hapkg/__about__.py"\n',
+      { "src/hapkg/__about__.py": '__version__ = "0.4.0"\n' },
+      "0.4.0",
+      "src/hapkg/__about__.py",
+    ],
+    [
+      "setuptools attr",
+      '[project]\nname = "st"\ndynamic = ["version"]\n\n[tool.setuptools.dynamic]\nversion = {attr = "st.__version__"}\n',
+      { "src/st/__init__.py": "__version__ = '1.7.2'\n" },
+      "1.7.2",
+      undefined,
+    ],
+    ["a PEP 440 X.Y version", '[project]\nname = "short"\nversion = "1.0"\n', {}, "1.0.0", undefined],
+  ] as const)("%s: the manifest starts at the project's own version", (_kind, py, files, want, unmanaged) => {
+    const r = TestRepo.create();
+    repos.push(r);
+    r.commit("feat: initial", { "pyproject.toml": py, ...files });
+    const plan = planInit(r.dir);
+    applyInit(plan, false);
+    expect(JSON.parse(read(r, ".release-please-manifest.json"))).toEqual({ ".": want });
+    const note = plan.notes.find((n) => n.includes("does not rewrite"));
+    if (unmanaged) expect(note).toContain(`"extra-files": ["${unmanaged}"]`);
+    else expect(note).toBeUndefined();
+  });
+
   test("migration: refuses without --force and writes nothing; with --force replaces the release-please workflow", () => {
     const r = seedRepo();
     const before = r.git("status", "--porcelain");

@@ -3,6 +3,7 @@
  * release-please's schema, manifest valid, manifest vs pyproject version vs latest tag, and
  * the manifest version's tag present (spec/release-please.md §7.2).
  */
+
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import semver from "semver";
@@ -16,10 +17,12 @@ import {
   type ReleasePleaseConfig,
   tagComponentOf,
 } from "../../config/release-please.ts";
+import { sameVersion } from "../../dist/pep440.ts";
 import { errorMessage } from "../../errors.ts";
 import { git } from "../../git/git.ts";
 import { findPendingReleases } from "../../plan/pending.ts";
 import { comparePep440, isPep440 } from "../../plan/pep440.ts";
+import { type CurrentVersion, currentVersion } from "../current-version.ts";
 import { type DoctorContext, error, type Finding, ok, warn } from "./finding.ts";
 import { checkAgainstSchema } from "./release-please-schema.ts";
 
@@ -107,12 +110,17 @@ function schemaFindings(root: string, file: string): Finding[] {
   return out;
 }
 
-function pyprojectVersion(root: string, path: string): string | undefined {
-  const file = join(root, path, "pyproject.toml");
+/** The package's own version: [project] or [tool.poetry], or a dynamic one from its file (init's reading). */
+function pyprojectVersion(root: string, path: string): CurrentVersion | undefined {
+  const dir = join(root, path);
+  const file = join(dir, "pyproject.toml");
   if (!existsSync(file)) return undefined;
   try {
-    const data = parseToml(readTextFile(file, "pyproject.toml")) as { project?: { version?: unknown } };
-    return typeof data.project?.version === "string" ? data.project.version : undefined;
+    const found = currentVersion(
+      dir,
+      parseToml(readTextFile(file, "pyproject.toml")) as Record<string, unknown>,
+    );
+    return found?.source === "latest tag" ? undefined : found;
   } catch {
     return undefined;
   }
@@ -146,15 +154,23 @@ function versionFindings(root: string, cfg: ReleasePleaseConfig): Finding[] {
       );
       continue;
     }
-    const pyVersion = pyprojectVersion(root, p.path);
-    const pyFile = p.path === "." ? "pyproject.toml" : `${p.path}/pyproject.toml`;
-    if (pyVersion !== undefined && pyVersion !== manifestVersion)
+    const found = pyprojectVersion(root, p.path);
+    const pyVersion = found?.version;
+    const file = p.path === "." ? "pyproject.toml" : `${p.path}/pyproject.toml`;
+    const where = !found
+      ? ""
+      : found.source.startsWith("pyproject")
+        ? file
+        : p.path === "."
+          ? found.source
+          : `${p.path}/${found.source}`;
+    if (pyVersion !== undefined && !sameVersion(pyVersion, manifestVersion))
       out.push(
         error(
           "pyproject-version",
-          `${pyFile} says ${pyVersion} but ${MANIFEST_FILE} says ${manifestVersion}${label}`,
-          "the release PR bumps from the manifest version and rewrites pyproject's: the two drifted apart (a hand edit, or a release PR merged partially).",
-          `set [project].version in ${pyFile} to "${manifestVersion}" (or the manifest to "${pyVersion}" if that is what was released)`,
+          `${where} says ${pyVersion} but ${MANIFEST_FILE} says ${manifestVersion}${label}`,
+          "the release PR bumps from the manifest version and rewrites the project's: the two drifted apart (a hand edit, a release PR merged partially, or a manifest written without reading the version).",
+          `set the version in ${where} to "${manifestVersion}" (or the manifest to "${pyVersion}" if that is what was released)`,
         ),
       );
     else
@@ -162,8 +178,18 @@ function versionFindings(root: string, cfg: ReleasePleaseConfig): Finding[] {
         ok(
           "pyproject-version",
           pyVersion === undefined
-            ? `manifest version ${manifestVersion}${label} (pyproject has no static [project].version)`
-            : `pyproject.toml and ${MANIFEST_FILE} agree on ${manifestVersion}${label}`,
+            ? `manifest version ${manifestVersion}${label} (the project declares no version shipline can read)`
+            : `${where} and ${MANIFEST_FILE} agree on ${manifestVersion}${label}`,
+        ),
+      );
+    const extra = p.extraFiles.map((f) => (typeof f === "string" ? f : f.path).replace(/^\//, ""));
+    if (found?.unmanagedFile && !extra.includes(found.unmanagedFile))
+      out.push(
+        warn(
+          "version-file",
+          `the version lives in ${found.unmanagedFile}${label}, which release-please's python updater does not rewrite`,
+          "a release PR would bump the manifest and CHANGELOG but leave the version the package reports unchanged.",
+          `add "extra-files": ["${found.unmanagedFile}"] to the package in the release-please config and end its version line with \`# x-release-please-version\``,
         ),
       );
 

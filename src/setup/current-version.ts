@@ -1,0 +1,100 @@
+/**
+ * The version a project is at, for the manifest `shipline init` writes: release-please bumps
+ * from the manifest, so a wrong one here makes the first release PR rewrite the version (a
+ * Poetry project at 2.3.1 read as 0.0.0 was proposed 0.1.0). In order: [project].version,
+ * [tool.poetry].version, a dynamic version read from the file its backend reads it from
+ * (hatch's version path, setuptools' attr, flit's module), the latest vX.Y.Z tag.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { git } from "../git/git.ts";
+
+export interface CurrentVersion {
+  version: string;
+  /** Where it was read, for init's explanation. */
+  source: string;
+  /** The file holding it when release-please's python updater does not rewrite that file. */
+  unmanagedFile?: string;
+}
+
+type Table = Record<string, unknown>;
+const table = (v: unknown): Table | undefined =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Table) : undefined;
+
+/** `__version__ = "1.2.3"` (or VERSION), as hatch's default pattern and flit read it. */
+function versionInFile(root: string, rel: string): string | undefined {
+  const path = join(root, rel);
+  if (!existsSync(path)) return undefined;
+  const m = /^(?:__version__|VERSION)\s*(?::\s*str\s*)?=\s*(['"])v?([^'"]+)\1/m.exec(
+    readFileSync(path, "utf8"),
+  );
+  return m?.[2];
+}
+
+/** The module file of a dotted name (pkg.sub → pkg/sub/__init__.py or pkg/sub.py), in . or src/. */
+function moduleFile(root: string, dotted: string): string | undefined {
+  const rel = dotted.split(".").join("/");
+  for (const base of ["", "src/"])
+    for (const f of [`${base}${rel}/__init__.py`, `${base}${rel}.py`])
+      if (existsSync(join(root, f))) return f;
+  return undefined;
+}
+
+/** Files release-please's python strategy rewrites besides pyproject/setup.* (src/strategies/python.ts). */
+function managedByPython(rel: string, pkg: string): boolean {
+  return [
+    `${pkg}/__init__.py`,
+    `src/${pkg}/__init__.py`,
+    `${pkg}/version.py`,
+    `src/${pkg}/version.py`,
+  ].includes(rel);
+}
+
+function latestTag(root: string): string | undefined {
+  const r = git(["tag", "--list", "--sort=-v:refname", "v[0-9]*"], { cwd: root, allowFailure: true });
+  return r.stdout
+    .split("\n")
+    .find((t) => /^v\d+\.\d+\.\d+/.test(t))
+    ?.slice(1);
+}
+
+export function currentVersion(root: string, data: Table): CurrentVersion | undefined {
+  const project = table(data.project);
+  const tool = table(data.tool);
+  if (typeof project?.version === "string")
+    return { version: project.version, source: "pyproject [project].version" };
+  const poetry = table(tool?.poetry);
+  if (typeof poetry?.version === "string")
+    return { version: poetry.version, source: "pyproject [tool.poetry].version" };
+  const name = String(project?.name ?? poetry?.name ?? "");
+  const pkg = name.toLowerCase().replace(/[-.]+/g, "_");
+  const candidates: string[] = [];
+  const hatchPath = table(table(tool?.hatch)?.version)?.path;
+  if (typeof hatchPath === "string") candidates.push(hatchPath);
+  const attr = table(table(table(tool?.setuptools)?.dynamic)?.version)?.attr;
+  if (typeof attr === "string") {
+    const f = moduleFile(root, attr.replace(/\.[^.]+$/, ""));
+    if (f) candidates.push(f);
+  }
+  const flitModule = table(table(tool?.flit)?.module)?.name;
+  const mod = moduleFile(root, typeof flitModule === "string" ? flitModule : pkg);
+  if (mod) candidates.push(mod);
+  for (const f of candidates) {
+    const version = versionInFile(root, f);
+    if (version)
+      return {
+        version,
+        source: f,
+        unmanagedFile: managedByPython(f, pkg) ? undefined : f,
+      };
+  }
+  const tag = latestTag(root);
+  return tag ? { version: tag, source: "latest tag" } : undefined;
+}
+
+/** release-please needs X.Y.Z in the manifest: PEP 440's 1.0 is 1.0.0. */
+export function manifestVersion(v: string): string {
+  if (/^\d+$/.test(v)) return `${v}.0.0`;
+  if (/^\d+\.\d+$/.test(v)) return `${v}.0`;
+  return v;
+}
