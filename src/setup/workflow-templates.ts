@@ -37,7 +37,9 @@ function shiplineStep(o: WorkflowOptions, args: string, env: string): string {
   const v = o.version ?? SHIPLINE_VERSION;
   // The action downloads shipline-<os>-<arch> for the runner from the v${v} release and
   // refuses to run it unless its SHA-256 matches that release's SHA256SUMS.
+  // id: later steps read release-please-action's outputs as steps.shipline.outputs.<name>
   return `      - name: shipline ${args}
+        id: shipline
         uses: ${SHIPLINE_REPO}@v${v}
         with:
           version: ${q(v)}
