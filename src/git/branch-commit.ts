@@ -126,6 +126,16 @@ export function pushWithLease(
   );
   if (r.exitCode === 0) return;
   const why = `${r.stderr}\n${r.stdout}`;
+  // The server's own refusal (a hook, a ruleset, a token that may not touch workflow files)
+  // comes as `[remote rejected] … (reason)`: running again does not help, so say the reason.
+  const refused = /\[remote rejected\][^\n]*?\((.+)\)\s*$/m.exec(why)?.[1];
+  if (refused)
+    throw new ShiplineError(
+      `push of ${branch} to ${remote} was refused by the server: ${refused}`,
+      /workflow/i.test(refused)
+        ? "the release PR changes a file under .github/workflows, which GITHUB_TOKEN may not push: use a token with the `workflows` permission"
+        : "a branch protection rule, ruleset or hook blocks pushes to this branch: allow the token to push to release-please--* branches",
+    );
   if (/stale info|rejected|fetch first/.test(why))
     throw new ShiplineError(
       `push of ${branch} to ${remote} was rejected: the branch moved while shipline was updating it`,
