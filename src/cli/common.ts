@@ -110,8 +110,13 @@ export function resolveCwd(dir: string | undefined): string {
 
 export function reportError(e: unknown, log: Logger, json: boolean): number {
   if (e instanceof ShiplineError) {
-    log.error(e.message);
-    if (e.hint) log.info(`  hint: ${e.hint}`);
+    // in GitHub Actions the hint goes into the ::error annotation itself (the only part shown
+    // on the run's summary page); elsewhere it is a line of its own
+    if (log.actions && e.hint) log.error(`${e.message}\nhint: ${e.hint}`);
+    else {
+      log.error(e.message);
+      if (e.hint) log.info(`  hint: ${e.hint}`);
+    }
     if (json)
       printJson({ error: { message: redact(e.message), hint: e.hint ?? null, exitCode: e.exitCode } });
     return e.exitCode;

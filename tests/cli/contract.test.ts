@@ -138,3 +138,15 @@ describe("compiled binary: run --dry-run", () => {
     expect(repo.git("status", "--porcelain")).toBe("");
   });
 });
+
+test("in GitHub Actions an error's hint is inside its ::error annotation", async () => {
+  const dir = sampleProject().dir;
+  const r = await shipline(["run", "--repository-url", "ftp://x/"], {
+    cwd: dir,
+    env: { GITHUB_ACTIONS: "true" },
+  });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain(
+    "::error::--repository-url ftp://x/: expected an http(s) URL%0Ahint: e.g. https://upload.pypi.org/legacy/",
+  );
+});
