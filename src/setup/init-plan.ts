@@ -137,8 +137,18 @@ export function planInit(root: string): InitPlan {
   }
 
   // Workflows.
+  // A CI workflow of the user's own (not ours, not a release-please one to retire) stays: the
+  // gates get a workflow file of their own beside it instead of a conflict only --force solves.
+  const ci = `${WORKFLOW_DIR}/ci.yml`;
+  const ciText = read(root, ci);
+  const ownCi =
+    ciText !== null &&
+    !ciText.startsWith("# Written by `shipline init`") &&
+    !hints.replaced.some((w) => w.path === ci);
+  const ciPath = ownCi ? `${WORKFLOW_DIR}/shipline-gates.yml` : ci;
+  if (ownCi) plan.kept.push({ path: ci, why: `your own CI, kept; the gates go in ${ciPath}` });
   const proposed: [string, string, string][] = [
-    [`${WORKFLOW_DIR}/ci.yml`, ciWorkflow(opts), "gates on pull requests and pushes"],
+    [ciPath, ciWorkflow(opts, ownCi ? "shipline gates" : "CI"), "gates on pull requests and pushes"],
     [`${WORKFLOW_DIR}/release.yml`, releaseWorkflow(opts), `shipline run on pushes to ${opts.branch}`],
   ];
   for (const [path, after, why] of proposed) {

@@ -46,9 +46,9 @@ function shiplineStep(o: WorkflowOptions, args: string, env: string): string {
           args: ${args}${env}`;
 }
 
-export function ciWorkflow(o: WorkflowOptions): string {
+export function ciWorkflow(o: WorkflowOptions, name = "CI"): string {
   return `# Written by \`shipline init\`: quality gates on every pull request and on pushes to ${o.branch}.
-name: CI
+name: ${name}
 
 on:
   pull_request:

@@ -171,6 +171,21 @@ describe("shipline init (library, real git repos)", () => {
     else expect(note).toBeUndefined();
   });
 
+  test("a CI workflow of the user's own is kept; the gates get shipline-gates.yml beside it", () => {
+    const r = project();
+    const own =
+      "name: CI\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n";
+    r.commit("ci: own", { ".github/workflows/ci.yml": own });
+    const plan = planInit(r.dir);
+    expect(plan.changes.filter((c) => c.conflict)).toEqual([]);
+    applyInit(plan, false);
+    expect(read(r, ".github/workflows/ci.yml")).toBe(own);
+    const gates = read(r, ".github/workflows/shipline-gates.yml");
+    expect(gates).toContain("name: shipline gates");
+    expect(workflowProblems(parse(gates), gates)).toEqual([]);
+    expect(planInit(r.dir).changes).toEqual([]);
+  });
+
   test("migration: refuses without --force and writes nothing; with --force replaces the release-please workflow", () => {
     const r = seedRepo();
     const before = r.git("status", "--porcelain");
