@@ -142,6 +142,20 @@ describe("shipline doctor (real git repos)", () => {
     expect(v.title).toContain("src/sample/__about__.py");
   });
 
+  test("a shallow clone: the missing tags are not blamed, the fix is to fetch them", async () => {
+    const origin = healthy();
+    origin.commit("fix: later", { "x.py": "1\n" });
+    const clone = TestRepo.create();
+    repos.push(clone);
+    rmSync(clone.dir, { recursive: true, force: true });
+    Bun.spawnSync(["git", "clone", "-q", "--depth", "1", "--no-tags", `file://${origin.dir}`, clone.dir]);
+    const all = await doctor(clone);
+    const f = find(all, "shallow-clone");
+    expect(f.status).toBe("warn");
+    expect(f.fix).toContain("git fetch --unshallow --tags");
+    expect(all.some((x) => x.id === "tags" && x.status === "error")).toBe(false);
+  });
+
   test("a bare manifest change (e.g. by init) is not a pending release: its missing tag is an error", async () => {
     const r = healthy();
     r.commit("chore(main): release 1.1.0", {

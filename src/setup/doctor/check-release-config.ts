@@ -20,6 +20,7 @@ import {
 import { sameVersion } from "../../dist/pep440.ts";
 import { errorMessage } from "../../errors.ts";
 import { git } from "../../git/git.ts";
+import { isShallow } from "../../git/shallow.ts";
 import { findPendingReleases } from "../../plan/pending.ts";
 import { comparePep440, isPep440 } from "../../plan/pep440.ts";
 import { type CurrentVersion, currentVersion } from "../current-version.ts";
@@ -289,6 +290,19 @@ export function checkReleaseConfig(ctx: DoctorContext): {
         ),
       );
   findings.push(ok("manifest", `${MANIFEST_FILE} is valid`));
+  if (isShallow(ctx.root)) {
+    // Tags and history are not here: every tag check below would be wrong, and its fix
+    // (tag this commit) would move a release tag that exists on the remote.
+    findings.push(
+      warn(
+        "shallow-clone",
+        "this is a shallow clone: tags and history are missing locally, so the release checks are skipped",
+        "a one-commit checkout (actions/checkout's default) has no tags; `shipline run` and `pr` fetch them, `doctor` does not.",
+        "`git fetch --unshallow --tags`, then run doctor again (in a workflow: `fetch-depth: 0` on actions/checkout)",
+      ),
+    );
+    return { findings, config };
+  }
   findings.push(...versionFindings(ctx.root, config));
   return { findings, config };
 }
