@@ -38,6 +38,20 @@ export interface InitPlan {
 const read = (root: string, p: string) =>
   existsSync(join(root, p)) ? readFileSync(join(root, p), "utf8") : null;
 
+/**
+ * The branch releases are cut from: origin's default branch when known, else the checked-out
+ * branch when it is a usual trunk name (main, master, trunk, develop), else main.
+ */
+function defaultBranch(root: string, current: string | undefined): string {
+  const r = git(["symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD"], {
+    cwd: root,
+    allowFailure: true,
+  });
+  if (r.exitCode === 0 && r.stdout.trim().startsWith("origin/"))
+    return r.stdout.trim().slice("origin/".length);
+  return current && /^(main|master|trunk|develop)$/.test(current) ? current : "main";
+}
+
 function currentBranch(root: string): string | undefined {
   const r = git(["symbolic-ref", "--short", "-q", "HEAD"], { cwd: root, allowFailure: true });
   return r.exitCode === 0 ? r.stdout.trim() : undefined;
@@ -83,7 +97,7 @@ export function planInit(root: string): InitPlan {
   const cfg = loadShiplineConfig(root);
   const branchNow = currentBranch(root);
   const opts: WorkflowOptions = {
-    branch: hints.branch ?? (branchNow === "master" ? "master" : "main"),
+    branch: hints.branch ?? defaultBranch(root, branchNow),
     pythons: hints.pythons ?? cfg.python,
     tools: gateTools(root),
   };

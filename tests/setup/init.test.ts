@@ -171,6 +171,17 @@ describe("shipline init (library, real git repos)", () => {
     else expect(note).toBeUndefined();
   });
 
+  test("the workflows trigger on the repository's own trunk branch (trunk), not main", () => {
+    const r = TestRepo.create({ branch: "trunk" });
+    repos.push(r);
+    r.commit("feat: initial", { "pyproject.toml": '[project]\nname = "t"\nversion = "1.0.0"\n' });
+    applyInit(planInit(r.dir), false);
+    const release = parse(read(r, ".github/workflows/release.yml")) as {
+      on: { push: { branches: string[] } };
+    };
+    expect(release.on.push.branches).toEqual(["trunk"]);
+  });
+
   test("a CI workflow of the user's own is kept; the gates get shipline-gates.yml beside it", () => {
     const r = project();
     const own =
