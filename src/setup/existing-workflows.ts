@@ -25,6 +25,10 @@ export interface MigrationHints {
   configFile?: string;
   manifestFile?: string;
   pythons?: string[];
+  /** The publish job's deployment environment (a Trusted Publisher may be bound to it). */
+  environment?: string;
+  /** The secret release-please-action's `token` came from (a PAT, so release PRs trigger CI). */
+  tokenSecret?: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -92,7 +96,19 @@ export function migrationHints(workflows: ExistingWorkflow[]): MigrationHints {
       if (typeof w2["target-branch"] === "string" && !w2["target-branch"].includes("${{"))
         hints.branch = w2["target-branch"];
       if (typeof w2["config-file"] === "string") hints.configFile = w2["config-file"];
+      const secret =
+        typeof w2.token === "string"
+          ? /^\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/.exec(w2.token.trim())
+          : null;
+      if (secret && secret[1] !== "GITHUB_TOKEN") hints.tokenSecret = secret[1];
       if (typeof w2["manifest-file"] === "string") hints.manifestFile = w2["manifest-file"];
+    }
+    for (const j of jobs(w.doc)) {
+      const publishes = (Array.isArray(j.steps) ? j.steps.filter(isObj) : []).some(
+        (st) => typeof st.uses === "string" && /gh-action-pypi-publish@/.test(st.uses),
+      );
+      const env = isObj(j.environment) ? j.environment.name : j.environment;
+      if (publishes && typeof env === "string" && !env.includes("${{")) hints.environment = env;
     }
     const push = events(w.doc).push;
     if (!hints.branch && isObj(push) && Array.isArray(push.branches) && typeof push.branches[0] === "string")

@@ -100,7 +100,13 @@ export function planInit(root: string): InitPlan {
     branch: hints.branch ?? defaultBranch(root, branchNow),
     pythons: hints.pythons ?? cfg.python,
     tools: gateTools(root),
+    environment: hints.environment,
+    tokenSecret: hints.tokenSecret,
   };
+  if (hints.environment)
+    plan.notes.push(`the release job keeps the publish job's environment "${hints.environment}"`);
+  if (hints.tokenSecret)
+    plan.notes.push(`shipline gets the token release-please-action used: secrets.${hints.tokenSecret}`);
 
   // release-please files: kept unchanged when present (shipline reads them as they are).
   const existingConfig = [CONFIG_FILE, DOT_CONFIG_FILE].find((f) => read(root, f) !== null);

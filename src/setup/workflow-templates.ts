@@ -14,6 +14,10 @@ export interface WorkflowOptions {
   /** Python tools the configured gates call (installed with pip before the gates run). */
   tools: string[];
   version?: string;
+  /** A deployment environment for the release job (carried over from a pypi-publish job). */
+  environment?: string;
+  /** The secret holding the GitHub token (default GITHUB_TOKEN; a PAT makes release PRs trigger CI). */
+  tokenSecret?: string;
 }
 
 const q = (s: string) => JSON.stringify(s);
@@ -90,7 +94,7 @@ concurrency:
 
 jobs:
   release:
-    runs-on: ubuntu-latest
+    runs-on: ubuntu-latest${o.environment ? `\n    environment: ${q(o.environment)}  # the Trusted Publisher on PyPI may require it` : ""}
     steps:
       - uses: actions/checkout@v4
         with:
@@ -102,7 +106,7 @@ ${shiplineStep(
   "run",
   `
         env:
-          GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}`,
+          GITHUB_TOKEN: \${{ secrets.${o.tokenSecret ?? "GITHUB_TOKEN"} }}`,
 )}
 `;
 }

@@ -182,6 +182,43 @@ describe("shipline init (library, real git repos)", () => {
     expect(release.on.push.branches).toEqual(["trunk"]);
   });
 
+  test("migration keeps the publish job's environment and release-please's token secret", () => {
+    const r = project();
+    r.commit("ci: release", {
+      ".github/workflows/release-please.yml": `on:
+  push:
+    branches: [main]
+jobs:
+  rp:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: googleapis/release-please-action@v4
+        with:
+          token: \${{ secrets.RELEASE_PLEASE_TOKEN }}
+  publish:
+    needs: rp
+    runs-on: ubuntu-latest
+    environment:
+      name: pypi
+      url: https://pypi.org/p/sample
+    steps:
+      - uses: pypa/gh-action-pypi-publish@release/v1
+`,
+    });
+    const plan = planInit(r.dir);
+    applyInit(plan, true);
+    const text = read(r, ".github/workflows/release.yml");
+    const doc = parse(text) as {
+      jobs: { release: { environment: string; steps: { env?: Record<string, string> }[] } };
+    };
+    expect(doc.jobs.release.environment).toBe("pypi");
+    const step = doc.jobs.release.steps.find((st) => st.env?.GITHUB_TOKEN);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
+    expect(step?.env?.GITHUB_TOKEN).toBe("${{ secrets.RELEASE_PLEASE_TOKEN }}");
+    expect(workflowProblems(parse(text), text)).toEqual([]);
+    expect(plan.notes.join("\n")).toContain('environment "pypi"');
+  });
+
   test("a CI workflow of the user's own is kept; the gates get shipline-gates.yml beside it", () => {
     const r = project();
     const own =
