@@ -39,6 +39,15 @@ function commitAndPush(message: string, files: Record<string, string>): string {
   return sha;
 }
 
+/** [tool.shipline] with every gate off (and publishing off unless asked), for the flow tests. */
+function gatesOff(o: { publish: boolean }): void {
+  const py = readFileSync(join(f.repo.dir, "pyproject.toml"), "utf8");
+  const gates =
+    "[tool.shipline.gates]\nlint = false\nformat = false\ntypecheck = false\ntests = false\nbuild = false\n";
+  const publish = o.publish ? "" : "\n[tool.shipline.publish]\nenabled = false\n";
+  writeFileSync(join(f.repo.dir, "pyproject.toml"), `${py}\n${gates}${publish}`);
+}
+
 const short = (sha: string) => sha.slice(0, 7);
 const link = (sha: string) => `([${short(sha)}](https://github.com/octo/sample/commit/${sha}))`;
 
@@ -271,9 +280,7 @@ describe.skipIf(!hasBinary())("shipline pr / release end to end", () => {
 
 describe.skipIf(!hasBinary())("shipline run reaches pr and release", () => {
   test("push to main: gates (disabled) → plan → pr; after the merge → release; pull_request → gates only", async () => {
-    const py = readFileSync(join(f.repo.dir, "pyproject.toml"), "utf8");
-    const cfg = `${py}\n[tool.shipline.gates]\nlint = false\nformat = false\ntypecheck = false\ntests = false\nbuild = false\n\n[tool.shipline.publish]\nenabled = false\n`;
-    writeFileSync(join(f.repo.dir, "pyproject.toml"), cfg);
+    gatesOff({ publish: false });
     commitAndPush("feat: run it", { "a.py": "1\n" });
     const r1 = await run(["run", "--date", DATE, "--json"]);
     expect(r1.code).toBe(0);
@@ -298,9 +305,7 @@ describe.skipIf(!hasBinary())("shipline run reaches pr and release", () => {
   }, 120_000);
 
   test("on the release PR's own branch (an all-branches push workflow): nothing is tagged or released", async () => {
-    const py = readFileSync(join(f.repo.dir, "pyproject.toml"), "utf8");
-    const cfg = `${py}\n[tool.shipline.gates]\nlint = false\nformat = false\ntypecheck = false\ntests = false\nbuild = false\n\n[tool.shipline.publish]\nenabled = false\n`;
-    writeFileSync(join(f.repo.dir, "pyproject.toml"), cfg);
+    gatesOff({ publish: false });
     commitAndPush("feat: run it", { "a.py": "1\n" });
     expect((await run(["pr", "--date", DATE])).code).toBe(0);
     f.repo.git("fetch", "-q", "origin", BRANCH);
@@ -322,9 +327,7 @@ describe.skipIf(!hasBinary())("shipline run reaches pr and release", () => {
   }, 120_000);
 
   test("a merged release PR that HEAD moved past before any run: `run` releases it at its merge commit, then opens the next PR", async () => {
-    const py = readFileSync(join(f.repo.dir, "pyproject.toml"), "utf8");
-    const cfg = `${py}\n[tool.shipline.gates]\nlint = false\nformat = false\ntypecheck = false\ntests = false\nbuild = false\n\n[tool.shipline.publish]\nenabled = false\n`;
-    writeFileSync(join(f.repo.dir, "pyproject.toml"), cfg);
+    gatesOff({ publish: false });
     commitAndPush("feat: run it", { "a.py": "1\n" });
     expect((await run(["pr", "--date", DATE])).code).toBe(0);
     const merged = mergeReleasePr(1);
@@ -349,9 +352,7 @@ describe.skipIf(!hasBinary())("shipline run reaches pr and release", () => {
   }, 120_000);
 
   test("a run that fails after the release still writes release_created; so does resume", async () => {
-    const py = readFileSync(join(f.repo.dir, "pyproject.toml"), "utf8");
-    const cfg = `${py}\n[tool.shipline.gates]\nlint = false\nformat = false\ntypecheck = false\ntests = false\nbuild = false\n`;
-    writeFileSync(join(f.repo.dir, "pyproject.toml"), cfg);
+    gatesOff({ publish: true });
     commitAndPush("feat: run it", { "a.py": "1\n" });
     expect((await run(["pr", "--date", DATE])).code).toBe(0);
     mergeReleasePr(1);
