@@ -26,7 +26,8 @@ export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageRe
   if (branch)
     throw new ShiplineError(
       `HEAD is on the release PR branch ${branch}: a release PR is released after it is merged, never from its own branch`,
-      `merge the PR, then run \`shipline release\` (or \`shipline run\`) on ${gctx.target.replace(/^release-please--branches--/, "").split("--")[0] || "the target branch"}`,
+      // release-please--branches--<base>[--components--<c>]
+      `merge the PR, then run \`shipline release\` (or \`shipline run\`) on ${branch.split("--")[2] || "the target branch"}`,
     );
   const planned = ctx.resultOf<PlanStageResult>("plan")?.pending;
   // `shipline release` on its own: a merged release PR is read from HEAD and its parent and
