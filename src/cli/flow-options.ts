@@ -1,9 +1,8 @@
 /** Turning flags + [tool.shipline] + the environment into a flow's RunOptions, and reporting the outcome. */
 import { loadShiplineConfig } from "../config/shipline.ts";
-import { UsageError } from "../errors.ts";
 import { repoRoot } from "../git/git.ts";
 import type { PrStageResult } from "../github/outputs.ts";
-import { isSlug } from "../github/slug.ts";
+import { checkSlug } from "../github/slug.ts";
 import { checkServiceUrl } from "../net/service-url.ts";
 import type { Checkpoint } from "../pipeline/checkpoint.ts";
 import type { FlowOutcome, MachineEnv } from "../pipeline/machine.ts";
@@ -61,11 +60,7 @@ export function buildRunOptions(
     ? checkServiceUrl(str("repository-url"), "--repository-url")
     : checkServiceUrl(cfg.publish.repositoryUrl, "[tool.shipline] publish.repository-url in pyproject.toml");
   const repo = str("repo");
-  if (repo !== undefined && !isSlug(repo))
-    throw new UsageError(
-      `--repo ${repo}: expected OWNER/NAME`,
-      "letters, digits, '-', '_' and '.' in each part",
-    );
+  if (repo !== undefined) checkSlug(repo, "--repo");
   return {
     command,
     event: env.GITHUB_EVENT_NAME ?? "local",

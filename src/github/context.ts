@@ -30,7 +30,8 @@ export function targetBranch(root: string, env: NodeJS.ProcessEnv): string {
   );
 }
 
-function optionalTarget(root: string, env: NodeJS.ProcessEnv): string {
+/** targetBranch, or "" on a detached HEAD outside Actions. */
+export function optionalTarget(root: string, env: NodeJS.ProcessEnv): string {
   try {
     return targetBranch(root, env);
   } catch {

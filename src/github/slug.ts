@@ -32,10 +32,15 @@ export function resolveSlug(root: string, flag: string | undefined, env: NodeJS.
       "cannot tell which GitHub repository this is",
       "pass --repo OWNER/NAME, or set GITHUB_REPOSITORY, or add an `origin` remote",
     );
+  checkSlug(slug, from);
+  return slug;
+}
+
+/** A usage error unless `slug` is OWNER/NAME; `from` names where it came from (--repo, …). */
+export function checkSlug(slug: string, from: string): void {
   if (!isSlug(slug))
     throw new UsageError(
       `repository "${slug}" (from ${from}) is not OWNER/NAME`,
       "pass --repo OWNER/NAME: letters, digits, '-', '_' and '.' in each part",
     );
-  return slug;
 }

@@ -12,9 +12,9 @@ import {
   type ReleasePleaseConfig,
   tagComponentOf,
 } from "../config/release-please.ts";
-import { currentBranch } from "../git/branch-commit.ts";
 import { fileAt, git, tagCommit } from "../git/git.ts";
 import { isShallow } from "../git/shallow.ts";
+import { optionalTarget } from "../github/context.ts";
 import { isPep440Prerelease } from "./pep440.ts";
 import { needsPep440Mode, toPep440 } from "./prerelease.ts";
 import { tagFor } from "./tags.ts";
@@ -115,6 +115,6 @@ export function findPendingReleases(
  * version, and must never be tagged: releases come from the target branch after the merge.
  */
 export function onReleasePrBranch(root: string, env: NodeJS.ProcessEnv): string | undefined {
-  const ref = env.GITHUB_REF?.startsWith("refs/heads/") ? env.GITHUB_REF.slice(11) : currentBranch(root);
-  return ref?.startsWith("release-please--") ? ref : undefined;
+  const ref = optionalTarget(root, env);
+  return ref.startsWith("release-please--") ? ref : undefined;
 }

@@ -91,9 +91,17 @@ export function resolveTarget(
         "add it to ~/.pypirc or pass --repository-url URL",
       );
   }
+  // the error names where the URL came from
+  const from = opts.repositoryUrl
+    ? "--repository-url"
+    : name
+      ? `[${name}] repository in ${rc?.file ?? "~/.pypirc"}`
+      : url
+        ? "TWINE_REPOSITORY_URL"
+        : "the upload URL";
   url ??= opts.defaultUrl;
   url = forceHttps(url);
-  checkServiceUrl(url, "--repository-url");
+  checkServiceUrl(url, from);
   if (!section && rc) {
     // A section whose repository is this URL (or the default pypi/testpypi ones) supplies credentials.
     for (const [n, s] of Object.entries(rc.sections)) {

@@ -77,7 +77,7 @@ describe("compiled binary: flag values are checked before anything runs", () => 
     [["plan", "--date", "2026-02-30"], "--date 2026-02-30: expected a calendar date YYYY-MM-DD"],
     [["plan", "--date", "2026-13-01"], "--date 2026-13-01: expected a calendar date YYYY-MM-DD"],
     [["plan", "--repo", "../.."], 'repository "../.." (from --repo) is not OWNER/NAME'],
-    [["run", "--repo", "a/b?x=1"], "--repo a/b?x=1: expected OWNER/NAME"],
+    [["run", "--repo", "a/b?x=1"], 'repository "a/b?x=1" (from --repo) is not OWNER/NAME'],
     [["run", "--repository-url", "notaurl"], "--repository-url notaurl: not a URL"],
     [["publish", "--repository-url", "ftp://x/"], "--repository-url ftp://x/: expected an http(s) URL"],
     [["run", "--fulcio-url", "also-bad"], "--fulcio-url also-bad: not a URL"],
