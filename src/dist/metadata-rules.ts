@@ -15,20 +15,9 @@
  */
 import { NAME_RE, parseVersion } from "./pep440.ts";
 import { formatRequirement, isValidSpecifierSet, parseRequirement } from "./pep508.ts";
+import { pyRepr } from "./py-repr.ts";
 
 type Fields = Record<string, string | string[]>;
-
-/** Python's `repr()` of a str, as packaging/warehouse put values in their messages. */
-export function pyRepr(s: string): string {
-  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  const body = s
-    .replace(/\\/g, "\\\\")
-    .replace(/\n/g, "\\n")
-    .replace(/\r/g, "\\r")
-    .replace(/\t/g, "\\t")
-    .replaceAll(q, `\\${q}`);
-  return `${q}${body}${q}`;
-}
 
 const present = (v: string | undefined): v is string =>
   v !== undefined && v.trim() !== "" && v.trim() !== "UNKNOWN";

@@ -10,27 +10,10 @@
  * Python error through), or undefined when docutils accepts the value. A value docutils accepts
  * must never be refused here: a false failure blocks a valid release.
  */
+import { pyRepr } from "./py-repr.ts";
 
 /** The option's text (field body lines joined by newlines), or null for an empty field body. */
 export type Convert = (value: string | null) => string | undefined;
-
-/** Python's repr() of a str, as docutils prints the offending value. */
-export function pyRepr(s: string | null): string {
-  if (s === null) return "None";
-  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  const escaped = s.replace(/[\\\n\r\t\x00-\x1f\x7f]/g, (c) =>
-    c === "\\"
-      ? "\\\\"
-      : c === "\n"
-        ? "\\n"
-        : c === "\r"
-          ? "\\r"
-          : c === "\t"
-            ? "\\t"
-            : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-  );
-  return q + (q === "'" ? escaped.replace(/'/g, "\\'") : escaped) + q;
-}
 
 /** Python's int(str): surrounding whitespace, a sign, digits with single underscores between. */
 export function pyInt(s: string | null): number | { error: string } {

@@ -19,6 +19,7 @@
  * tests/dist/rst-directives.test.ts).
  */
 
+import { pyRepr } from "./py-repr.ts";
 import { readCsv } from "./rst-csv.ts";
 import {
   BODY_DIRECTIVES,
@@ -29,7 +30,7 @@ import {
   NO_ARGS,
   OPTIONS,
 } from "./rst-directives.ts";
-import { badClassName, csvChar, positiveIntList, pyInt, pyRepr } from "./rst-options.ts";
+import { badClassName, csvChar, positiveIntList, pyInt } from "./rst-options.ts";
 
 export interface RstResult {
   ok: boolean;
