@@ -37,6 +37,8 @@ export interface PrWriter {
   remote: string;
   gitEnv: Record<string, string>;
   serverUrl: string;
+  /** The untagged merged release PR when the caller already looked it up (null: there is none). */
+  untaggedMerged?: Pull | null;
 }
 
 const normalize = (s: string | null | undefined) => (s ?? "").trim().replace(/\r\n/g, "\n");
@@ -143,7 +145,8 @@ export async function openOrUpdate(
     url: pr?.html_url,
     versions: versions(c),
   });
-  const blocker = await findUntaggedMerged(w);
+  const blocker =
+    w.untaggedMerged !== undefined ? (w.untaggedMerged ?? undefined) : await findUntaggedMerged(w);
   if (blocker) {
     w.log.warn(
       `there are untagged, merged release PRs outstanding (#${blocker.number} "${blocker.title}"): no release PR is opened or updated until it is released`,

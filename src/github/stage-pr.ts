@@ -11,7 +11,7 @@ import { fileAt, git, headSha, tagCommit } from "../git/git.ts";
 import { ensureFullHistory } from "../git/shallow.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import type { PrereleaseChoice } from "../plan/prerelease.ts";
-import { GitHub } from "./client.ts";
+import { GitHub, type Pull } from "./client.ts";
 import { githubContext, githubToken, headMismatch } from "./context.ts";
 import { publishReleases, type ReleaseRecord } from "./github-release.ts";
 import { groupPullRequests, type PrCandidate } from "./layout.ts";
@@ -43,24 +43,27 @@ function showDryRun(
   }
 }
 
-/** Release every merged release PR still labelled pending whose merge commit is here; the records made. */
+/**
+ * Release every merged release PR still labelled pending whose merge commit is here: the
+ * records made, and the untagged merged PR left (null: none), which openOrUpdate then reports.
+ */
 async function releaseUntaggedMerged(
   ctx: StageContext,
   gh: GitHub,
   cfg: ReleasePleaseConfig,
   target: string,
-): Promise<ReleaseRecord[]> {
+): Promise<{ released: ReleaseRecord[]; left: Pull | null }> {
   const { root, log } = ctx;
   const skip = new Set(cfg.packages.filter((p) => p.skipGithubRelease).map((p) => p.path));
   const out: ReleaseRecord[] = [];
   const tried = new Set<number>();
   for (;;) {
-    const pr = await findUntaggedMerged({ gh, cfg, target });
-    if (!pr || tried.has(pr.number)) return out;
+    const pr = (await findUntaggedMerged({ gh, cfg, target })) ?? null;
+    if (!pr || tried.has(pr.number)) return { released: out, left: pr };
     tried.add(pr.number);
     const sha = pr.merge_commit_sha;
     const pending = sha ? pendingReleases(root, cfg, sha).filter((p) => !skip.has(p.path)) : [];
-    if (!sha || pending.length === 0) return out; // not a release commit here: openOrUpdate reports it
+    if (!sha || pending.length === 0) return { released: out, left: pr }; // not a release commit here
     log.info(`merged release PR #${pr.number} was never released: releasing it at ${sha.slice(0, 7)}`);
     const r = await publishReleases({
       gh,
@@ -99,10 +102,11 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
   // merged release PR left untagged (HEAD moved past it before a run released it) is released
   // first, at its merge commit, and the plan then starts from its tag. `pr` is release-please's
   // release-pr command, which only reports it (openOrUpdate).
-  const released =
+  const early =
     reader && !o.dryRun && o.command === "run"
       ? await releaseUntaggedMerged(ctx, reader, cfg, gctx.target)
-      : [];
+      : undefined;
+  const released = early?.released ?? [];
   const pullRequests = reader
     ? await overridePullRequests(reader, gctx.target, log).catch((e) => {
         if (!o.dryRun) throw e;
@@ -157,6 +161,7 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
       remote: REMOTE,
       gitEnv,
       serverUrl: gctx.serverUrl,
+      untaggedMerged: early?.left,
     },
     candidates,
     (c) => files.get(c) ?? [],
