@@ -6,6 +6,8 @@
  * commit-search-depth commits), split per package path as release-please's CommitSplit /
  * commitsAfterSha / CommitExclude do, each commit parsed once and only if some package takes it.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import {
   type ChangelogSection,
   componentOf,
@@ -52,6 +54,11 @@ import {
   type PlannedRelease,
   setLazyChangelog,
 } from "./types.ts";
+import {
+  type ChangelogJsonChange,
+  changelogJsonChange,
+  changelogJsonFilter,
+} from "./updaters/changelog-json.ts";
 import {
   addToSummary,
   type BumpSummary,
@@ -132,6 +139,9 @@ interface PackageState {
   rawCount: number;
   explain: PlannedCommit[];
   ignored: number;
+  /** changelog.json's changes, collected only when the repository has one (python packages). */
+  jsonChanges?: ChangelogJsonChange[];
+  jsonListed?: (c: ConventionalCommit) => boolean;
 }
 
 const normalizePath = (path: string) => path.replace(/\/$/, "").replace(/^\//, "");
@@ -306,6 +316,7 @@ function addParsed(s: PackageState, c: ConventionalCommit): void {
   if (c.breaking) s.firstBreaking ??= c;
   else if (c.type === "feat" || c.type === "feature") s.firstFeature ??= c;
   s.notes.add(c);
+  if (s.jsonChanges && s.jsonListed?.(c)) s.jsonChanges.push(changelogJsonChange(c));
 }
 
 interface Linked {
@@ -503,6 +514,8 @@ async function planWith(
     if (!peps[i]) for (const next of likelyNextVersions(p, v)) expectedTags.push(tagFor(p, next));
   });
   const knownTags = tagShas(root, expectedTags);
+  // release-please's python strategy prepends each release to a root changelog.json if one exists.
+  const hasChangelogJson = existsSync(join(root, "changelog.json"));
   const states: PackageState[] = cfg.packages.map((p, i) => {
     const raw = cfg.manifest[p.path];
     const s: PackageState = {
@@ -520,6 +533,10 @@ async function planWith(
       ignored: 0,
       pep: peps[i],
     };
+    if (hasChangelogJson && p.releaseType === "python" && !p.skipChangelog) {
+      s.jsonChanges = [];
+      s.jsonListed = changelogJsonFilter(s.sections);
+    }
     if (raw === undefined) return s;
     /** The previous release's tag and commit, or the tag it should have had (missing). */
     const placed = (found: { tag: string; sha: string } | undefined, expected: string) => {
@@ -650,6 +667,7 @@ async function planWith(
       reason: bump.why,
       branchComponent: componentOf(p),
       linkedGroup: linked.mergeGroupOf.get(s),
+      ...(s.jsonChanges && { changelogJson: s.jsonChanges }),
     };
     const heading = { version, previousTag: s.previousTag, currentTag: tag, date: o.date };
     const notes = s.notes;

@@ -10,6 +10,7 @@
  * - uv workspace members (opt-in): requirements on released members are bumped (workspace-deps.ts);
  * - PEP 440 versions (1.3.0rc1) in files are recognised when the release is PEP 440;
  * - CRLF files stay CRLF and a BOM stays (release-please turns generic files into LF);
+ * - changelog.json gets release-please's entry, but for its random `id` and "now" timestamps;
  * - JSON and YAML extra-files are edited in place (release-please re-serialises them, dropping
  *   YAML comments): same values, and byte-identical when the file is in release-please's layout.
  */
@@ -26,6 +27,7 @@ import { errorMessage, ShiplineError } from "../errors.ts";
 import { trackedFiles } from "../git/tracked-files.ts";
 import type { FileUpdate, Plan, PlannedRelease } from "./types.ts";
 import { changelog } from "./updaters/changelog.ts";
+import { changelogJson } from "./updaters/changelog-json.ts";
 import { generic } from "./updaters/generic.ts";
 import { genericJson } from "./updaters/generic-json.ts";
 import { genericToml } from "./updaters/generic-toml.ts";
@@ -136,6 +138,7 @@ function packageUpdates(
   const parsed =
     bare === undefined ? null : parsePyProject(isCrlf(bare) ? bare.replaceAll("\r\n", "\n") : bare);
   const table = pyProjectTable(parsed);
+  // release-please: the component (or ''), replaced by the table's name when pyproject is valid.
   let projectName: unknown = componentOf(pkg);
   if (table) {
     add("pyproject.toml", "python release type", pyprojectToml(version, warn));
@@ -162,6 +165,18 @@ function packageUpdates(
         "tracked version.py files",
         pythonFileWithVersion(version, pep440),
       );
+
+  // changelog.json (root, if the planner found one): artifactName is projectName, else setup.py's name.
+  if (release.changelogJson && !pkg.skipChangelog) {
+    const artifactName = projectName ?? setupPyName(root, pkg, where(cfg, pkg, "python release type"));
+    if (typeof artifactName === "string" && artifactName)
+      out.push({
+        path: "changelog.json",
+        createIfMissing: false,
+        updater: changelogJson({ artifactName, version, changes: release.changelogJson }),
+        origin: where(cfg, pkg, "changelog.json"),
+      });
+  }
 
   const vt = versionText(version);
   const gen = () => generic({ version: vt, date: opts.date, dateFormat: pkg.dateFormat, pep440, warn });
@@ -227,11 +242,13 @@ function packageUpdates(
       }
     }
   }
-  if (existsSync(join(root, "changelog.json")))
-    warn(
-      "changelog.json is not updated by shipline (release-please's entry has a random id and timestamp); update it yourself if you use it",
-    );
   return out;
+}
+
+/** release-please's getNameFromSetupPy: its first-match regex over the package's setup.py. */
+function setupPyName(root: string, pkg: PackageConfig, origin: string): string | undefined {
+  const text = readRepoFile(root, addPath(pkg.path, "setup.py", origin), origin);
+  return text?.match(/name *= *['"](?<name>.*)['"](\r|\n|$)/)?.groups?.name || undefined;
 }
 
 function hintFor(update: PendingUpdate, e: unknown): string {

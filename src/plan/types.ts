@@ -3,6 +3,7 @@
  * publish stages. `PlannedRelease` serialises to exactly DESIGN.md's `plan --json` entry
  * when reduced with `toPlanJson`.
  */
+import type { ChangelogJsonChange } from "./updaters/changelog-json.ts";
 
 export interface PlannedCommit {
   sha: string;
@@ -51,6 +52,8 @@ export interface PlannedRelease {
    * released members' new versions (the release PR rewrites them in its pyproject.toml).
    */
   dependencyUpdates?: DependencyUpdate[];
+  /** The commits changelog.json lists for this release; set only when the repository has a changelog.json. */
+  changelogJson?: ChangelogJsonChange[];
 }
 
 /** One requirement rewritten, e.g. `b>=1.2.0` → `b>=1.3.0`. */

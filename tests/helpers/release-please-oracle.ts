@@ -65,3 +65,48 @@ export async function oracle(dir: string): Promise<Shape[]> {
     body: p.body.toString(),
   }));
 }
+
+/** Every file release-please's release PRs for the repo at `dir` would change: path → new content. */
+export async function oracleFiles(dir: string): Promise<Map<string, string>> {
+  const { LocalGitHub } = rp("local-github.js");
+  const { Manifest } = rp("manifest.js");
+  const none = async function* () {};
+  const gh = new LocalGitHub(
+    { owner: "o", repo: "r", defaultBranch: "main" },
+    { pullRequestIterator: none, releaseIterator: none },
+    dir,
+    {},
+  );
+  const m = await Manifest.fromManifest(
+    gh,
+    "main",
+    "release-please-config.json",
+    ".release-please-manifest.json",
+  );
+  const prs: Any[] = await m.buildPullRequests([], []);
+  // LocalGitHub.buildChangeSet reports missing files with console.warn.
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    const out = new Map<string, string>();
+    for (const pr of prs)
+      for (const [path, c] of await gh.buildChangeSet(pr.updates, "main")) out.set(path, c.content);
+    return out;
+  } finally {
+    console.warn = warn;
+  }
+}
+
+/** shipline's release PR files for the repo at `dir` (as `ours` plans it): path → new content. */
+export async function ourFiles(dir: string): Promise<Map<string, string>> {
+  const { releaseChanges } = await import("../../src/plan/release-changes.ts");
+  const cfg = loadReleasePleaseConfig(dir);
+  const plan = await planReleases(dir, {
+    date: todayUtc(),
+    repo: "o/r",
+    targetBranch: "main",
+    env: {},
+    config: cfg,
+  });
+  return new Map(releaseChanges(dir, plan, { config: cfg }).map((u) => [u.path, u.content]));
+}
