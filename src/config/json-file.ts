@@ -64,5 +64,6 @@ export function typeName(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
   if (typeof v === "object") return "an object";
+  if (v === undefined) return "nothing";
   return `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
 }

@@ -88,9 +88,10 @@ class Reader {
     readonly file: string,
     readonly warnings: string[],
   ) {}
-  fail(key: string, expected: string, found: unknown): never {
+  fail(key: string, expected: string, found: unknown, hint?: string): never {
     throw new ShiplineError(
       `${this.file}: [tool.shipline] ${key} must be ${expected}, found ${typeName(found)}`,
+      hint,
     );
   }
   known(t: Table, prefix: string, keys: string[]): void {
@@ -128,10 +129,20 @@ class Reader {
 const MAX_TIMEOUT_S = 2_000_000;
 const GATE_KEYS = ["command", "blocking", "per-python", "shell", "cwd", "env", "timeout", "enabled"];
 
-function readGate(r: Reader, name: string, t: unknown, base: GateConfig | undefined): GateConfig {
+function readGate(
+  r: Reader,
+  name: string,
+  t: unknown,
+  base: GateConfig | undefined,
+  builtIn: string[],
+): GateConfig {
   const path = `gates.${name}`;
+  // A misspelt built-in reads as a new gate: say which names are built in.
+  const newGateHint = base
+    ? undefined
+    : `"${name}" is not a built-in gate (${builtIn.join(", ")}); a new gate is a table with command = ["tool", "arg", …]`;
   if (t === false) return { ...(base ?? gate(name, ["true"], false, false)), enabled: false };
-  if (!isTable(t)) r.fail(path, "a table", t);
+  if (!isTable(t)) r.fail(path, "a table", t, newGateHint);
   r.known(t, `${path}.`, GATE_KEYS);
   const shell = r.bool(t, "shell", `${path}.shell`, base?.shell ?? false);
   let command: string[] | string | undefined = base?.command;
@@ -143,7 +154,7 @@ function readGate(r: Reader, name: string, t: unknown, base: GateConfig | undefi
     } else command = r.strings(t, "command", `${path}.command`);
   }
   if (command === undefined)
-    r.fail(`${path}.command`, "an array of strings (argv) for a new gate", undefined);
+    r.fail(`${path}.command`, "an array of strings (argv) for a new gate", undefined, newGateHint);
   const env = t.env ?? base?.env ?? {};
   if (!isTable(env) || Object.values(env).some((v) => typeof v !== "string"))
     r.fail(`${path}.env`, "a table of strings", env);
@@ -191,10 +202,11 @@ export function readShiplineTable(tool: unknown, file: string): ShiplineConfig {
   if (tool.gates !== undefined) {
     if (!isTable(tool.gates)) r.fail("gates", "a table of gates", tool.gates);
     const byName = new Map(cfg.gates.map((g) => [g.name, g]));
+    const builtIn = [...byName.keys()];
     for (const [name, t] of Object.entries(tool.gates)) {
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(name))
         r.fail(`gates.${name}`, "a name of letters, digits, - and _", name);
-      byName.set(name, readGate(r, name, t, byName.get(name)));
+      byName.set(name, readGate(r, name, t, byName.get(name), builtIn));
     }
     cfg.gates = [...byName.values()];
   }

@@ -14,6 +14,8 @@ import { formatDuration, type GateRow } from "./report.ts";
 export const label = (gate: string, python: string | null) => (python ? `${gate} (${python})` : gate);
 
 const MAX_LOG_IN_GROUP = 1_000_000;
+/** What a failed gate shows of its log outside Actions: enough for a failing assert, not a wall. */
+const FAIL_TAIL_LINES = 20;
 
 export class Progress {
   private running = new Map<string, number>();
@@ -70,10 +72,34 @@ export class Progress {
     const text = `${l}: ${row.status}${row.cached ? " (passed in an earlier run)" : ""}${row.status === "skipped" || row.cached ? "" : ` in ${formatDuration(row.durationMs)}`}${row.message ? ` — ${row.message}` : ""}`;
     if (this.log.actions) this.actionsGroup(row, root, command, cwd, text);
     else if (row.status === "pass") this.log.success(text);
-    else if (row.status === "fail") this.log.error(text);
-    else if (row.status === "non-blocking-fail") this.log.warn(text);
+    else if (row.status === "fail") {
+      this.log.error(text);
+      if (!this.o.quiet) this.showTail(root, row.log, row.message);
+    } else if (row.status === "non-blocking-fail") this.log.warn(text);
     else this.log.info(`– ${text}`);
     if (this.live) this.draw();
+  }
+
+  /** The end of a failed gate's log, so the reason is on screen, not only in .shipline/logs/. */
+  private showTail(root: string, log: string | null, message: string | null): void {
+    if (!log) return;
+    let text: string;
+    try {
+      text = readTail(resolve(root, log), 16 * 1024).text;
+    } catch {
+      return;
+    }
+    const lines = text.replace(/\s+$/, "").split(/\r?\n/);
+    // empty, or only the message already shown (a missing tool)
+    if (lines.length === 1 && (lines[0] === "" || lines[0] === message)) return;
+    const shown = lines.slice(-FAIL_TAIL_LINES);
+    const more = lines.length > shown.length || text.length >= 16 * 1024;
+    this.log.info(
+      [
+        ...(more ? [`  │ … (last ${shown.length} lines; all of it in ${log})`] : []),
+        ...shown.map((l) => `  │ ${l}`),
+      ].join("\n"),
+    );
   }
 
   private actionsGroup(row: GateRow, root: string, command: string[] | string, cwd: string, text: string) {

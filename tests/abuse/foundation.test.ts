@@ -86,6 +86,20 @@ describe("hostile [tool.shipline]", () => {
     const ok = load('[tool.shipline.gates.slow]\ncommand = ["sleep", "3"]\ntimeout = 2000000\n');
     expect(ok).not.toBeInstanceOf(Error);
   });
+  test("a misspelt built-in gate names the built-in ones", () => {
+    for (const text of [
+      "[tool.shipline.gates.types]\nenabled = false\n",
+      "[tool.shipline.gates]\npythons = ['3.12']\n",
+    ]) {
+      const e = load(text) as ShiplineError;
+      expect(e).toBeInstanceOf(ShiplineError);
+      expect(e.message).not.toContain("undefined");
+      expect(e.hint).toContain("is not a built-in gate (lint, format, typecheck, tests, build)");
+    }
+    expect(
+      (load("[tool.shipline.gates.typecheck]\nenabled = false\n") as ShiplineError).message,
+    ).toBeUndefined();
+  });
   test("a shell string is only accepted with shell = true", () => {
     const cfg = load(
       '[tool.shipline.gates.tests]\nshell = true\ncommand = "pytest -x && echo ok"\n',

@@ -105,7 +105,7 @@ describe("loadReleasePleaseConfig", () => {
       'packages["."].changelog-sections[0] must be an object with string type and section',
     );
     expect(bad({ packages: { ".": { "extra-files": [{ type: "json", path: "a.json" }] } } })).toThrow(
-      'packages["."].extra-files[0].jsonpath must be a JSONPath string, found undefined',
+      'packages["."].extra-files[0].jsonpath must be a JSONPath string, found nothing',
     );
     expect(bad({ "commit-search-depth": 0, packages: {} })).toThrow(
       "commit-search-depth must be a positive integer",
