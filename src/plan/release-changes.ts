@@ -64,6 +64,8 @@ interface PendingUpdate {
   updater: Updater;
   /** The config key or rule that asked for this file, for error messages. */
   origin: string;
+  /** What to do when the updater cannot handle the file (default: from the error, see hintFor). */
+  hint?: string;
 }
 
 /** release-please's local Scm glob (src/local-github.ts globToRegex): `*`/`?` stop at `/`, `**\/` spans folders. */
@@ -169,12 +171,14 @@ function packageUpdates(
   // changelog.json (root, if the planner found one): artifactName is projectName, else setup.py's name.
   if (release.changelogJson && !pkg.skipChangelog) {
     const artifactName = projectName ?? setupPyName(root, pkg, where(cfg, pkg, "python release type"));
+    const origin = "release-please's python strategy (a root changelog.json is kept up to date)";
     if (typeof artifactName === "string" && artifactName)
       out.push({
-        path: "changelog.json",
+        path: addPath(".", "changelog.json", origin),
         createIfMissing: false,
         updater: changelogJson({ artifactName, version, changes: release.changelogJson }),
-        origin: where(cfg, pkg, "changelog.json"),
+        origin,
+        hint: 'make changelog.json a JSON object with an "entries" array (release-please\'s layout), or delete it if nothing reads it',
       });
   }
 
@@ -252,6 +256,7 @@ function setupPyName(root: string, pkg: PackageConfig, origin: string): string |
 }
 
 function hintFor(update: PendingUpdate, e: unknown): string {
+  if (update.hint) return update.hint;
   if (e instanceof InvalidPyProjectError)
     return 'give the [project] (or [tool.poetry]) table a version = "…", or list "version" in dynamic';
   if (e instanceof SyntaxError) return `fix the file's syntax, or remove it from ${update.origin}`;

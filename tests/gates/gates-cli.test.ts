@@ -78,7 +78,9 @@ describe("shipline gates (compiled binary)", () => {
     const again = await shipline(["gates", "--only", "tests"], { cwd: repo.dir, env, timeoutMs: 120_000 });
     expect(again.code).toBe(1);
     // outside Actions the end of the failing gate's log is on screen, not only in .shipline/logs/
-    expect(again.stderr).toMatch(/✖ tests \([\d.]+\): fail[^\n]*\n(  │ [^\n]*\n)*  │ [^\n]*(assert|Error)/);
+    expect(again.stderr).toMatch(
+      /✖ tests \([\d.]+\): fail[^\n]*\n( {2}│ [^\n]*\n)* {2}│ [^\n]*(assert|Error)/,
+    );
     expect(readFileSync(join(repo.dir, `.shipline/logs/venv-${PY}.log`), "utf8")).toContain("reusing");
   }, 180_000);
 

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ShiplineError } from "../../src/errors.ts";
 import { changelogJson } from "../../src/plan/updaters/changelog-json.ts";
 import { oracleFiles, ourFiles } from "../helpers/release-please-oracle.ts";
 import { TestRepo } from "../helpers/repo.ts";
@@ -135,6 +136,27 @@ describe("changelog.json, as release-please's python strategy writes it", () => 
       "my-pkg",
     ]);
   });
+});
+
+test("a changelog.json release-please could not read stops the PR with the file named and what to do", async () => {
+  for (const bad of ["{oops", '{"entries": {}}']) {
+    const r = python({
+      "pyproject.toml": '[project]\nname = "p"\nversion = "1.2.3"\n',
+      "changelog.json": bad,
+    });
+    r.commit("feat: x", { "x.py": "x" });
+    const e = await ourFiles(r.dir).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ShiplineError);
+    expect((e as ShiplineError).message).toStartWith("changelog.json: ");
+    expect((e as ShiplineError).hint).toContain('a JSON object with an "entries" array');
+    // release-please fails the whole run on it too
+    expect(
+      await oracleFiles(r.dir).then(
+        () => "ok",
+        () => "threw",
+      ),
+    ).toBe("threw");
+  }
 });
 
 describe("changelog.json updater", () => {
