@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { errorMessage, ShiplineError } from "../errors.ts";
+import { errorMessage, ShiplineError, UsageError } from "../errors.ts";
 import { headSha } from "../git/git.ts";
 import type { Logger } from "../ui/log.ts";
 import { redact } from "../ui/secrets.ts";
@@ -25,6 +25,7 @@ import {
 import { fault } from "./fault.ts";
 import { FLOW, type StageDef } from "./flow.ts";
 import { Lock } from "./lock.ts";
+import { optionChanges } from "./option-changes.ts";
 import type { RunOptions, Stage, StageContext } from "./stage.ts";
 import type { StageName } from "./stage-names.ts";
 
@@ -119,6 +120,7 @@ export async function runFlow(
       existing.command === options.command &&
       changedInputs(existing.inputs, inputs).length === 0
     ) {
+      refuseOtherOptions(existing, options, store.display);
       if (existing.next === "done") return { checkpoint: existing, alreadyDone: true };
       cp = existing;
       m.log.info(
@@ -164,6 +166,19 @@ function fresh(
     stages: {},
     history: [],
   };
+}
+
+/** A re-run that would continue (or find done) the checkpoint must ask for what it recorded. */
+function refuseOtherOptions(cp: Checkpoint, options: RunOptions, display: string): void {
+  const changes = optionChanges(cp.options as RunOptions, options);
+  if (changes.length === 0) return;
+  const done = cp.next === "done";
+  throw new UsageError(
+    `${display} holds ${done ? "a finished" : "an unfinished"} ${cp.command} for commit ${cp.inputs.head.slice(0, 7)} with other options: ${changes.join("; ")}`,
+    done
+      ? "to run it again with these options, discard the record with `shipline status --reset` (or give another --state FILE)"
+      : "finish it with `shipline resume` (its own options), or discard it with `shipline status --reset` and start over with these",
+  );
 }
 
 function refuseChanged(cp: Checkpoint, inputs: CheckpointInputs, display: string): void {

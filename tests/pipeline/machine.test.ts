@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { UsageError } from "../../src/errors.ts";
 import { CheckpointError } from "../../src/pipeline/checkpoint.ts";
 import type { StageDef } from "../../src/pipeline/flow.ts";
 import { Lock, LockedError } from "../../src/pipeline/lock.ts";
@@ -163,6 +164,56 @@ describe("state machine", () => {
     const out = await runFlow({ root: repo.dir, log: quiet, flow: fakeFlow(ran) }, "start", "gates", opts());
     expect(out.alreadyDone).toBe(true);
     expect(ran.length).toBe(6);
+  });
+
+  test("a re-run asking for other options than the checkpoint's is refused, unfinished or finished", async () => {
+    const repo = TestRepo.python();
+    const ran: StageName[] = [];
+    const pypi = { ...opts(), repositoryUrl: "https://upload.pypi.org/legacy/" };
+    const test = { ...opts(), repositoryUrl: "https://test.pypi.org/legacy/" };
+    await expect(
+      runFlow(
+        { root: repo.dir, log: quiet, flow: fakeFlow(ran, { stage: "upload", times: 1 }) },
+        "start",
+        "gates",
+        pypi,
+      ),
+    ).rejects.toThrow("boom in upload");
+    const before = storeFor({ root: repo.dir }).load();
+    for (const other of [test, { ...pypi, files: ["dist/a.whl"] }, { ...pypi, noSign: false }]) {
+      const err = await runFlow(
+        { root: repo.dir, log: quiet, flow: fakeFlow(ran) },
+        "start",
+        "gates",
+        other,
+      ).catch((e) => e);
+      expect(err).toBeInstanceOf(UsageError);
+      expect(err.message).toContain("holds an unfinished run");
+      expect(err.hint).toContain("shipline resume");
+    }
+    const err = await runFlow(
+      { root: repo.dir, log: quiet, flow: fakeFlow(ran) },
+      "start",
+      "gates",
+      test,
+    ).catch((e) => e);
+    expect(err.message).toContain(
+      "--repository-url (or [tool.shipline] publish.repository-url): https://upload.pypi.org/legacy/ in the checkpoint, https://test.pypi.org/legacy/ now",
+    );
+    // nothing ran and the checkpoint is untouched
+    expect(storeFor({ root: repo.dir }).load()).toEqual(before!);
+    // the same options continue it; a finished run with other options is refused too
+    const event = { ...pypi, event: "push" };
+    const out = await runFlow({ root: repo.dir, log: quiet, flow: fakeFlow(ran) }, "start", "gates", event);
+    expect(out.checkpoint.next).toBe("done");
+    const done = await runFlow(
+      { root: repo.dir, log: quiet, flow: fakeFlow(ran) },
+      "start",
+      "gates",
+      test,
+    ).catch((e) => e);
+    expect(done.message).toContain("holds a finished run");
+    expect(done.hint).toContain("status --reset");
   });
 
   test("--dry-run runs pure stages, previews the rest, and writes no checkpoint", async () => {
