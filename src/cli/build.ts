@@ -21,7 +21,16 @@ export default defineShiplineCommand({
       ]);
     const cfg = loadShiplineConfig(cwd);
     const outDir = resolve(cwd, (args["out-dir"] as string | undefined) ?? cfg.build.outDir);
-    const outcome = await buildDistributions({ projectDir: cwd, outDir, command: cfg.build.command, log });
+    const outDirSource = args["out-dir"]
+      ? `--out-dir ${args["out-dir"]}`
+      : `[tool.shipline.build] out-dir "${cfg.build.outDir}"`;
+    const outcome = await buildDistributions({
+      projectDir: cwd,
+      outDir,
+      outDirSource,
+      command: cfg.build.command,
+      log,
+    });
     if (outcome.noIsolation) log.info("built without build isolation (no package index was reachable)");
     // At a release commit the files must carry the release's version; elsewhere (a gate on a
     // feature branch) any version is fine, so it is only shown.

@@ -103,8 +103,8 @@ function checkNoPositionals(rest: string[], command: string): void {
 
 export function resolveCwd(dir: string | undefined): string {
   const cwd = resolve(dir ?? process.cwd());
-  if (!existsSync(cwd) || !statSync(cwd).isDirectory())
-    throw new UsageError(`--cwd ${dir}: no such directory`);
+  if (!existsSync(cwd)) throw new UsageError(`--cwd ${dir}: no such directory`);
+  if (!statSync(cwd).isDirectory()) throw new UsageError(`--cwd ${dir}: not a directory`);
   return cwd;
 }
 
@@ -122,6 +122,17 @@ export function reportError(e: unknown, log: Logger, json: boolean): number {
     return e.exitCode;
   }
   const err = e as Error;
+  // A file system error that reached here (a path given or configured that cannot be read or
+  // made) is the environment's, not a bug: say which call on which path, without the bug hint.
+  const sys = e as NodeJS.ErrnoException;
+  if (typeof sys?.code === "string" && /^E[A-Z]+$/.test(sys.code) && sys.syscall && sys.path) {
+    const msg = `cannot ${sys.syscall} ${sys.path}: ${sys.code}`;
+    const hint = "check that the path exists, is the right kind (file or folder) and is writable";
+    log.error(msg);
+    log.info(`  hint: ${hint}`);
+    if (json) printJson({ error: { message: redact(msg), hint, exitCode: 1 } });
+    return 1;
+  }
   log.error(`internal error: ${err?.message ?? String(e)}`);
   if (log.verbose && err?.stack) log.debug(err.stack);
   else log.info("  hint: this is a shipline bug; run again with --verbose and report the output");

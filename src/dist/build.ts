@@ -3,9 +3,10 @@
  * `python -m build` from a Python that has the `build` module. The files the build wrote into the
  * output directory (new or rewritten) are the result; their version must be the release's.
  */
-import { mkdirSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ShiplineError } from "../errors.ts";
+import { ensureDir } from "../pipeline/atomic-write.ts";
 import { fault } from "../pipeline/fault.ts";
 import type { Logger } from "../ui/log.ts";
 import { parseDistFilename } from "./filename.ts";
@@ -16,6 +17,8 @@ export interface BuildRequest {
   projectDir: string;
   /** Absolute output directory. */
   outDir: string;
+  /** Where outDir came from, for errors (e.g. "--out-dir x"). */
+  outDirSource?: string;
   /** `[tool.shipline.build] command`, run as written (SHIPLINE_OUT_DIR tells it where to write). */
   command?: string[];
   log: Logger;
@@ -113,7 +116,7 @@ export async function buildDistributions(req: BuildRequest): Promise<BuildOutcom
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.env ?? process.env)) if (v !== undefined) env[k] = v;
   env.SHIPLINE_OUT_DIR = req.outDir;
-  mkdirSync(req.outDir, { recursive: true });
+  ensureDir(req.outDir, req.outDirSource ?? "the build's output directory");
   const before = snapshot(req.outDir);
   let tool: string;
   let noIsolation = false;

@@ -7,14 +7,43 @@ import {
   closeSync,
   existsSync,
   fsyncSync,
+  mkdirSync,
   openSync,
   readdirSync,
   renameSync,
+  statSync,
   unlinkSync,
   writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { ShiplineError } from "../errors.ts";
 import { fault } from "./fault.ts";
+
+/**
+ * mkdir -p, failing as a user error that names where the folder came from (`what`, e.g.
+ * "--out-dir dist2") instead of a bare ENOENT/EEXIST/EACCES.
+ */
+export function ensureDir(dir: string, what: string, mode?: number): void {
+  let st: ReturnType<typeof statSync> | undefined;
+  try {
+    st = statSync(dir);
+  } catch {}
+  if (st && !st.isDirectory())
+    throw new ShiplineError(
+      `${what}: ${dir} exists and is not a directory`,
+      "name a directory (or a path to create)",
+    );
+  if (st) return;
+  try {
+    mkdirSync(dir, { recursive: true, ...(mode === undefined ? {} : { mode }) });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "error";
+    throw new ShiplineError(
+      `${what}: cannot create the directory ${dir} (${code})`,
+      "name a directory you can write to, or create it first",
+    );
+  }
+}
 
 export function writeFileAtomic(
   path: string,

@@ -97,8 +97,12 @@ export async function runFlow(
   const store = storeFor(m);
   const flow = m.flow ?? FLOW;
   if (options.dryRun) return walk(m, flow, undefined, fresh(m.root, start, options));
-  const { mkdirSync } = await import("node:fs");
-  mkdirSync(join(store.path, ".."), { recursive: true, mode: 0o700 });
+  const { ensureDir } = await import("./atomic-write.ts");
+  ensureDir(
+    join(store.path, ".."),
+    `the checkpoint ${store.display}${m.statePath ? " (--state)" : ""}`,
+    0o700,
+  );
   const lock = Lock.acquire(join(store.path, "..", "lock"), options.command ?? mode); // resume: options come from the checkpoint
   try {
     store.sweepTempFiles();

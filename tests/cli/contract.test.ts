@@ -58,6 +58,29 @@ describe("compiled binary: CLI contract", () => {
   test("--cwd to a missing directory is a usage error", async () => {
     const r = await shipline(["status", "--cwd", "/nonexistent/dir"]);
     expect(r.code).toBe(2);
+    const f = await shipline(["status", "--cwd", "/etc/passwd"]);
+    expect(f.code).toBe(2);
+    expect(f.stderr).toContain("--cwd /etc/passwd: not a directory");
+  });
+
+  test("an output or checkpoint folder that cannot be made names its flag, not an internal error", async () => {
+    const p = sampleProject();
+    for (const [args, text] of [
+      [
+        ["build", "--out-dir", "/proc/nope"],
+        "--out-dir /proc/nope: cannot create the directory /proc/nope (ENOENT)",
+      ],
+      [["build", "--out-dir", "pyproject.toml"], "--out-dir pyproject.toml: "],
+      [
+        ["publish", "--state", "/proc/x/state.json", "--no-sign"],
+        "the checkpoint /proc/x/state.json (--state): cannot create the directory /proc/x",
+      ],
+    ] as const) {
+      const r = await shipline([...args], { cwd: p.dir });
+      expect(r.stderr).not.toContain("internal error");
+      expect(r.stderr).toContain(text);
+      expect(r.code).toBeGreaterThan(0);
+    }
   });
 });
 
