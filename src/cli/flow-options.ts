@@ -1,6 +1,7 @@
 /** Turning flags + [tool.shipline] + the environment into a flow's RunOptions, and reporting the outcome. */
 import { loadShiplineConfig } from "../config/shipline.ts";
 import { repoRoot } from "../git/git.ts";
+import { githubApiUrl } from "../github/context.ts";
 import type { PrStageResult } from "../github/outputs.ts";
 import { checkSlug } from "../github/slug.ts";
 import { checkServiceUrl } from "../net/service-url.ts";
@@ -61,6 +62,8 @@ export function buildRunOptions(
     : checkServiceUrl(cfg.publish.repositoryUrl, "[tool.shipline] publish.repository-url in pyproject.toml");
   const repo = str("repo");
   if (repo !== undefined) checkSlug(repo, "--repo");
+  // read by the pr and release stages, after the gates: a bad one is better found now
+  if (command !== "publish") githubApiUrl(env);
   return {
     command,
     event: env.GITHUB_EVENT_NAME ?? "local",

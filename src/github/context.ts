@@ -5,6 +5,7 @@
  */
 import { ShiplineError } from "../errors.ts";
 import { currentBranch } from "../git/branch-commit.ts";
+import { checkServiceUrl } from "../net/service-url.ts";
 import { registerSecret } from "../ui/secrets.ts";
 import { resolveSlug } from "./slug.ts";
 
@@ -49,11 +50,29 @@ export function githubContext(
   return {
     owner,
     repo,
-    apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
-    serverUrl: (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, ""),
+    apiUrl: githubApiUrl(env),
+    serverUrl: (
+      checkServiceUrl(
+        env.GITHUB_SERVER_URL || undefined,
+        "GITHUB_SERVER_URL",
+        "https://github.com",
+        "GITHUB_TOKEN",
+      ) ?? "https://github.com"
+    ).replace(/\/+$/, ""),
     target: needTarget ? targetBranch(root, env) : optionalTarget(root, env),
     event: env.GITHUB_EVENT_NAME ?? "local",
   };
+}
+
+/** GITHUB_API_URL (checked: http(s), no credentials), without a trailing slash. */
+export function githubApiUrl(env: NodeJS.ProcessEnv): string {
+  const url = checkServiceUrl(
+    env.GITHUB_API_URL || undefined,
+    "GITHUB_API_URL",
+    "https://api.github.com",
+    "GITHUB_TOKEN",
+  );
+  return (url ?? "https://api.github.com").replace(/\/+$/, "");
 }
 
 /** The token, registered as a secret at once (masked in Actions, redacted everywhere). */

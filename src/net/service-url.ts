@@ -13,6 +13,7 @@ export function checkServiceUrl(
   url: string | undefined,
   what: string,
   example = "https://upload.pypi.org/legacy/",
+  tokenHint = "SHIPLINE_PYPI_TOKEN (or TWINE_USERNAME/TWINE_PASSWORD)",
 ): string | undefined {
   if (url === undefined) return undefined;
   let u: URL;
@@ -26,7 +27,7 @@ export function checkServiceUrl(
     const shown = `${u.protocol}//***@${u.host}${u.pathname}`;
     throw new UsageError(
       `${what} ${shown}: credentials in the URL would be saved in the checkpoint and printed in logs`,
-      "remove them from the URL and set SHIPLINE_PYPI_TOKEN (or TWINE_USERNAME/TWINE_PASSWORD) instead",
+      `remove them from the URL and set ${tokenHint} instead`,
     );
   }
   if (u.protocol !== "https:" && u.protocol !== "http:")
