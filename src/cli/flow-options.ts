@@ -10,6 +10,7 @@ import type { FlowOutcome, MachineEnv } from "../pipeline/machine.ts";
 import type { RunOptions } from "../pipeline/stage.ts";
 import type { StageName } from "../pipeline/stage-names.ts";
 import { parsePrereleaseFlag } from "../plan/prerelease.ts";
+import { resolveUploadUrl } from "../pypi/credentials.ts";
 import type { Logger } from "../ui/log.ts";
 import { printJson } from "../ui/log.ts";
 import { checkDateFlag } from "./values.ts";
@@ -29,6 +30,11 @@ export const flowArgs = {
     type: "string",
     description: "Package index upload URL (default PyPI)",
     valueHint: "URL",
+  },
+  repository: {
+    type: "string",
+    description: "A repository name from ~/.pypirc (or pypi, testpypi), for the upload URL",
+    valueHint: "NAME",
   },
   "skip-existing": {
     type: "boolean",
@@ -57,9 +63,20 @@ export function buildRunOptions(
     .filter(Boolean);
   // Every value is checked here, before the first stage: a bad URL found at the upload stage
   // would come after the tag and the GitHub release exist (and be saved for resume to repeat).
-  const repositoryUrl = str("repository-url")
-    ? checkServiceUrl(str("repository-url"), "--repository-url")
-    : checkServiceUrl(cfg.publish.repositoryUrl, "[tool.shipline] publish.repository-url in pyproject.toml");
+  // The upload URL is settled now and recorded, by upload's own precedence: --repository-url ›
+  // TWINE_REPOSITORY_URL › --repository/TWINE_REPOSITORY (~/.pypirc) › the config.
+  const repositoryUrl =
+    command === "run" || command === "publish"
+      ? resolveUploadUrl(
+          {
+            repositoryUrl: checkServiceUrl(str("repository-url"), "--repository-url"),
+            repository: str("repository"),
+            defaultUrl: cfg.publish.repositoryUrl,
+            defaultFrom: "[tool.shipline] publish.repository-url in pyproject.toml",
+          },
+          env,
+        )
+      : undefined;
   const repo = str("repo");
   if (repo !== undefined) checkSlug(repo, "--repo");
   // read by the pr and release stages, after the gates: a bad one is better found now

@@ -13,6 +13,11 @@ export default defineShiplineCommand({
       description: "Upload URL (default https://upload.pypi.org/legacy/)",
       valueHint: "URL",
     },
+    repository: {
+      type: "string",
+      description: "A repository name from ~/.pypirc (or pypi, testpypi), for the upload URL",
+      valueHint: "NAME",
+    },
     "skip-existing": {
       type: "boolean",
       description: "A file already on the index with the same digest is not an error",

@@ -9,7 +9,8 @@ import type { RunOptions } from "./stage.ts";
 
 /** How each option is set, for the message. Options not listed are compared under their own name. */
 const SOURCES: Record<string, string> = {
-  repositoryUrl: "--repository-url (or [tool.shipline] publish.repository-url)",
+  repositoryUrl:
+    "the upload URL (--repository-url › TWINE_REPOSITORY_URL › --repository/TWINE_REPOSITORY › [tool.shipline] publish.repository-url)",
   files: "the FILES given",
   noSign: "--no-sign (or [tool.shipline] publish.attestations)",
   skipExisting: "--skip-existing (or [tool.shipline] publish.skip-existing)",

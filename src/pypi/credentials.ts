@@ -74,11 +74,26 @@ function forceHttps(url: string): string {
   );
 }
 
-export function resolveTarget(
-  opts: { repositoryUrl?: string; repository?: string; defaultUrl: string },
-  env: NodeJS.ProcessEnv = process.env,
-): Target {
-  const rc = loadPypirc(env);
+export interface UrlChoice {
+  repositoryUrl?: string;
+  repository?: string;
+  defaultUrl: string;
+  /** Where defaultUrl comes from, for errors (default: "the upload URL"). */
+  defaultFrom?: string;
+}
+
+type Pypirc = { sections: Sections; file: string } | undefined;
+
+/** The upload URL alone, by the precedence above (publish and run record it in the checkpoint). */
+export function resolveUploadUrl(opts: UrlChoice, env: NodeJS.ProcessEnv = process.env): string {
+  return chooseUrl(opts, env, loadPypirc(env)).url;
+}
+
+function chooseUrl(
+  opts: UrlChoice,
+  env: NodeJS.ProcessEnv,
+  rc: Pypirc,
+): { url: string; section?: Record<string, string> } {
   const name = opts.repository ?? (opts.repositoryUrl ? undefined : env.TWINE_REPOSITORY);
   let url = opts.repositoryUrl ?? (name ? undefined : env.TWINE_REPOSITORY_URL);
   let section: Record<string, string> | undefined;
@@ -98,10 +113,17 @@ export function resolveTarget(
       ? `[${name}] repository in ${rc?.file ?? "~/.pypirc"}`
       : url
         ? "TWINE_REPOSITORY_URL"
-        : "the upload URL";
-  url ??= opts.defaultUrl;
-  url = forceHttps(url);
+        : (opts.defaultFrom ?? "the upload URL");
+  url = forceHttps(url ?? opts.defaultUrl);
   checkServiceUrl(url, from);
+  return { url, section };
+}
+
+export function resolveTarget(opts: UrlChoice, env: NodeJS.ProcessEnv = process.env): Target {
+  const rc = loadPypirc(env);
+  const chosen = chooseUrl(opts, env, rc);
+  const url = chosen.url;
+  let section = chosen.section;
   if (!section && rc) {
     // A section whose repository is this URL (or the default pypi/testpypi ones) supplies credentials.
     for (const [n, s] of Object.entries(rc.sections)) {

@@ -198,7 +198,7 @@ describe("state machine", () => {
       test,
     ).catch((e) => e);
     expect(err.message).toContain(
-      "--repository-url (or [tool.shipline] publish.repository-url): https://upload.pypi.org/legacy/ in the checkpoint, https://test.pypi.org/legacy/ now",
+      "publish.repository-url): https://upload.pypi.org/legacy/ in the checkpoint, https://test.pypi.org/legacy/ now",
     );
     // nothing ran and the checkpoint is untouched
     expect(storeFor({ root: repo.dir }).load()).toEqual(before!);
