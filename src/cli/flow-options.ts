@@ -54,8 +54,11 @@ export function buildRunOptions(
   root: string,
   a: Record<string, unknown>,
   env = process.env,
+  warn?: (message: string) => void,
 ): RunOptions {
   const cfg = loadShiplineConfig(root);
+  // e.g. a misspelt `confirm-majr`: said now, not only by `doctor`, since the setting is then off
+  for (const w of cfg.warnings) warn?.(w);
   const str = (k: string) => (typeof a[k] === "string" ? (a[k] as string) : undefined);
   const python = str("python")
     ?.split(",")

@@ -29,7 +29,7 @@ export default defineShiplineCommand({
   examples: ["GITHUB_TOKEN=… shipline pr", "shipline pr --dry-run"],
   async run({ args, cwd, log, json }) {
     const root = rootOf(cwd);
-    const options = { ...buildRunOptions("pr", root, args), publish: false };
+    const options = { ...buildRunOptions("pr", root, args, process.env, (m) => log.warn(m)), publish: false };
     const out = await runFlowWithOutputs({ root, statePath: args.state, log }, "start", "pr", options);
     return reportOutcome(out, log, json);
   },

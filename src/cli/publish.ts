@@ -42,7 +42,7 @@ export default defineShiplineCommand({
       import("../dist/report.ts"),
     ]);
     const root = rootOf(cwd);
-    const options = buildRunOptions("publish", root, args);
+    const options = buildRunOptions("publish", root, args, process.env, (m) => log.warn(m));
     if (rest.length) {
       const files = expandDistFiles(rest, cwd).map((p) => relative(root, resolve(cwd, p)));
       if (!files.length)

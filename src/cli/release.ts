@@ -21,7 +21,10 @@ export default defineShiplineCommand({
   async run({ args, cwd, log, json }) {
     const root = rootOf(cwd);
     // Only tag + release here; `shipline publish` (or `run`) continues into build and upload.
-    const options = { ...buildRunOptions("release", root, args), publish: false };
+    const options = {
+      ...buildRunOptions("release", root, args, process.env, (m) => log.warn(m)),
+      publish: false,
+    };
     const out = await runFlowWithOutputs({ root, statePath: args.state, log }, "start", "release", options);
     return reportOutcome(out, log, json);
   },

@@ -26,7 +26,7 @@ export default defineShiplineCommand({
   examples: ["shipline run", "shipline run --dry-run", "GITHUB_TOKEN=… shipline run --repo octo/pkg"],
   async run({ args, cwd, log, json }) {
     const root = rootOf(cwd);
-    const options = buildRunOptions("run", root, args);
+    const options = buildRunOptions("run", root, args, process.env, (m) => log.warn(m));
     // release-please-action v4's outputs and a job summary come with it (no-op outside GitHub Actions).
     const out = await runFlowWithOutputs({ root, statePath: args.state, log }, "start", "gates", options);
     return reportOutcome(out, log, json);

@@ -50,3 +50,17 @@ test("a bad URL or an unknown repository name stops before anything runs", () =>
   );
   expect(() => url({ repository: "nope" })).toThrow("--repository nope: no [nope] section");
 });
+
+test("a misspelt [tool.shipline] key is warned about by run/publish/pr/release, not only by doctor", () => {
+  const r = TestRepo.create();
+  r.commit("chore: init", {
+    "pyproject.toml": '[project]\nname = "p"\nversion = "1.0.0"\n\n[tool.shipline]\nconfirm-majr = true\n',
+  });
+  const warned: string[] = [];
+  try {
+    buildRunOptions("run", r.dir, {}, { HOME: home }, (m) => warned.push(m));
+  } finally {
+    r.remove();
+  }
+  expect(warned).toEqual(["pyproject.toml: unknown key confirm-majr (ignored)"]);
+});
