@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { ShiplineError } from "../errors.ts";
+import { checkServiceUrl } from "../net/service-url.ts";
 import { readTextFile, typeName } from "./json-file.ts";
 
 export interface GateConfig {
@@ -224,7 +225,11 @@ export function readShiplineTable(tool: unknown, file: string): ShiplineConfig {
     r.known(p, "publish.", ["enabled", "repository-url", "attestations", "skip-existing"]);
     cfg.publish = {
       enabled: r.bool(p, "enabled", "publish.enabled", true),
-      repositoryUrl: r.str(p, "repository-url", "publish.repository-url", PYPI_UPLOAD_URL),
+      // checked here, so every command (doctor included) refuses a non-http(s) or credentialed URL
+      repositoryUrl: checkServiceUrl(
+        r.str(p, "repository-url", "publish.repository-url", PYPI_UPLOAD_URL),
+        `${file}: [tool.shipline] publish.repository-url`,
+      ) as string,
       attestations: r.bool(p, "attestations", "publish.attestations", true),
       skipExisting: r.bool(p, "skip-existing", "publish.skip-existing", false),
     };

@@ -86,6 +86,17 @@ describe("hostile [tool.shipline]", () => {
     const ok = load('[tool.shipline.gates.slow]\ncommand = ["sleep", "3"]\ntimeout = 2000000\n');
     expect(ok).not.toBeInstanceOf(Error);
   });
+  test("publish.repository-url must be http(s) without credentials, for every command that reads it", () => {
+    const ftp = load('[tool.shipline.publish]\nrepository-url = "ftp://x/"\n') as ShiplineError;
+    expect(ftp.message).toBe(
+      "pyproject.toml: [tool.shipline] publish.repository-url ftp://x/: expected an http(s) URL",
+    );
+    const cred = load(
+      '[tool.shipline.publish]\nrepository-url = "https://u:secret@x/legacy/"\n',
+    ) as ShiplineError;
+    expect(cred.message).toContain("credentials in the URL");
+    expect(cred.message).not.toContain("secret");
+  });
   test("a misspelt built-in gate names the built-in ones", () => {
     for (const text of [
       "[tool.shipline.gates.types]\nenabled = false\n",
