@@ -133,6 +133,12 @@ export function reportOutcome(out: FlowOutcome, log: Logger, json: boolean): num
   const cp = out.checkpoint;
   if (out.alreadyDone)
     log.info(`this ${cp.command} already completed for ${cp.inputs.head.slice(0, 7)}; nothing to do`);
+  if (cp.options.dryRun) {
+    // pure stages ran, the others were previewed or only named: nothing is "done"
+    log.info(`[dry-run] walked ${cp.history.join(" → ") || "no stage"}; nothing was written or sent`);
+    if (json) printJson({ done: cp.next === "done", alreadyDone: false, dryRun: true, ...summarize(cp) });
+    return 0;
+  }
   for (const name of cp.history) log.success(`${name}: done`);
   if (cp.next === "done") log.success(`${cp.command} complete`);
   if (json) printJson({ done: cp.next === "done", alreadyDone: out.alreadyDone, ...summarize(cp) });

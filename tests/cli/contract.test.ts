@@ -157,6 +157,9 @@ describe("compiled binary: run --dry-run", () => {
     expect(r.stderr).toContain("[dry-run] pr:");
     expect(r.stderr).toContain("title:  chore(main): release shipline-sample 1.1.0");
     expect(r.stderr).toContain('+version = "1.1.0"');
+    // nothing is reported as done: the gates did not run and no PR was opened
+    expect(r.stderr).toContain("[dry-run] walked gates → plan → pr; nothing was written or sent");
+    expect(r.stderr).not.toContain("run complete");
     expect(existsSync(join(repo.dir, ".shipline"))).toBe(false);
     expect(repo.git("status", "--porcelain")).toBe("");
   });
