@@ -72,7 +72,8 @@ async function main(argv: string[]): Promise<number> {
   const dashdash = rest.indexOf("--");
   const flags = dashdash === -1 ? rest : rest.slice(0, dashdash);
   if (flags.includes("--help") || flags.includes("-h")) {
-    let text = await renderUsage(cmd);
+    // the parent's meta makes citty write "shipline plan", not "plan", in the header and USAGE
+    let text = await renderUsage(cmd, { meta: { name: "shipline", version: VERSION } });
     if (!useColor(process.env, 1)) text = text.replace(/\x1b\[[0-9;]*m/g, "");
     if (cmd.examples?.length) text += `\n\nEXAMPLES\n${cmd.examples.map((e) => `  ${e}`).join("\n")}\n`;
     console.log(text);

@@ -35,6 +35,8 @@ export interface ShiplineCommand<A extends ArgsDef> {
   examples?: string[];
   /** Name of the positional list in usage, e.g. "FILES…". */
   positional?: string;
+  /** What the positional is, for --help (default: "one or more" for a list). */
+  positionalHelp?: string;
   /** Exit code (0 when omitted). */
   run: (ctx: CliContext<A>) => Promise<number | undefined | undefined>;
 }
@@ -143,11 +145,11 @@ export function reportError(e: unknown, log: Logger, json: boolean): number {
 export function defineShiplineCommand<const A extends ArgsDef>(spec: ShiplineCommand<A>): LoadedCommand {
   const args = { ...spec.args, ...commonArgs } as ArgsDef;
   if (spec.positional)
-    args.files = {
+    // keyed by its own name (--help shows FILES or SHELL); the values are read from `rest`
+    args[spec.positional.replace("…", "").toLowerCase()] = {
       type: "positional",
       required: false,
-      description: spec.positional,
-      valueHint: spec.positional,
+      description: spec.positionalHelp ?? (spec.positional.endsWith("…") ? "one or more" : ""),
     };
   return {
     meta: { name: spec.name, description: spec.description },

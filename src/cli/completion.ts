@@ -6,6 +6,7 @@ export default defineShiplineCommand({
   description: "Print a shell completion script.",
   args: {},
   positional: "SHELL",
+  positionalHelp: "bash, zsh or fish",
   examples: [
     "shipline completion bash > ~/.local/share/bash-completion/completions/shipline",
     "shipline completion zsh > ~/.zfunc/_shipline   # with fpath+=(~/.zfunc) before compinit",

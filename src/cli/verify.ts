@@ -86,6 +86,8 @@ export default defineShiplineCommand({
     const root = rootArg ? resolve(cwd, rootArg) : undefined;
     const abs = (p: string) => (p.startsWith("sha256:") ? p : resolve(cwd, p));
     const results = [];
+    // a malformed digest is a usage error, found before anything is verified
+    for (const f of rest) if (f.startsWith("sha256:")) lib.artifactRef(f);
     for (const f of rest) {
       const file = abs(f);
       let r: import("../sigstore/verify.ts").VerifyResult;

@@ -15,7 +15,7 @@ import { basename } from "node:path";
 import { bundleFromJSON, ValidationError } from "@sigstore/bundle";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { type Signer, toSignedEntity, toTrustMaterial, VerificationError, Verifier } from "@sigstore/verify";
-import { ShiplineError } from "../errors.ts";
+import { ShiplineError, UsageError } from "../errors.ts";
 
 export type { ArtifactRef } from "./attestation.ts";
 
@@ -50,6 +50,11 @@ export function artifactRef(file: string | ArtifactRef): ArtifactRef {
   if (typeof file !== "string") return file;
   const m = /^sha256:([0-9a-fA-F]{64})$/.exec(file);
   if (m) return { name: file, sha256: m[1]!.toLowerCase(), byDigest: true };
+  if (file.startsWith("sha256:"))
+    throw new UsageError(
+      `${file}: a digest is sha256: and 64 hex digits`,
+      "e.g. sha256:$(sha256sum FILE | cut -c1-64)",
+    );
   let data: Buffer;
   try {
     data = readFileSync(file);

@@ -311,6 +311,13 @@ describe.skipIf(!hasBinary())("sign → verify with the compiled binary", () => 
     );
     expect(otherDigest.code).toBe(1);
     expect(otherDigest.stderr).toContain("digest mismatch");
+    // a malformed digest is a usage error, not "cannot read it (ENOENT)"
+    const badDigest = await offline(
+      ["verify", "sha256:zz", "--attestation", `${WHEEL}.publish.attestation`, ...policy, ...rootArgs()],
+      dir,
+    );
+    expect(badDigest.code).toBe(2);
+    expect(badDigest.stderr).toContain("sha256:zz: a digest is sha256: and 64 hex digits");
   });
 
   test("verify offline: a genuine Fulcio certificate of another signing, or another file's statement, is rejected", async () => {
