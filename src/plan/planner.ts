@@ -142,6 +142,8 @@ interface PackageState {
   /** changelog.json's changes, collected only when the repository has one (python packages). */
   jsonChanges?: ChangelogJsonChange[];
   jsonListed?: (c: ConventionalCommit) => boolean;
+  /** `<changelog-host>/<owner>/<repo>`, for the issue links in changelog.json's breaking notes. */
+  jsonIssueBase?: string;
 }
 
 const normalizePath = (path: string) => path.replace(/\/$/, "").replace(/^\//, "");
@@ -316,7 +318,7 @@ function addParsed(s: PackageState, c: ConventionalCommit): void {
   if (c.breaking) s.firstBreaking ??= c;
   else if (c.type === "feat" || c.type === "feature") s.firstFeature ??= c;
   s.notes.add(c);
-  if (s.jsonChanges && s.jsonListed?.(c)) s.jsonChanges.push(changelogJsonChange(c));
+  if (s.jsonChanges && s.jsonListed?.(c)) s.jsonChanges.push(changelogJsonChange(c, s.jsonIssueBase ?? ""));
 }
 
 interface Linked {
@@ -536,6 +538,7 @@ async function planWith(
     if (hasChangelogJson && p.releaseType === "python" && !p.skipChangelog) {
       s.jsonChanges = [];
       s.jsonListed = changelogJsonFilter(s.sections);
+      s.jsonIssueBase = `${p.changelogHost || "https://github.com"}/${owner}/${repository}`;
     }
     if (raw === undefined) return s;
     /** The previous release's tag and commit, or the tag it should have had (missing). */

@@ -61,6 +61,10 @@ const COMMITS: [string, Record<string, string>][] = [
   ["docs: explain (#3) more (#3)", { "e.py": "e" }],
   ["Feat: capitalised type", { "f.py": "f" }],
   ["fix: one\n\nfeat(x): two (#9)\n\nfix!: three", { "g.py": "g" }],
+  // release-please links the first (#N) of a breaking note while building the notes, in place
+  ["feat!: add x (#12)", { "h.py": "h" }],
+  ["fix: y\n\nBREAKING CHANGE: see (#5) and (#6)", { "i.py": "i" }],
+  ["chore!: hidden but breaking (#3)", { "j.py": "j" }],
 ];
 
 async function same(r: TestRepo): Promise<string | undefined> {
@@ -88,6 +92,18 @@ describe("changelog.json, as release-please's python strategy writes it", () => 
       /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
     expect(parsed.updateTime).toBe(parsed.entries[0].createTime);
+  });
+
+  test("breaking notes link their first (#N) to the changelog host", async () => {
+    const r = python(
+      { "pyproject.toml": '[project]\nname = "my-pkg"\nversion = "1.2.3"\n' },
+      { "changelog-host": "https://ghe.example" },
+    );
+    r.commit("feat!: add x (#12)", { "a.py": "a" });
+    const out = JSON.parse((await same(r)) ?? "null");
+    expect(out.entries[0].changes[0].breakingChangeNote).toBe(
+      "add x ([#12](https://ghe.example/o/r/issues/12))",
+    );
   });
 
   test("artifact name from setup.py when pyproject's table has none; component otherwise", async () => {

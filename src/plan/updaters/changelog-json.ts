@@ -35,7 +35,12 @@ export function changelogJsonFilter(sections: ChangelogSection[]): (c: Conventio
     visible.has(c.type) || (findNote(c.notes, "BREAKING CHANGE") !== undefined && hidden.has(c.type));
 }
 
-export function changelogJsonChange(c: ConventionalCommit): ChangelogJsonChange {
+/**
+ * One listed commit. `issueBase` is `<changelog-host>/<owner>/<repo>`: release-please builds the
+ * release notes first, and that links the first `(#N)` of each BREAKING CHANGE note in place
+ * (DefaultChangelogNotes' replaceIssueLink mutates the note), so changelog.json gets the link too.
+ */
+export function changelogJsonChange(c: ConventionalCommit, issueBase: string): ChangelogJsonChange {
   const issues = new Set<string>();
   let message = c.message.replace(COMMIT_PREFIX, "");
   // GitHub's squash suffix ` (#123)` becomes the first issue (release-please replaces the first
@@ -48,7 +53,9 @@ export function changelogJsonChange(c: ConventionalCommit): ChangelogJsonChange 
   for (const ref of c.references) issues.add(ref.issue);
   const change: ChangelogJsonChange = { type: c.type, sha: c.sha, message, issues: [...issues] };
   if (c.scope) change.scope = c.scope;
-  for (const note of c.notes) if (note.title === "BREAKING CHANGE") change.breakingChangeNote = note.text;
+  for (const note of c.notes)
+    if (note.title === "BREAKING CHANGE")
+      change.breakingChangeNote = note.text.replace(/\(#(\d+)\)/, `([#$1](${issueBase}/issues/$1))`);
   return change;
 }
 
