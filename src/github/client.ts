@@ -180,10 +180,10 @@ export class GitHub {
         ?.replace(/ - https?:\/\/\S+$/, "") ?? "";
     const msg = first.length > 300 ? `${first.slice(0, 300)}…` : first;
     const where = `${this.slug} (${this.baseUrl})`;
-    // Octokit reports a request that got no answer at all (refused, reset, DNS) as a "500".
+    // Octokit reports a request that got no whole answer (refused, reset, cut off, DNS) as a "500".
     if (e.status === 500 && !(e as { response?: unknown }).response)
       return new ShiplineError(
-        `could not reach GitHub at ${this.baseUrl} to ${op.what}: ${msg}`,
+        `could not ${op.what}: no full answer from GitHub at ${this.baseUrl} (${msg})`,
         "check GITHUB_API_URL and the network; re-run (or `shipline resume`) once it answers",
       );
     if (e.status === 401)

@@ -18,7 +18,7 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-test("no answer from GitHub: 'could not reach', naming the URL, not 'GitHub answered 500'", async () => {
+test("no answer from GitHub: 'no full answer', naming the URL, not 'GitHub answered 500'", async () => {
   const baseUrl = `http://127.0.0.1:${await deadPort()}`;
   const gh = new GitHub({
     owner: "o",
@@ -35,7 +35,9 @@ test("no answer from GitHub: 'could not reach', naming the URL, not 'GitHub answ
   } catch (e) {
     err = e as Error & { hint?: string };
   }
-  expect(err.message).toStartWith(`could not reach GitHub at ${baseUrl} to read the repository`);
+  expect(err.message).toStartWith(
+    `could not read the repository: no full answer from GitHub at ${baseUrl} (`,
+  );
   expect(err.message).not.toContain("answered");
   expect(err.hint).toContain("GITHUB_API_URL");
 }, 30_000);
