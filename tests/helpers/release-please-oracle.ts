@@ -24,7 +24,8 @@ export interface Shape {
   body: string;
 }
 
-export async function ours(dir: string): Promise<Shape[]> {
+/** shipline's plan of the repo at `dir` as the oracle sees it (target main, repository o/r, today). */
+async function ourPlan(dir: string) {
   const cfg = loadReleasePleaseConfig(dir);
   const plan = await planReleases(dir, {
     date: todayUtc(),
@@ -33,6 +34,11 @@ export async function ours(dir: string): Promise<Shape[]> {
     env: {},
     config: cfg,
   });
+  return { cfg, plan };
+}
+
+export async function ours(dir: string): Promise<Shape[]> {
+  const { cfg, plan } = await ourPlan(dir);
   return groupPullRequests(cfg, plan.releases, "main").map((c: PrCandidate) => ({
     title: c.title,
     branch: c.branch,
@@ -42,8 +48,8 @@ export async function ours(dir: string): Promise<Shape[]> {
   }));
 }
 
-/** release-please's own release PRs for the repo at `dir` (target main, repository o/r). */
-export async function oracle(dir: string): Promise<Shape[]> {
+/** release-please's Manifest.buildPullRequests through its LocalGitHub, with the Scm it read from. */
+async function oraclePullRequests(dir: string): Promise<{ gh: Any; prs: Any[] }> {
   const { LocalGitHub } = rp("local-github.js");
   const { Manifest } = rp("manifest.js");
   // The API half of LocalGitHub: no GitHub releases and no merged PRs exist yet.
@@ -56,7 +62,12 @@ export async function oracle(dir: string): Promise<Shape[]> {
     "release-please-config.json",
     ".release-please-manifest.json",
   );
-  const prs: Any[] = await m.buildPullRequests([], []);
+  return { gh, prs: await m.buildPullRequests([], []) };
+}
+
+/** release-please's own release PRs for the repo at `dir` (target main, repository o/r). */
+export async function oracle(dir: string): Promise<Shape[]> {
+  const { prs } = await oraclePullRequests(dir);
   return prs.map((p) => ({
     title: p.title.toString(),
     branch: p.headRefName,
@@ -68,22 +79,7 @@ export async function oracle(dir: string): Promise<Shape[]> {
 
 /** Every file release-please's release PRs for the repo at `dir` would change: path → new content. */
 export async function oracleFiles(dir: string): Promise<Map<string, string>> {
-  const { LocalGitHub } = rp("local-github.js");
-  const { Manifest } = rp("manifest.js");
-  const none = async function* () {};
-  const gh = new LocalGitHub(
-    { owner: "o", repo: "r", defaultBranch: "main" },
-    { pullRequestIterator: none, releaseIterator: none },
-    dir,
-    {},
-  );
-  const m = await Manifest.fromManifest(
-    gh,
-    "main",
-    "release-please-config.json",
-    ".release-please-manifest.json",
-  );
-  const prs: Any[] = await m.buildPullRequests([], []);
+  const { gh, prs } = await oraclePullRequests(dir);
   // LocalGitHub.buildChangeSet reports missing files with console.warn.
   const warn = console.warn;
   console.warn = () => {};
@@ -100,13 +96,6 @@ export async function oracleFiles(dir: string): Promise<Map<string, string>> {
 /** shipline's release PR files for the repo at `dir` (as `ours` plans it): path → new content. */
 export async function ourFiles(dir: string): Promise<Map<string, string>> {
   const { releaseChanges } = await import("../../src/plan/release-changes.ts");
-  const cfg = loadReleasePleaseConfig(dir);
-  const plan = await planReleases(dir, {
-    date: todayUtc(),
-    repo: "o/r",
-    targetBranch: "main",
-    env: {},
-    config: cfg,
-  });
+  const { cfg, plan } = await ourPlan(dir);
   return new Map(releaseChanges(dir, plan, { config: cfg }).map((u) => [u.path, u.content]));
 }
