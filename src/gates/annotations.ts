@@ -11,6 +11,8 @@
  *                                            (also with :col when --show-column-numbers)
  *   pytest                                   FAILED tests/test_a.py::test_x - assert 1 == 2
  *                                            tests/test_a.py:5: AssertionError   (traceback location)
+ *                                            ERROR tests/test_a.py  (a collection error: its section's
+ *                                            `E     File "src/m.py", line 3` + `E   SyntaxError: …`)
  */
 export interface FileAnnotation {
   file?: string;
@@ -63,8 +65,40 @@ export function parseMypy(text: string): FileAnnotation[] {
   return out.slice(0, MAX);
 }
 
+/**
+ * "ERROR collecting <test file>" sections: where the error really is and what it says. A syntax
+ * error in an imported module is reported by Python as `File "<module path>", line N`, which
+ * is the line to annotate, not the test file that imported it.
+ */
+function collectionErrors(lines: string[]): Map<string, { file?: string; line?: number; message?: string }> {
+  const out = new Map<string, { file?: string; line?: number; message?: string }>();
+  let current: { file?: string; line?: number; message?: string } | undefined;
+  for (const l of lines) {
+    const head = /^_{3,} ERROR collecting (\S+) _{3,}$/.exec(l);
+    if (head) {
+      current = {};
+      out.set(cleanPath(head[1]!), current);
+      continue;
+    }
+    if (!current) continue;
+    if (/^(_{3,}|={3,})( |$)/.test(l)) {
+      current = undefined;
+      continue;
+    }
+    const at = /^E\s+File "(.+?)", line (\d+)/.exec(l);
+    if (at) {
+      current.file = cleanPath(at[1]!);
+      current.line = +at[2]!;
+    }
+    const err = /^E\s+(\w*(?:Error|Exception|Exit)\b:?.*)$/.exec(l);
+    if (err) current.message = err[1]!.trim();
+  }
+  return out;
+}
+
 export function parsePytest(text: string): FileAnnotation[] {
   const lines = text.split(/\r?\n/);
+  const collecting = collectionErrors(lines);
   // Traceback locations: "path.py:LINE: ExcType" (the line pytest points at for a failure).
   const where: { file: string; line: number }[] = [];
   for (const l of lines) {
@@ -79,6 +113,15 @@ export function parsePytest(text: string): FileAnnotation[] {
     const test = m[2];
     // The last traceback entry in that file is the failing line (pytest prints innermost last).
     const loc = where.filter((w) => w.file === file).pop();
+    const c = test ? undefined : collecting.get(file);
+    if (c?.message || c?.file) {
+      out.push({
+        file: c.file ?? file,
+        line: c.file ? c.line : loc?.line,
+        message: `${c.message ?? "error"} (while collecting ${file})`,
+      });
+      continue;
+    }
     out.push({
       file,
       line: loc?.line,

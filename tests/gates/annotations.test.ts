@@ -60,6 +60,34 @@ describe("annotations", () => {
     expect(annotationsFor(["pytest", "-q"], out)).toEqual(found);
   });
 
+  test("real pytest collection errors: a syntax error points at its own file and line", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "tests"));
+    mkdirSync(join(dir, "pkg"));
+    writeFileSync(join(dir, "pkg", "__init__.py"), "");
+    writeFileSync(join(dir, "pkg", "mod.py"), "X = 1\n\ndef f(:\n    pass\n");
+    writeFileSync(
+      join(dir, "tests", "test_a.py"),
+      "from pkg.mod import f\n\n\ndef test_a():\n    assert f\n",
+    );
+    writeFileSync(join(dir, "tests", "test_b.py"), "import missing_mod_xyz\n");
+    const p = Bun.spawnSync([SYSTEM_PYTHON, "-m", "pytest", "-p", "no:cacheprovider"], { cwd: dir });
+    const out = p.stdout.toString();
+    expect(p.exitCode).toBe(2);
+    const found = parsePytest(out);
+    expect(found).toHaveLength(2);
+    // the imported module's line, not the test file that imported it
+    expect(found[0]?.file).toEndWith("pkg/mod.py");
+    expect(found[0]?.line).toBe(3);
+    expect(found[0]?.message).toStartWith("SyntaxError: ");
+    expect(found[0]?.message).toEndWith("(while collecting tests/test_a.py)");
+    expect(found[1]).toEqual({
+      file: "tests/test_b.py",
+      line: 1,
+      message: "ModuleNotFoundError: No module named 'missing_mod_xyz' (while collecting tests/test_b.py)",
+    });
+  });
+
   test("workflow command escaping keeps file/line properties intact", () => {
     expect(command("error", "a: b, 100%\nnext", { file: "src/a,b.py", line: 3, title: "tests (3.11)" })).toBe(
       "::error file=src/a%2Cb.py,line=3,title=tests (3.11)::a: b, 100%25%0Anext",
