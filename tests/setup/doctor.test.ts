@@ -258,6 +258,38 @@ describe("shipline doctor (real git repos)", () => {
     expect(f.fix).toContain("id-token: write");
   });
 
+  test("a `run: shipline run` step without GITHUB_TOKEN in any env → workflow-token error; the action needs none", async () => {
+    const r = healthy();
+    const bare = GOOD_WORKFLOW.replace(
+      '      - uses: shipline/shipline@v0.1.0\n        with:\n          version: "0.1.0"\n',
+      "      - run: ./shipline run --json\n",
+    );
+    r.write(".github/workflows/release.yml", bare);
+    const f = find(await doctor(r), "workflow-token");
+    expect(f.status).toBe("error");
+    expect(f.title).toContain('job "release" runs `shipline run` without GITHUB_TOKEN');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression
+    expect(f.fix).toContain("GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}");
+    // the token in the step's, the job's or the workflow's env is enough
+    for (const fixed of [
+      bare.replace(
+        "      - run: ./shipline run --json\n",
+        "      - run: ./shipline run --json\n        env:\n          GITHUB_TOKEN: x\n",
+      ),
+      bare.replace(
+        "    runs-on: ubuntu-latest\n",
+        "    runs-on: ubuntu-latest\n    env:\n      GH_TOKEN: x\n",
+      ),
+      bare.replace("jobs:\n", "env:\n  GITHUB_TOKEN: x\njobs:\n"),
+    ]) {
+      r.write(".github/workflows/release.yml", fixed);
+      expect((await doctor(r)).some((x) => x.id === "workflow-token")).toBe(false);
+    }
+    // the composite action (GOOD_WORKFLOW) takes the job's token by default
+    r.write(".github/workflows/release.yml", GOOD_WORKFLOW);
+    expect((await doctor(r)).some((x) => x.id === "workflow-token")).toBe(false);
+  });
+
   test("no workflow runs shipline, old release-please workflow present → warning with init as fix", async () => {
     const r = healthy();
     r.git("rm", "-q", ".github/workflows/release.yml");

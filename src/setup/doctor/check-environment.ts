@@ -135,6 +135,17 @@ export function checkWorkflows(ctx: DoctorContext): Finding[] {
             `${w.path} job "${name}" has contents, pull-requests and id-token write`,
           ),
         );
+      const tokenless = tokenlessShiplineStep(w.doc, job);
+      if (tokenless)
+        out.push(
+          error(
+            "workflow-token",
+            `${w.path} job "${name}" runs \`${tokenless}\` without GITHUB_TOKEN in its env`,
+            "shipline reads the token from the environment only: the release PR, tag and GitHub release cannot be made without it.",
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, shown as is
+            "add to that step (or the job):\n  env:\n    GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}",
+          ),
+        );
       const on = events(w.doc);
       if (!("push" in on) && !("workflow_dispatch" in on))
         out.push(
@@ -148,6 +159,23 @@ export function checkWorkflows(ctx: DoctorContext): Finding[] {
     }
   }
   return out;
+}
+
+const hasToken = (env: unknown) =>
+  typeof env === "object" && env !== null && ("GITHUB_TOKEN" in env || "GH_TOKEN" in env);
+
+/**
+ * The first `run:` step of the job that calls a shipline command needing GitHub (run, resume,
+ * pr, release) with no GITHUB_TOKEN/GH_TOKEN in the step's, job's or workflow's env. The
+ * composite action needs none: its `token` input defaults to the job's token.
+ */
+function tokenlessShiplineStep(doc: Record<string, unknown> | undefined, job: Record<string, unknown>) {
+  if (hasToken(doc?.env) || hasToken(job.env)) return undefined;
+  for (const step of steps({ jobs: { j: job } })) {
+    const m = typeof step.run === "string" ? /\bshipline\s+(run|resume|pr|release)\b/.exec(step.run) : null;
+    if (m && !hasToken(step.env)) return `shipline ${m[1]}`;
+  }
+  return undefined;
 }
 
 export function checkTrustedPublishing(ctx: DoctorContext, cfg: ShiplineConfig): Finding[] {
