@@ -105,8 +105,10 @@ function checkNoPositionals(rest: string[], command: string): void {
 
 export function resolveCwd(dir: string | undefined): string {
   const cwd = resolve(dir ?? process.cwd());
-  if (!existsSync(cwd)) throw new UsageError(`--cwd ${dir}: no such directory`);
-  if (!statSync(cwd).isDirectory()) throw new UsageError(`--cwd ${dir}: not a directory`);
+  // without --cwd, the current directory (which can be gone, or have a name that is not UTF-8)
+  const what = dir === undefined ? `the current directory ${cwd}` : `--cwd ${dir}`;
+  if (!existsSync(cwd)) throw new UsageError(`${what}: no such directory`);
+  if (!statSync(cwd).isDirectory()) throw new UsageError(`${what}: not a directory`);
   return cwd;
 }
 

@@ -151,8 +151,12 @@ export function pushWithLease(
   );
 }
 
-/** Name of the checked-out branch, or undefined on a detached HEAD. */
+/**
+ * Name of the checked-out branch, or undefined on a detached HEAD. The full ref, cut here: git's
+ * `--short` answers `heads/main` when a tag is also named `main`.
+ */
 export function currentBranch(cwd: string): string | undefined {
-  const r = git(["symbolic-ref", "-q", "--short", "HEAD"], { cwd, allowFailure: true });
-  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+  const r = git(["symbolic-ref", "-q", "HEAD"], { cwd, allowFailure: true });
+  const ref = r.stdout.trim();
+  return r.exitCode === 0 && ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : undefined;
 }

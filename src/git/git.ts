@@ -32,8 +32,20 @@ export function gitEnv(extra?: Record<string, string | undefined>): Record<strin
   return env;
 }
 
-/** Every git call: quotepath off, so paths with non-ASCII bytes come out as they are. */
-const gitArgv = (args: string[]) => ["git", "-c", "core.quotepath=off", ...args];
+/**
+ * Every git call: quotepath off, so paths with non-ASCII bytes come out as they are; and the
+ * user settings that would change what is parsed switched off — signature checks printed into
+ * `git log` (log.showSignature), `git tag -l` in columns (column.*), messages re-encoded
+ * (i18n.logOutputEncoding).
+ */
+const FIXED_CONFIG = [
+  "core.quotepath=off",
+  "log.showSignature=false",
+  "column.ui=never",
+  "column.tag=never",
+  "i18n.logOutputEncoding=UTF-8",
+].flatMap((c) => ["-c", c]);
+const gitArgv = (args: string[]) => ["git", ...FIXED_CONFIG, ...args];
 
 /** git could not be started at all (missing binary, missing directory). */
 function cannotRun(cwd: string, why: string): never {
@@ -204,12 +216,31 @@ export function gitStream(args: string[], opts: GitOptions & { bigPipe?: boolean
 
 export function repoRoot(cwd: string): string {
   const r = git(["rev-parse", "--show-toplevel"], { cwd, allowFailure: true });
-  if (r.exitCode !== 0)
+  if (r.exitCode !== 0) notARepository(cwd, r.stderr);
+  return r.stdout.trim();
+}
+
+/**
+ * Why git would not work here. "Not a git repository" is the common case; anything else (a
+ * repository owned by another user, a broken config, a bare repository) is git's own words.
+ */
+export function notARepository(cwd: string, stderr: string): never {
+  const first =
+    stderr
+      .trim()
+      .split("\n")[0]
+      ?.replace(/^fatal: /, "") ?? "";
+  if (!first || /not a git repository/i.test(first))
     throw new ShiplineError(
       `${cwd} is not inside a git repository`,
       "run shipline from your project's checkout, or pass --cwd DIR",
     );
-  return r.stdout.trim();
+  throw new ShiplineError(
+    `git cannot use the repository at ${cwd}: ${first}`,
+    /dubious ownership/.test(first)
+      ? `if you trust it: git config --global --add safe.directory ${cwd}`
+      : "fix what git reports (run `git status` there to see it), then run shipline again",
+  );
 }
 
 export function headSha(cwd: string): string {

@@ -10,15 +10,20 @@ export interface Located {
 }
 
 /**
- * `rev-parse --abbrev-ref HEAD` prints the branch ("HEAD" when detached) and fails before the
- * first commit; `--show-toplevel` the root.
+ * `rev-parse --symbolic-full-name HEAD` prints the branch's ref (`HEAD` when detached) and fails
+ * before the first commit; `--show-toplevel` the root. Not `--abbrev-ref`: with a tag named like
+ * the branch it answers `heads/main`.
  */
-const ARGS = ["rev-parse", "--show-toplevel", "--abbrev-ref", "HEAD"];
+const ARGS = ["rev-parse", "--show-toplevel", "--symbolic-full-name", "HEAD"];
 
 function located(r: { stdout: string; exitCode: number }, cwd: string): Located {
-  const [root, branch] = r.stdout.split("\n");
-  if (r.exitCode === 0 && root && branch)
-    return { root, branch: branch === "HEAD" ? undefined : branch, hasCommits: true };
+  const [root, ref] = r.stdout.split("\n");
+  if (r.exitCode === 0 && root && ref)
+    return {
+      root,
+      branch: ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : undefined,
+      hasCommits: true,
+    };
   return { root: repoRoot(cwd), hasCommits: false };
 }
 

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: release-please title placeholders are literal ${…} text
 /** Tag names and PR titles as release-please builds and parses them (src/util/tag-name.ts, pull-request-title.ts). */
 import { DEFAULT_TITLE_PATTERN, type PackageConfig, tagComponentOf } from "../config/release-please.ts";
-import { git } from "../git/git.ts";
+import { git, tagCommit } from "../git/git.ts";
 import { comparePep440, formatPep440, type Pep440Version, parsePep440 } from "./pep440.ts";
 import { Version } from "./version.ts";
 
@@ -75,16 +75,25 @@ export function tagShas(root: string, tags: string[]): Map<string, string> {
   const r = git(
     [
       "for-each-ref",
-      "--format=%(refname)%00%(objectname)%00%(*objectname)%00%(objecttype)",
+      "--format=%(refname)%00%(objectname)%00%(*objectname)%00%(objecttype)%00%(*objecttype)",
       ...tags.map((t) => `refs/tags/${t}`),
     ],
     { cwd: root, allowFailure: true },
   );
   for (const line of r.stdout.split("\n")) {
-    const [ref, obj, peeled, type] = line.split("\0");
+    const [ref, obj, peeled, type, peeledType] = line.split("\0");
     if (!ref || !obj) continue;
-    const sha = peeled || (type === "commit" ? obj : undefined);
-    if (sha) out.set(ref.slice("refs/tags/".length), sha);
+    const name = ref.slice("refs/tags/".length);
+    // %(*objectname) peels one level: a tag of a tag (rare) is followed down to its commit
+    const sha =
+      peeledType === "tag"
+        ? tagCommit(root, name)
+        : peeled && peeledType === "commit"
+          ? peeled
+          : type === "commit"
+            ? obj
+            : undefined;
+    if (sha) out.set(name, sha);
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { CONFIG_FILE, DOT_CONFIG_FILE, MANIFEST_FILE } from "../config/release-please.ts";
 import { loadShiplineConfig, readPyproject } from "../config/shipline.ts";
 import { ShiplineError } from "../errors.ts";
+import { currentBranch } from "../git/branch-commit.ts";
 import { git } from "../git/git.ts";
 import { currentVersion, manifestVersion } from "./current-version.ts";
 import { migrationHints, readWorkflows, WORKFLOW_DIR } from "./existing-workflows.ts";
@@ -50,11 +51,6 @@ function defaultBranch(root: string, current: string | undefined): string {
   if (r.exitCode === 0 && r.stdout.trim().startsWith("origin/"))
     return r.stdout.trim().slice("origin/".length);
   return current && /^(main|master|trunk|develop)$/.test(current) ? current : "main";
-}
-
-function currentBranch(root: string): string | undefined {
-  const r = git(["symbolic-ref", "--short", "-q", "HEAD"], { cwd: root, allowFailure: true });
-  return r.exitCode === 0 ? r.stdout.trim() : undefined;
 }
 
 /** Python tools the enabled gates call, to pip-install in CI (python/shipline themselves excluded). */
