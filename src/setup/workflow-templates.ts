@@ -33,8 +33,13 @@ ${list}`;
 
 function toolInstall(o: WorkflowOptions): string {
   const pkgs = ["-e", ".", ...o.tools].join(" ");
-  return `      - name: Install the project and the gates' tools
-        run: python -m pip install ${pkgs}`;
+  // Into every Python, not only the default one (the last listed): each Python's gates run in a
+  // venv that sees that Python's packages, so pytest/mypy must be there for each.
+  return `      - name: Install the project and the gates' tools on every Python
+        run: |
+          for v in ${o.pythons.join(" ")}; do
+            python$v -m pip install ${pkgs}
+          done`;
 }
 
 function shiplineStep(o: WorkflowOptions, args: string, env: string): string {

@@ -252,6 +252,9 @@ jobs:
       s.uses?.startsWith("actions/setup-python"),
     );
     expect(py.with["python-version"].trim().split("\n")).toEqual(["3.9", "3.10", "3.12"]); // unquoted 3.10 read as meant
+    // the gates' tools go into every Python, not only the default (last) one
+    const install = rel.jobs.release.steps.find((s: { run?: string }) => s.run?.includes("pip install"));
+    expect(install.run).toContain("for v in 3.9 3.10 3.12; do\n  python$v -m pip install -e .");
     const text = read(r, ".github/workflows/ci.yml");
     expect(workflowProblems(parse(text), text)).toEqual([]);
   });
