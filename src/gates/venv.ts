@@ -29,6 +29,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { readSetupCfg } from "../config/ini.ts";
 import { readPyproject } from "../config/shipline.ts";
 import { ShiplineError } from "../errors.ts";
 import { runGroup } from "./process.ts";
@@ -62,14 +63,20 @@ interface Project {
 function readProject(root: string): Project {
   const py = readPyproject(root);
   const project = py?.data.project as Record<string, unknown> | undefined;
+  // the test extra from [project.optional-dependencies], else setup.cfg's [options.extras_require]
   const extras = (project?.["optional-dependencies"] ?? {}) as Record<string, unknown>;
-  const extra = TEST_EXTRAS.find((e) => e in extras);
+  const cfgExtras = readSetupCfg(root)?.["options.extras_require"] ?? {};
+  const extra = TEST_EXTRAS.find((e) => e in extras) ?? TEST_EXTRAS.find((e) => cfgExtras[e]?.trim());
   const deps = Array.isArray(project?.dependencies) ? project.dependencies.length : 0;
   return {
-    installable: Boolean(project) || existsSync(join(root, "setup.py")),
+    // a [build-system] table (Poetry, flit, hatch without [project]) or setup.py: pip can install it
+    installable: Boolean(project) || Boolean(py?.data["build-system"]) || existsSync(join(root, "setup.py")),
     extra,
     sourceDir: existsSync(join(root, "src")) ? join(root, "src") : root,
-    hasDependencies: deps > 0 || (extra ? (extras[extra] as unknown[]).length > 0 : false),
+    hasDependencies:
+      deps > 0 ||
+      Boolean(py?.data["build-system"]) ||
+      (extra ? Boolean(extras[extra] ?? cfgExtras[extra]) : false),
   };
 }
 

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { type IniSections, parseIni } from "../config/ini.ts";
 import { ShiplineError, UsageError } from "../errors.ts";
 import { oidcAvailable } from "../github/oidc.ts";
 import { checkServiceUrl } from "../net/service-url.ts";
@@ -26,37 +27,13 @@ export interface Target {
   credentials: Credentials;
 }
 
-type Sections = Record<string, Record<string, string>>;
+type Sections = IniSections;
 
-/**
- * ~/.pypirc is Python configparser INI (`key = value` or `key: value`, `#`/`;` comments,
- * indented continuation lines) — the npm `ini` package reads only `=`, hence this small reader.
- * A parse error never echoes the line: it can contain a token (twine does the same).
- */
+/** ~/.pypirc (configparser INI). A parse error never echoes the line: it can contain a token (twine does the same). */
 export function parsePypirc(text: string, file: string): Sections {
-  const out: Sections = {};
-  let section: Record<string, string> | undefined;
-  let lastKey: string | undefined;
-  for (const raw of text.replace(/\r\n?/g, "\n").split("\n")) {
-    if (/^\s*([#;].*)?$/.test(raw)) continue;
-    if (/^\s/.test(raw) && section && lastKey) {
-      section[lastKey] = `${section[lastKey]}\n${raw.trim()}`;
-      continue;
-    }
-    const sec = /^\[([^\]]+)\]\s*$/.exec(raw);
-    if (sec) {
-      out[sec[1]!.trim()] ??= {};
-      section = out[sec[1]!.trim()];
-      lastKey = undefined;
-      continue;
-    }
-    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
-    if (!kv || !section)
-      throw new UsageError(`Malformed configuration in ${file}.`, "fix the INI syntax of that file");
-    lastKey = kv[1]!.toLowerCase();
-    section[lastKey] = kv[2]!.trim();
-  }
-  return out;
+  return parseIni(text, () => {
+    throw new UsageError(`Malformed configuration in ${file}.`, "fix the INI syntax of that file");
+  });
 }
 
 function loadPypirc(env: NodeJS.ProcessEnv): { sections: Sections; file: string } | undefined {

@@ -2,11 +2,13 @@
  * The version a project is at, for the manifest `shipline init` writes: release-please bumps
  * from the manifest, so a wrong one here makes the first release PR rewrite the version (a
  * Poetry project at 2.3.1 read as 0.0.0 was proposed 0.1.0). In order: [project].version,
- * [tool.poetry].version, a dynamic version read from the file its backend reads it from
- * (hatch's version path, setuptools' attr, flit's module), the latest vX.Y.Z tag.
+ * [tool.poetry].version, setup.cfg's [metadata] version (as written, or the `attr:` module's),
+ * a dynamic version read from the file its backend reads it from (hatch's version path,
+ * setuptools' attr, flit's module), the latest vX.Y.Z tag.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readSetupCfg } from "../config/ini.ts";
 import { git } from "../git/git.ts";
 
 export interface CurrentVersion {
@@ -69,6 +71,15 @@ export function currentVersion(root: string, data: Table): CurrentVersion | unde
   const name = String(project?.name ?? poetry?.name ?? "");
   const pkg = name.toLowerCase().replace(/[-.]+/g, "_");
   const candidates: string[] = [];
+  // setup.cfg: `version = 1.2.3` (release-please's setup.cfg updater rewrites it), or
+  // `version = attr: pkg.__version__` (the module file holds it)
+  const cfgVersion = readSetupCfg(root)?.metadata?.version?.trim();
+  const cfgAttr = cfgVersion && /^attr:\s*([\w.]+)$/.exec(cfgVersion);
+  if (cfgAttr) {
+    const f = moduleFile(root, cfgAttr[1]!.replace(/\.[^.]+$/, ""));
+    if (f) candidates.push(f);
+  } else if (cfgVersion && /^\d/.test(cfgVersion))
+    return { version: cfgVersion, source: "setup.cfg [metadata] version" };
   const hatchPath = table(table(tool?.hatch)?.version)?.path;
   if (typeof hatchPath === "string") candidates.push(hatchPath);
   const attr = table(table(table(tool?.setuptools)?.dynamic)?.version)?.attr;

@@ -113,6 +113,28 @@ describe("shipline gates (compiled binary)", () => {
     );
   }, 180_000);
 
+  test("a Poetry project (no [project] table) is installed into the venv, not skipped", async () => {
+    const repo = make();
+    const py = readFileSync(join(repo.dir, "pyproject.toml"), "utf8")
+      .replace('requires = ["setuptools>=61"]', 'requires = ["poetry-core>=1.0.0"]')
+      .replace('build-backend = "setuptools.build_meta"', 'build-backend = "poetry.core.masonry.api"')
+      .replace(
+        '[project]\nname = "sample"\nversion = "0.1.0"\n\n[project.optional-dependencies]\ntest = ["pytest"]\n',
+        '[tool.poetry]\nname = "sample"\nversion = "0.1.0"\ndescription = ""\nauthors = []\npackages = [{ include = "sample", from = "src" }]\n',
+      );
+    expect(py).toContain("[tool.poetry]");
+    repo.commit("build: poetry", { "pyproject.toml": py });
+    const r = await shipline(["gates", "--only", "tests", "--json"], {
+      cwd: repo.dir,
+      env: testEnv(),
+      timeoutMs: 120_000,
+    });
+    const log = readFileSync(join(repo.dir, `.shipline/logs/venv-${PY}.log`), "utf8");
+    expect(log).not.toContain("no project to install");
+    // installed by pip when poetry-core can be had, else put on sys.path: either way importable
+    expect(row(r.stdout, "tests").status).toBe("pass");
+  }, 180_000);
+
   test("a project pip cannot install offline is still tested from source (.pth fallback)", async () => {
     const repo = make();
     // A build backend that is not installed: pip --no-index --no-build-isolation must fail.

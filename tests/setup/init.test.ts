@@ -159,6 +159,23 @@ describe("shipline init (library, real git repos)", () => {
       undefined,
     ],
     ["a PEP 440 X.Y version", '[project]\nname = "short"\nversion = "1.0"\n', {}, "1.0.0", undefined],
+    [
+      "setup.cfg's [metadata] version",
+      '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
+      { "setup.cfg": "[metadata]\nname = cfgpkg\nversion = 2.4.6\n" },
+      "2.4.6",
+      undefined,
+    ],
+    [
+      "setup.cfg's `attr:` (a module release-please does not rewrite: no [project] name)",
+      '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
+      {
+        "setup.cfg": "[metadata]\nname = stpkg\nversion = attr: stpkg.__version__\n",
+        "src/stpkg/__init__.py": '__version__ = "1.0.3"\n',
+      },
+      "1.0.3",
+      "src/stpkg/__init__.py",
+    ],
   ] as const)("%s: the manifest starts at the project's own version", (_kind, py, files, want, unmanaged) => {
     const r = TestRepo.create();
     repos.push(r);
