@@ -52,15 +52,25 @@ function managedByPython(rel: string, pkg: string): boolean {
   ].includes(rel);
 }
 
-function latestTag(root: string): string | undefined {
-  const r = git(["tag", "--list", "--sort=-v:refname", "v[0-9]*"], { cwd: root, allowFailure: true });
+/** The newest `<prefix>X.Y.Z` tag's version (prefix "v", or "<component>-v" for a monorepo package). */
+function latestTag(root: string, prefix: string): string | undefined {
+  const r = git(["tag", "--list", "--sort=-v:refname", `${prefix}[0-9]*`], { cwd: root, allowFailure: true });
   return r.stdout
     .split("\n")
-    .find((t) => /^v\d+\.\d+\.\d+/.test(t))
-    ?.slice(1);
+    .find((t) => t.startsWith(prefix) && /^\d+\.\d+\.\d+/.test(t.slice(prefix.length)))
+    ?.slice(prefix.length);
 }
 
-export function currentVersion(root: string, data: Table): CurrentVersion | undefined {
+/**
+ * The project's version in `root` (a package folder of the repository at `repo`, or the
+ * repository itself); the last resort is the newest `<tagPrefix>X.Y.Z` tag.
+ */
+export function currentVersion(
+  root: string,
+  data: Table,
+  tagPrefix = "v",
+  repo = root,
+): CurrentVersion | undefined {
   const project = table(data.project);
   const tool = table(data.tool);
   if (typeof project?.version === "string")
@@ -99,7 +109,7 @@ export function currentVersion(root: string, data: Table): CurrentVersion | unde
         unmanagedFile: managedByPython(f, pkg) ? undefined : f,
       };
   }
-  const tag = latestTag(root);
+  const tag = latestTag(repo, tagPrefix);
   return tag ? { version: tag, source: "latest tag" } : undefined;
 }
 

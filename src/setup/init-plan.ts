@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_FILE, DOT_CONFIG_FILE, MANIFEST_FILE } from "../config/release-please.ts";
 import { loadShiplineConfig, readPyproject } from "../config/shipline.ts";
+import { uvWorkspaceMembers } from "../config/uv-workspace.ts";
 import { ShiplineError } from "../errors.ts";
 import { currentBranch } from "../git/branch-commit.ts";
 import { git } from "../git/git.ts";
@@ -110,7 +111,26 @@ export function planInit(root: string): InitPlan {
     plan.notes.push(
       `the old workflow passed config-file: ${hints.configFile}; shipline reads ${CONFIG_FILE} or ${DOT_CONFIG_FILE}: rename it`,
     );
+  // [tool.shipline] uv-workspace = true: every member is a package of its own (the config
+  // loader adds them), the root is none of them.
+  const members = uvWorkspaceMembers(root)?.filter((m) => !m.root);
   if (existingConfig) plan.kept.push({ path: existingConfig, why: "release-please config, used unchanged" });
+  else if (members?.length)
+    plan.changes.push({
+      path: CONFIG_FILE,
+      before: null,
+      after: `${JSON.stringify(
+        {
+          $schema: "https://raw.githubusercontent.com/googleapis/release-please/main/schemas/config.json",
+          "release-type": "python",
+          packages: {},
+        },
+        null,
+        2,
+      )}\n`,
+      conflict: false,
+      why: `release-please config; the uv workspace's ${members.length} member(s) are its packages`,
+    });
   else {
     // No package-name: release-please would then put it in every tag (name-v1.2.3), breaking
     // the v1.2.3 tags an existing project already has. The python strategy reads the name itself.
@@ -132,7 +152,28 @@ export function planInit(root: string): InitPlan {
   }
   if (read(root, MANIFEST_FILE) !== null)
     plan.kept.push({ path: MANIFEST_FILE, why: "release-please manifest, used unchanged" });
-  else {
+  else if (members?.length) {
+    // each member at its own version (its pyproject, its files, else its newest <name>-vX.Y.Z tag)
+    const versions: Record<string, string> = {};
+    for (const m of members) {
+      const data = readPyproject(join(root, m.path))?.data ?? {};
+      const found = currentVersion(join(root, m.path), data, `${m.name}-v`, root);
+      versions[m.path] = manifestVersion(found?.version ?? "0.0.0");
+      if (found?.unmanagedFile)
+        plan.notes.push(
+          `${m.path}: the version lives in ${m.path}/${found.unmanagedFile}, which release-please's python updater does not rewrite: add it to extra-files for "${m.path}"`,
+        );
+    }
+    plan.changes.push({
+      path: MANIFEST_FILE,
+      before: null,
+      after: `${JSON.stringify(versions, null, 2)}\n`,
+      conflict: false,
+      why: `release-please manifest: ${Object.entries(versions)
+        .map(([p, v]) => `${p} at ${v}`)
+        .join(", ")}`,
+    });
+  } else {
     const found = currentVersion(root, py.data);
     const version = manifestVersion(found?.version ?? "0.0.0");
     plan.changes.push({

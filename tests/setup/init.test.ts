@@ -188,6 +188,33 @@ describe("shipline init (library, real git repos)", () => {
     else expect(note).toBeUndefined();
   });
 
+  test("a uv workspace root: every member in the manifest at its own version, no root package", async () => {
+    const r = TestRepo.create();
+    repos.push(r);
+    r.commit("feat: initial", {
+      "pyproject.toml":
+        '[project]\nname = "root"\nversion = "0.0.0"\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n\n[tool.shipline]\nuv-workspace = true\n',
+      "packages/a/pyproject.toml": '[project]\nname = "mono-a"\nversion = "1.2.0"\n',
+      "packages/b/pyproject.toml": '[project]\nname = "mono-b"\ndynamic = ["version"]\n',
+    });
+    r.tag("mono-a-v1.2.0").tag("mono-b-v1.3.0");
+    r.tag("v9.9.9"); // the root's tags are not the members'
+    applyInit(planInit(r.dir), false);
+    expect(JSON.parse(read(r, ".release-please-manifest.json"))).toEqual({
+      "packages/a": "1.2.0",
+      "packages/b": "1.3.0",
+    });
+    expect(JSON.parse(read(r, "release-please-config.json")).packages).toEqual({});
+    r.git("add", "-A");
+    r.git("commit", "-q", "-m", "chore: shipline init");
+    r.commit("fix(b): mend", { "packages/b/m.py": "x" });
+    const { planReleases } = await import("../../src/plan/planner.ts");
+    const plan = await planReleases(r.dir, { repo: "o/r", date: "2026-12-01", env: {} });
+    expect(plan.releases.map((x) => [x.path, x.previousVersion, x.version, x.tag])).toEqual([
+      ["packages/b", "1.3.0", "1.3.1", "mono-b-v1.3.1"],
+    ]);
+  });
+
   test("the workflows trigger on the repository's own trunk branch (trunk), not main", () => {
     const r = TestRepo.create({ branch: "trunk" });
     repos.push(r);
