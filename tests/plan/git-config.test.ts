@@ -22,6 +22,21 @@ function python(): TestRepo {
   return r;
 }
 
+/**
+ * A release at 1.0.0 made of a breaking commit, left untagged for the test to tag: when its tag
+ * is not found, every commit counts and the plan says 2.0.0; found, a later fix gives 1.0.1.
+ */
+function breakingRelease(): TestRepo {
+  const r = TestRepo.create();
+  repos.push(r);
+  r.commit("feat!: old breaking", {
+    "release-please-config.json": JSON.stringify({ packages: { ".": { "release-type": "python" } } }),
+    ".release-please-manifest.json": '{".": "1.0.0"}',
+    "pyproject.toml": '[project]\nname = "p"\nversion = "1.0.0"\n',
+  });
+  return r;
+}
+
 const plan = (r: TestRepo) => planReleases(r.dir, { repo: "o/r", date: "2026-12-01", env: {} });
 
 describe("git settings that change git's output", () => {
@@ -68,13 +83,7 @@ describe("git settings that change git's output", () => {
   );
 
   test("column.ui=always: another spelling of the manifest's tag is still found", async () => {
-    const r = TestRepo.create();
-    repos.push(r);
-    r.commit("feat!: old breaking", {
-      "release-please-config.json": JSON.stringify({ packages: { ".": { "release-type": "python" } } }),
-      ".release-please-manifest.json": '{".": "1.0.0"}',
-      "pyproject.toml": '[project]\nname = "p"\nversion = "1.0.0"\n',
-    });
+    const r = breakingRelease();
     r.tag("1.0.0").tag("1.0.0-other-a").tag("z1.0.0");
     r.commit("fix: new fix", { "a.py": "x" });
     r.git("config", "column.ui", "always");
@@ -98,13 +107,7 @@ describe("repository states", () => {
   });
 
   test("a tag of a tag is followed to its commit", async () => {
-    const r = TestRepo.create();
-    repos.push(r);
-    r.commit("feat!: old breaking", {
-      "release-please-config.json": JSON.stringify({ packages: { ".": { "release-type": "python" } } }),
-      ".release-please-manifest.json": '{".": "1.0.0"}',
-      "pyproject.toml": '[project]\nname = "p"\nversion = "1.0.0"\n',
-    });
+    const r = breakingRelease();
     r.git("tag", "-a", "-m", "inner", "inner");
     r.git("tag", "-a", "-m", "outer", "v1.0.0", "inner");
     r.commit("fix: new fix", { "a.py": "x" });
