@@ -73,6 +73,8 @@ function readProject(root: string): Project {
     installable: Boolean(project) || Boolean(py?.data["build-system"]) || existsSync(join(root, "setup.py")),
     extra,
     sourceDir: existsSync(join(root, "src")) ? join(root, "src") : root,
+    // a [build-system] table counts: its backend, or Poetry's [tool.poetry] dependencies (not
+    // read here), may be what "No matching distribution" is about
     hasDependencies:
       deps > 0 ||
       Boolean(py?.data["build-system"]) ||

@@ -224,7 +224,7 @@ export function repoRoot(cwd: string): string {
  * Why git would not work here. "Not a git repository" is the common case; anything else (a
  * repository owned by another user, a broken config, a bare repository) is git's own words.
  */
-export function notARepository(cwd: string, stderr: string): never {
+function notARepository(cwd: string, stderr: string): never {
   const first =
     stderr
       .trim()
