@@ -15,6 +15,7 @@ import { githubContext, githubToken, headMismatch } from "./context.ts";
 import { publishReleases } from "./github-release.ts";
 import type { ReleaseStageResult } from "./outputs.ts";
 import { pendingReleases } from "./plan-source.ts";
+import { describeMismatch, versionMismatches } from "./version-guard.ts";
 
 export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageResult> {
   const { root, options: o, env, log } = ctx;
@@ -37,6 +38,15 @@ export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageRe
   if (pending.length === 0) {
     log.info("HEAD is not a merged release PR (no manifest version without its tag): nothing to release");
     return { releases: [] };
+  }
+  // A build follows the tag in this run: a version file the release PR left behind stops it
+  // before anything public is made; without a build it is only said.
+  const buildFollows = o.publish && o.order !== "publish-first";
+  const head = headSha(root);
+  for (const m of versionMismatches(root, pending, head)) {
+    const { message, hint } = describeMismatch(m);
+    if (buildFollows && !o.dryRun) throw new ShiplineError(`${message}; nothing was tagged`, hint);
+    log.warn(`${message} (${hint})`);
   }
   if (o.dryRun) {
     for (const p of pending) {
@@ -65,7 +75,6 @@ export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageRe
       })),
     };
   }
-  const head = headSha(root);
   const mismatch = headMismatch(head, env);
   if (mismatch) log.warn(mismatch);
   const token = githubToken(env);

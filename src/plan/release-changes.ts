@@ -23,8 +23,10 @@ import {
   type PackageConfig,
   type ReleasePleaseConfig,
 } from "../config/release-please.ts";
+import { readPyproject } from "../config/shipline.ts";
 import { errorMessage, ShiplineError } from "../errors.ts";
 import { trackedFiles } from "../git/tracked-files.ts";
+import { declaredVersion } from "../setup/current-version.ts";
 import type { FileUpdate, Plan, PlannedRelease } from "./types.ts";
 import { changelog } from "./updaters/changelog.ts";
 import { changelogJson } from "./updaters/changelog-json.ts";
@@ -323,5 +325,36 @@ export function releaseChanges(root: string, plan: Plan, opts: ReleaseChangesOpt
     const content = run(old);
     if (content && content !== old) result.push({ path, content });
   }
+  for (const release of plan.releases) {
+    const left = versionFileLeftBehind(root, release.path, result);
+    if (left)
+      warn(
+        `${left.path} holds the version the build reads (${left.version}), and this release PR leaves it as it is: the tag ${release.tag} would build ${left.version}. ` +
+          `Add "extra-files": ["${left.file}"] to "${release.path}" in ${cfg.configFile} and end its version line with \`# x-release-please-version\``,
+      );
+  }
   return result;
+}
+
+/**
+ * The file the build backend reads the version from (hatch's version path, setuptools' attr,
+ * flit's module) when release-please's python updater does not rewrite it and no change here
+ * touches it: merging the PR as it is would tag sources that build the old version.
+ */
+function versionFileLeftBehind(
+  root: string,
+  pkgPath: string,
+  changes: FileUpdate[],
+): { path: string; file: string; version: string } | undefined {
+  let found: ReturnType<typeof declaredVersion>;
+  try {
+    const dir = join(root, pkgPath);
+    found = declaredVersion(dir, readPyproject(dir)?.data ?? {});
+  } catch {
+    return undefined; // an invalid pyproject.toml is reported by its own updater
+  }
+  if (!found?.built || !found.unmanagedFile) return undefined;
+  const path = posix.join(pkgPath, found.unmanagedFile);
+  if (changes.some((c) => c.path === path)) return undefined;
+  return { path, file: found.unmanagedFile, version: found.version };
 }

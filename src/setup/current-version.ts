@@ -17,6 +17,11 @@ export interface CurrentVersion {
   source: string;
   /** The file holding it when release-please's python updater does not rewrite that file. */
   unmanagedFile?: string;
+  /**
+   * The build backend takes the version from here, so a build makes this version (not so for
+   * a `__version__` found by guessing the module from the project's name, or the latest tag).
+   */
+  built?: boolean;
 }
 
 type Table = Record<string, unknown>;
@@ -71,13 +76,21 @@ export function currentVersion(
   tagPrefix = "v",
   repo = root,
 ): CurrentVersion | undefined {
+  const declared = declaredVersion(root, data);
+  if (declared) return declared;
+  const tag = latestTag(repo, tagPrefix);
+  return tag ? { version: tag, source: "latest tag" } : undefined;
+}
+
+/** The version the project's files state (`data` is its pyproject.toml, {} without one); no git. */
+export function declaredVersion(root: string, data: Table): CurrentVersion | undefined {
   const project = table(data.project);
   const tool = table(data.tool);
   if (typeof project?.version === "string")
-    return { version: project.version, source: "pyproject [project].version" };
+    return { version: project.version, source: "pyproject [project].version", built: true };
   const poetry = table(tool?.poetry);
   if (typeof poetry?.version === "string")
-    return { version: poetry.version, source: "pyproject [tool.poetry].version" };
+    return { version: poetry.version, source: "pyproject [tool.poetry].version", built: true };
   const name = String(project?.name ?? poetry?.name ?? "");
   const pkg = name.toLowerCase().replace(/[-.]+/g, "_");
   const candidates: string[] = [];
@@ -89,7 +102,7 @@ export function currentVersion(
     const f = moduleFile(root, cfgAttr[1]!.replace(/\.[^.]+$/, ""));
     if (f) candidates.push(f);
   } else if (cfgVersion && /^\d/.test(cfgVersion))
-    return { version: cfgVersion, source: "setup.cfg [metadata] version" };
+    return { version: cfgVersion, source: "setup.cfg [metadata] version", built: true };
   const hatchPath = table(table(tool?.hatch)?.version)?.path;
   if (typeof hatchPath === "string") candidates.push(hatchPath);
   const attr = table(table(table(tool?.setuptools)?.dynamic)?.version)?.attr;
@@ -97,20 +110,25 @@ export function currentVersion(
     const f = moduleFile(root, attr.replace(/\.[^.]+$/, ""));
     if (f) candidates.push(f);
   }
+  // Files named by the backend's config are what it builds from; flit reads its module's too.
+  const named = candidates.length;
   const flitModule = table(table(tool?.flit)?.module)?.name;
-  const mod = moduleFile(root, typeof flitModule === "string" ? flitModule : pkg);
+  const backend = table(data["build-system"])?.["build-backend"];
+  const flit = typeof flitModule === "string" || (typeof backend === "string" && backend.startsWith("flit"));
+  const modName = typeof flitModule === "string" ? flitModule : pkg;
+  const mod = modName ? moduleFile(root, modName) : undefined;
   if (mod) candidates.push(mod);
-  for (const f of candidates) {
+  for (const [i, f] of candidates.entries()) {
     const version = versionInFile(root, f);
     if (version)
       return {
         version,
         source: f,
         unmanagedFile: managedByPython(f, pkg) ? undefined : f,
+        built: i < named || flit,
       };
   }
-  const tag = latestTag(repo, tagPrefix);
-  return tag ? { version: tag, source: "latest tag" } : undefined;
+  return undefined;
 }
 
 /** release-please needs X.Y.Z in the manifest: PEP 440's 1.0 is 1.0.0. */

@@ -1,0 +1,62 @@
+/**
+ * Before tagging a release that this run goes on to build: the version the package's files
+ * state must be the release's. The build checks the built files too, but only after the tag
+ * and the GitHub release are public: a release PR that bumped the manifest and CHANGELOG but
+ * not the version the backend reads (hatch's `__about__.py` is not rewritten by release-please's
+ * python updater) would leave a tag whose sources build another version.
+ */
+import { join } from "node:path";
+import { readPyproject } from "../config/shipline.ts";
+import { sameVersion } from "../dist/pep440.ts";
+import type { PendingRelease } from "../plan/types.ts";
+import { declaredVersion } from "../setup/current-version.ts";
+
+export interface VersionMismatch {
+  release: PendingRelease;
+  /** Where the version was read: a repo-relative file, or a file and key. */
+  source: string;
+  found: string;
+  /** The file (relative to the package), when release-please's python updater does not rewrite it. */
+  unmanagedFile?: string;
+}
+
+/**
+ * The releases tagged at `head` whose package states another version (read from the working
+ * tree, which is HEAD's in CI). A version the build takes from elsewhere (a VCS plugin, a
+ * module guessed from the name) is not judged: the build's own check stays the last word.
+ */
+export function versionMismatches(root: string, pending: PendingRelease[], head: string): VersionMismatch[] {
+  const out: VersionMismatch[] = [];
+  for (const release of pending) {
+    if (release.sha !== head) continue;
+    const dir = join(root, release.path);
+    let data: Record<string, unknown>;
+    try {
+      data = readPyproject(dir)?.data ?? {};
+    } catch {
+      continue; // invalid TOML: the build reports it, with the file named
+    }
+    const found = declaredVersion(dir, data);
+    if (!found?.built || sameVersion(found.version, release.version)) continue;
+    const prefix = release.path === "." ? "" : `${release.path}/`;
+    out.push({
+      release,
+      source: `${prefix}${found.source.replace(/^pyproject /, "pyproject.toml ")}`,
+      found: found.version,
+      unmanagedFile: found.unmanagedFile,
+    });
+  }
+  return out;
+}
+
+/** One line per mismatch, and what to do: for the error (publish follows) or a warning. */
+export function describeMismatch(m: VersionMismatch): { message: string; hint: string } {
+  const { release: r } = m;
+  const message = `${r.tag}: ${m.source} says ${m.found}, not ${r.version}: the release PR did not bump the version the build reads`;
+  // the revert puts the manifest back; without the label the merged PR no longer blocks new ones
+  const redo = `\`git revert ${r.sha.slice(0, 7)}\`, push, and take the "autorelease: pending" label off the merged release PR: the next release PR proposes ${r.version} again`;
+  const hint = m.unmanagedFile
+    ? `add "extra-files": ["${m.unmanagedFile}"] to "${r.path}" in the release-please config and end its version line with \`# x-release-please-version\`; then ${redo}, bumping it`
+    : `set it to ${r.version} in the release PR: ${redo}; merge that PR as proposed`;
+  return { message, hint };
+}
