@@ -7,13 +7,18 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CONFIG_FILE, DOT_CONFIG_FILE, MANIFEST_FILE } from "../config/release-please.ts";
+import {
+  CONFIG_FILE,
+  DOT_CONFIG_FILE,
+  loadReleasePleaseConfig,
+  MANIFEST_FILE,
+} from "../config/release-please.ts";
 import { loadShiplineConfig, readPyproject } from "../config/shipline.ts";
 import { uvWorkspaceMembers } from "../config/uv-workspace.ts";
 import { ShiplineError } from "../errors.ts";
 import { currentBranch } from "../git/branch-commit.ts";
 import { git } from "../git/git.ts";
-import { currentVersion, manifestVersion } from "./current-version.ts";
+import { type CurrentVersion, currentVersion, manifestVersion } from "./current-version.ts";
 import { migrationHints, readWorkflows, WORKFLOW_DIR } from "./existing-workflows.ts";
 import { ciWorkflow, releaseWorkflow, type WorkflowOptions } from "./workflow-templates.ts";
 
@@ -81,6 +86,45 @@ order = "release-first"
 `;
 }
 
+const MARKER = "x-release-please-version";
+
+/**
+ * The version file's change for a new config: its `__version__ = "X.Y.Z"` line ends with the
+ * marker release-please's generic updater looks for (a comment: nothing else in the file
+ * changes). Undefined when the file is managed already, or the version is not X.Y.Z (the
+ * generic updater would not find it there either).
+ */
+function markVersionLine(root: string, found: CurrentVersion | undefined): FileChange | undefined {
+  const file = found?.unmanagedFile;
+  if (!file || !found.built || !/^\d+\.\d+\.\d+/.test(found.version)) return undefined;
+  const before = read(root, file);
+  if (before === null) return undefined;
+  const lines = before.split("\n");
+  const i = lines.findIndex((l) => /^(?:__version__|VERSION)\s*(?::\s*str\s*)?=\s*['"]/.test(l));
+  if (i < 0 || lines[i]!.includes(MARKER)) return undefined;
+  const cr = lines[i]!.endsWith("\r") ? "\r" : "";
+  lines[i] = `${lines[i]!.slice(0, lines[i]!.length - cr.length).trimEnd()}  # ${MARKER}${cr}`;
+  return {
+    path: file,
+    before,
+    after: lines.join("\n"),
+    conflict: false,
+    why: `the version the build reads: its line gets \`# ${MARKER}\` and the config lists it in extra-files, so release PRs bump it (release-please's python updater does not rewrite it)`,
+  };
+}
+
+/** Whether the existing release-please config's root package lists `file` in extra-files. */
+function extraFileOf(root: string, file: string): boolean {
+  try {
+    const p = loadReleasePleaseConfig(root).packages.find((x) => x.path === ".");
+    return Boolean(
+      p?.extraFiles.some((f) => (typeof f === "string" ? f : f.path).replace(/^\//, "") === file),
+    );
+  } catch {
+    return false; // doctor reports a config it cannot read
+  }
+}
+
 export function planInit(root: string): InitPlan {
   const py = readPyproject(root);
   if (!py)
@@ -114,6 +158,7 @@ export function planInit(root: string): InitPlan {
   // [tool.shipline] uv-workspace = true: every member is a package of its own (the config
   // loader adds them), the root is none of them.
   const members = uvWorkspaceMembers(root)?.filter((m) => !m.root);
+  const found = members?.length ? undefined : currentVersion(root, py.data);
   if (existingConfig) plan.kept.push({ path: existingConfig, why: "release-please config, used unchanged" });
   else if (members?.length)
     plan.changes.push({
@@ -135,6 +180,13 @@ export function planInit(root: string): InitPlan {
     // No package-name: release-please would then put it in every tag (name-v1.2.3), breaking
     // the v1.2.3 tags an existing project already has. The python strategy reads the name itself.
     const pkg: Record<string, unknown> = { "release-type": "python" };
+    // A version file the python updater does not rewrite (hatch's __about__.py…) becomes an
+    // extra-file with the marker, so release PRs bump what the build reads (see version-guard.ts).
+    const marked = markVersionLine(root, found);
+    if (marked) {
+      pkg["extra-files"] = [marked.path];
+      plan.changes.push(marked);
+    }
     plan.changes.push({
       path: CONFIG_FILE,
       before: null,
@@ -174,7 +226,6 @@ export function planInit(root: string): InitPlan {
         .join(", ")}`,
     });
   } else {
-    const found = currentVersion(root, py.data);
     const version = manifestVersion(found?.version ?? "0.0.0");
     plan.changes.push({
       path: MANIFEST_FILE,
@@ -187,11 +238,13 @@ export function planInit(root: string): InitPlan {
       plan.notes.push(
         `the version ${found.version} is written ${version} in the manifest: release-please needs X.Y.Z`,
       );
-    if (found?.unmanagedFile)
-      plan.notes.push(
-        `the version lives in ${found.unmanagedFile}, which release-please's python updater does not rewrite: add "extra-files": ["${found.unmanagedFile}"] to the package in ${CONFIG_FILE} and end its version line with the comment \`# x-release-please-version\``,
-      );
   }
+  const listed = (f: string) =>
+    plan.changes.some((c) => c.path === f) || (existingConfig !== undefined && extraFileOf(root, f));
+  if (found?.unmanagedFile && !listed(found.unmanagedFile))
+    plan.notes.push(
+      `the version lives in ${found.unmanagedFile}, which release-please's python updater does not rewrite: add "extra-files": ["${found.unmanagedFile}"] to the package in ${existingConfig ?? CONFIG_FILE} and end its version line with the comment \`# x-release-please-version\``,
+    );
 
   // Workflows.
   // A CI workflow of the user's own (not ours, not a release-please one to retire) stays: the

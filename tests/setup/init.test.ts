@@ -183,9 +183,61 @@ describe("shipline init (library, real git repos)", () => {
     const plan = planInit(r.dir);
     applyInit(plan, false);
     expect(JSON.parse(read(r, ".release-please-manifest.json"))).toEqual({ ".": want });
-    const note = plan.notes.find((n) => n.includes("does not rewrite"));
-    if (unmanaged) expect(note).toContain(`"extra-files": ["${unmanaged}"]`);
-    else expect(note).toBeUndefined();
+    // a version file release-please does not rewrite becomes an extra-file with the marker
+    expect(plan.notes.find((n) => n.includes("does not rewrite"))).toBeUndefined();
+    const config = JSON.parse(read(r, "release-please-config.json")).packages["."];
+    if (unmanaged) {
+      expect(config["extra-files"]).toEqual([unmanaged]);
+      const marked = read(r, unmanaged);
+      expect(marked).toContain(`"${want}"  # x-release-please-version\n`);
+      expect(marked.replace("  # x-release-please-version", "")).toBe(files[unmanaged as keyof typeof files]);
+    } else expect(config["extra-files"]).toBeUndefined();
+  });
+
+  test("a hatch project's first release PR bumps __about__.py (init's extra-files entry), as release-please would", async () => {
+    const r = TestRepo.create();
+    repos.push(r);
+    r.commit("feat: initial", {
+      "pyproject.toml":
+        '[project]\nname = "hapkg"\ndynamic = ["version"]\n\n[tool.hatch.version]\npath = "src/hapkg/__about__.py"\n',
+      "src/hapkg/__about__.py": '# SPDX\n__version__ = "0.4.0"\r\n',
+    });
+    r.tag("v0.4.0");
+    applyInit(planInit(r.dir), false);
+    r.commit("chore: shipline init");
+    r.commit("feat: more");
+    const { releaseChanges } = await import("../../src/plan/release-changes.ts");
+    const { planReleases } = await import("../../src/plan/planner.ts");
+    const warnings: string[] = [];
+    const p = await planReleases(r.dir, { repo: "o/r", date: "2026-12-01" });
+    const changes = releaseChanges(r.dir, p, { warn: (w) => warnings.push(w) });
+    expect(changes.find((c) => c.path === "src/hapkg/__about__.py")?.content).toBe(
+      '# SPDX\n__version__ = "0.5.0"  # x-release-please-version\r\n',
+    );
+    expect(warnings.filter((w) => w.includes("holds the version the build reads"))).toEqual([]);
+  });
+
+  test("an existing release-please config is kept: the extra-files fix is a note, unless it is there", () => {
+    const r = TestRepo.create();
+    repos.push(r);
+    const files = {
+      "pyproject.toml":
+        '[project]\nname = "hapkg"\ndynamic = ["version"]\n\n[tool.hatch.version]\npath = "src/hapkg/__about__.py"\n',
+      "src/hapkg/__about__.py": '__version__ = "0.4.0"\n',
+      "release-please-config.json": '{"packages": {".": {"release-type": "python"}}}\n',
+      ".release-please-manifest.json": '{".": "0.4.0"}\n',
+    };
+    r.commit("feat: initial", files);
+    const plan = planInit(r.dir);
+    expect(plan.changes.map((c) => c.path)).not.toContain("src/hapkg/__about__.py");
+    expect(plan.notes.find((n) => n.includes("does not rewrite"))).toContain(
+      '"extra-files": ["src/hapkg/__about__.py"] to the package in release-please-config.json',
+    );
+    r.commit("chore: list it", {
+      "release-please-config.json":
+        '{"packages": {".": {"release-type": "python", "extra-files": ["src/hapkg/__about__.py"]}}}\n',
+    });
+    expect(planInit(r.dir).notes.find((n) => n.includes("does not rewrite"))).toBeUndefined();
   });
 
   test("a uv workspace root: every member in the manifest at its own version, no root package", async () => {
