@@ -54,6 +54,7 @@ export default defineShiplineCommand({
       repo: args.repo as string | undefined,
       located,
       prerelease,
+      placeholderRepo: true,
     });
     for (const w of plan.warnings ?? []) log.warn(w);
     for (const r of plan.releases) for (const w of r.warnings) log.warn(w);

@@ -21,17 +21,24 @@ export function isSlug(slug: string): boolean {
 }
 
 export function resolveSlug(root: string, flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  const slug = findSlug(root, flag, env);
+  if (!slug)
+    throw new UsageError(
+      "cannot tell which GitHub repository this is",
+      "pass --repo OWNER/NAME, or set GITHUB_REPOSITORY, or add an `origin` remote",
+    );
+  return slug;
+}
+
+/** resolveSlug's answer, or undefined when nothing names a repository (a malformed one still throws). */
+export function findSlug(root: string, flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
   let slug = flag ?? env.GITHUB_REPOSITORY;
   const from = flag !== undefined ? "--repo" : slug !== undefined ? "GITHUB_REPOSITORY" : "the origin remote";
   if (slug === undefined) {
     const r = git(["remote", "get-url", "origin"], { cwd: root, allowFailure: true });
     if (r.exitCode === 0) slug = slugFromUrl(r.stdout);
   }
-  if (!slug)
-    throw new UsageError(
-      "cannot tell which GitHub repository this is",
-      "pass --repo OWNER/NAME, or set GITHUB_REPOSITORY, or add an `origin` remote",
-    );
+  if (!slug) return undefined;
   checkSlug(slug, from);
   return slug;
 }

@@ -20,7 +20,7 @@ import { normalizeName } from "../dist/pep440.ts";
 import { ShiplineError } from "../errors.ts";
 import { type Located, locate } from "../git/locate.ts";
 import { type LogCommit, type LogStream, readLog } from "../git/log.ts";
-import { resolveSlug } from "../github/slug.ts";
+import { findSlug, resolveSlug } from "../github/slug.ts";
 import { NotesBuilder, PRESET_SECTIONS, PYTHON_SECTIONS, sectionFor } from "./changelog.ts";
 import { type ConventionalCommit, parseCommit, pullRequestOf } from "./commits.ts";
 import { adviseHugePages } from "./hugepages.ts";
@@ -93,7 +93,14 @@ export interface PlanOptions {
    * passes the PRs whose description has an override, and those win over the message.
    */
   pullRequests?: ReadonlyMap<string, { number: number; body: string }>;
+  /**
+   * `shipline plan` only: with no repository known (a local repo not pushed anywhere yet), plan
+   * with OWNER/REPO in the links and a warning instead of stopping; what opens PRs must know it.
+   */
+  placeholderRepo?: boolean;
 }
+
+export const PLACEHOLDER_REPO = "OWNER/REPO";
 
 /** Commits kept for --explain per package; the plan itself is never capped. */
 const EXPLAIN_LIMIT = 500;
@@ -432,11 +439,16 @@ function excluded(path: string, files: string[], excludes: string[]): boolean {
 export async function planReleases(root: string, o: PlanOptions = {}): Promise<Plan> {
   const env = o.env ?? process.env;
   const cfg = o.config ?? loadReleasePleaseConfig(root);
-  const repo = resolveSlug(root, o.repo, env);
+  const found = o.placeholderRepo ? findSlug(root, o.repo, env) : resolveSlug(root, o.repo, env);
+  const repo = found ?? PLACEHOLDER_REPO;
   const [owner, repository] = repo.split("/") as [string, string];
   const head = headInfo(root, o, env);
   const targetBranch = head.branch;
   const plan: Plan = { targetBranch, repo, releases: [], skipped: [], warnings: [...cfg.warnings] };
+  if (!found)
+    plan.warnings?.push(
+      `no GitHub repository is known (no --repo, GITHUB_REPOSITORY or \`origin\` remote): the changelog's links say ${PLACEHOLDER_REPO}; pass --repo OWNER/NAME for the real ones`,
+    );
 
   for (const pl of cfg.plugins) {
     const name = typeof pl === "string" ? pl : String(pl.type);

@@ -80,6 +80,27 @@ describe("shipline plan (binary)", () => {
     );
   });
 
+  test("no repository known (nothing pushed yet): plan still answers, with OWNER/REPO links and a warning", async () => {
+    const r = pythonRepo();
+    r.commit("fix: x");
+    const env = { GITHUB_REPOSITORY: undefined };
+    const res = await shipline(["plan", "--json"], { cwd: r.dir, env });
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout).releases[0].changelog).toContain(
+      "https://github.com/OWNER/REPO/compare/v0.1.0...v0.1.1",
+    );
+    expect(res.stderr).toContain("no GitHub repository is known");
+    expect(res.stderr).toContain("pass --repo OWNER/NAME");
+    // what talks to GitHub still needs the real one
+    const pr = await shipline(["pr", "--dry-run"], { cwd: r.dir, env });
+    expect(pr.code).toBe(2);
+    expect(pr.stderr).toContain("cannot tell which GitHub repository this is");
+    // a malformed one is still an error, not a placeholder
+    const bad = await shipline(["plan"], { cwd: r.dir, env: { GITHUB_REPOSITORY: "no-slash" } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('repository "no-slash" (from GITHUB_REPOSITORY) is not OWNER/NAME');
+  });
+
   test("nothing to release: [] on stdout, --explain says why on stderr", async () => {
     const r = pythonRepo("1.0.0");
     r.commit("chore: tidy");
