@@ -49,7 +49,10 @@ export default defineShiplineCommand({
       log.warn(
         "this is a shallow clone: the plan sees only the fetched commits and tags (`git fetch --unshallow --tags` for the real one; `shipline run` and `pr` fetch them)",
       );
+    const { loadReleasePleaseConfig } = await import("../config/release-please.ts");
+    const config = loadReleasePleaseConfig(root);
     const plan = await planReleases(root, {
+      config,
       date,
       repo: args.repo as string | undefined,
       located,
@@ -63,7 +66,13 @@ export default defineShiplineCommand({
       return 0;
     }
     const { printPlan } = await import("../plan/explain.ts");
-    printPlan(plan, log, Boolean(args.explain));
+    // the PRs as release-please groups them (one merged PR for a monorepo by default)
+    const { groupPullRequests } = await import("../github/layout.ts");
+    const prs = groupPullRequests(config, plan.releases, plan.targetBranch);
+    printPlan(plan, log, Boolean(args.explain), (path) => {
+      const pr = prs.find((c) => c.releases.some((r) => r.path === path));
+      return pr && { title: pr.title, packages: pr.releases.length };
+    });
     const { findPendingReleases } = await import("../plan/pending.ts");
     for (const p of findPendingReleases(root))
       log.info(

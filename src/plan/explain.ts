@@ -11,13 +11,27 @@ function commitLines(commits: PlannedCommit[], all: boolean): string[] {
   return lines;
 }
 
-export function printPlan(plan: Plan, log: Logger, explain: boolean): void {
+/** The release PR a planned release goes into (release-please may merge several into one). */
+export interface PrOf {
+  title: string;
+  /** How many packages share that PR. */
+  packages: number;
+}
+
+export function printPlan(
+  plan: Plan,
+  log: Logger,
+  explain: boolean,
+  prOf: (path: string) => PrOf | undefined = () => undefined,
+): void {
   if (plan.releases.length === 0) log.info(`Nothing to release on ${plan.targetBranch}.`);
   for (const r of plan.releases) {
     const name = r.component || r.path;
     log.info(`› ${name}: ${r.previousVersion ?? "(first release)"} → ${r.version}   tag ${r.tag}`);
     if (r.reason) log.info(`  why: ${r.reason}`);
-    log.info(`  release PR: ${r.title}`);
+    const pr = prOf(r.path);
+    const shared = pr && pr.packages > 1 ? ` (one PR for ${pr.packages} packages)` : "";
+    log.info(`  release PR: ${pr?.title ?? r.title}${shared}`);
     log.info("  commits:");
     for (const l of commitLines(r.commits, explain)) log.info(l);
     log.info("  CHANGELOG entry:");

@@ -168,6 +168,40 @@ describe("shipline plan (binary)", () => {
     expect(e.stderr).toContain("### Bug Fixes");
   });
 
+  test("a monorepo's packages share release-please's one merged PR: the human plan says so", async () => {
+    const r = TestRepo.create();
+    repos.push(r);
+    const packages = {
+      "pkgs/a": { "release-type": "python", "package-name": "a" },
+      "pkgs/b": { "release-type": "python", "package-name": "b" },
+    };
+    r.commit("chore: start", {
+      "release-please-config.json": `${JSON.stringify({ packages })}\n`,
+      ".release-please-manifest.json": '{"pkgs/a": "1.0.0", "pkgs/b": "2.0.0"}\n',
+      "pkgs/a/pyproject.toml": '[project]\nname = "a"\nversion = "1.0.0"\n',
+      "pkgs/b/pyproject.toml": '[project]\nname = "b"\nversion = "2.0.0"\n',
+    });
+    r.tag("a-v1.0.0").tag("b-v2.0.0");
+    r.commit("feat: a thing", { "pkgs/a/x.py": "1\n" });
+    r.commit("fix: b thing", { "pkgs/b/x.py": "1\n" });
+    const res = await shipline(["plan", "--repo", "o/r"], { cwd: r.dir });
+    expect(res.code).toBe(0);
+    expect(res.stderr.match(/release PR: .*/g)).toEqual([
+      "release PR: chore: release main (one PR for 2 packages)",
+      "release PR: chore: release main (one PR for 2 packages)",
+    ]);
+    // separate-pull-requests: each its own, titled by component
+    r.write(
+      "release-please-config.json",
+      `${JSON.stringify({ "separate-pull-requests": true, packages })}\n`,
+    );
+    const sep = await shipline(["plan", "--repo", "o/r"], { cwd: r.dir });
+    expect(sep.stderr.match(/release PR: .*/g)).toEqual([
+      "release PR: chore(main): release a 1.1.0",
+      "release PR: chore(main): release b 2.0.1",
+    ]);
+  });
+
   test("usage and config errors: exit codes and one clear line", async () => {
     const r = pythonRepo();
     const bad = await shipline(["plan", "--date", "tomorrow", "--repo", "o/r"], { cwd: r.dir });
