@@ -7,7 +7,8 @@
  *   visible, while anything installed into the venv (the project, its pinned test extras)
  *   comes first on sys.path and wins. A project that pins its tools gets exactly those.
  * - The project is installed editable with its test extras (`test`, `tests` or `testing` in
- *   [project.optional-dependencies]): `uv pip install` when uv exists, else pip — first
+ *   [project.optional-dependencies]) and its test dependency group (PEP 735; `dev` when there
+ *   is no test group, as uv installs it): `uv pip install` when uv exists, else pip — first
  *   offline (`--no-index --no-build-isolation`: works whenever everything it needs is
  *   already there, which is the case for a project without extra dependencies), then, when
  *   pip says a distribution or the build backend is missing, from the index with build
@@ -55,6 +56,9 @@ export function venvPaths(root: string, version: string, platform: NodeJS.Platfo
 interface Project {
   installable: boolean;
   extra?: string;
+  /** The PEP 735 dependency group installed beside it, and its requirements (includes resolved). */
+  group?: string;
+  groupRequirements: string[];
   /** Where the importable code lives (src/ layout or the root), for the .pth fallback. */
   sourceDir: string;
   hasDependencies: boolean;
@@ -68,7 +72,9 @@ function readProject(root: string): Project {
   const cfgExtras = readSetupCfg(root)?.["options.extras_require"] ?? {};
   const extra = TEST_EXTRAS.find((e) => e in extras) ?? TEST_EXTRAS.find((e) => cfgExtras[e]?.trim());
   const deps = Array.isArray(project?.dependencies) ? project.dependencies.length : 0;
+  const group = dependencyGroup(py?.data["dependency-groups"]);
   return {
+    ...group,
     // a [build-system] table (Poetry, flit, hatch without [project]) or setup.py: pip can install it
     installable: Boolean(project) || Boolean(py?.data["build-system"]) || existsSync(join(root, "setup.py")),
     extra,
@@ -77,9 +83,47 @@ function readProject(root: string): Project {
     // read here), may be what "No matching distribution" is about
     hasDependencies:
       deps > 0 ||
+      group.groupRequirements.length > 0 ||
       Boolean(py?.data["build-system"]) ||
       (extra ? Boolean(extras[extra] ?? cfgExtras[extra]) : false),
   };
+}
+
+/** PEP 735 group names compare normalised, like project names. */
+const groupKey = (name: string) => name.toLowerCase().replace(/[-_.]+/g, "-");
+
+/**
+ * The test dependency group of PEP 735's [dependency-groups] (`test`, `tests`, `testing`, else
+ * uv's default `dev`), flattened: `{include-group = "…"}` entries are followed, once each.
+ * Flattened here and passed to pip as requirements, because `pip install --group` needs pip
+ * 25.1, newer than most interpreters' bundled pip. A malformed table installs no group.
+ */
+export function dependencyGroup(table: unknown): { group?: string; groupRequirements: string[] } {
+  if (!table || typeof table !== "object" || Array.isArray(table)) return { groupRequirements: [] };
+  const groups = new Map(Object.entries(table).map(([k, v]) => [groupKey(k), v]));
+  const group = [...TEST_EXTRAS, "dev"].find((g) => groups.has(g));
+  if (!group) return { groupRequirements: [] };
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = (name: string): void => {
+    if (seen.has(name)) return; // a cycle is an error to pip/uv; here it just ends
+    seen.add(name);
+    const entries = groups.get(name);
+    if (!Array.isArray(entries)) return;
+    for (const e of entries) {
+      // an entry starting with "-" would be read as a pip option: never passed
+      if (typeof e === "string") {
+        if (!e.trim().startsWith("-")) out.push(e.trim());
+      } else if (
+        e &&
+        typeof e === "object" &&
+        typeof (e as Record<string, unknown>)["include-group"] === "string"
+      )
+        walk(groupKey((e as Record<string, string>)["include-group"]!));
+    }
+  };
+  walk(group);
+  return { group, groupRequirements: [...new Set(out)] };
 }
 
 function installKey(root: string, interp: PythonInterpreter): string {
@@ -181,12 +225,18 @@ async function installProject(
   const p = readProject(root);
   if (!p.installable) return "no project to install";
   const target = p.extra ? `.[${p.extra}]` : ".";
+  // the group's requirements go beside the project, so one resolve covers both
+  const reqs = p.groupRequirements;
+  const shown = `${target}${p.group ? ` (+ dependency group ${p.group})` : ""}`;
   const uv = which("uv", o.discovery);
-  if (uv && (await run([uv, "pip", "install", "--python", v.python, "-e", target], "installing the project")))
-    return `uv pip install -e ${target}`;
-  const pip = [v.python, "-m", "pip", "install", "--no-build-isolation", "-e", target];
+  if (
+    uv &&
+    (await run([uv, "pip", "install", "--python", v.python, "-e", target, ...reqs], "installing the project"))
+  )
+    return `uv pip install -e ${shown}`;
+  const pip = [v.python, "-m", "pip", "install", "--no-build-isolation", "-e", target, ...reqs];
   if (await run([...pip.slice(0, 4), "--no-index", ...pip.slice(4)], "installing the project"))
-    return `pip install --no-index -e ${target}`;
+    return `pip install --no-index -e ${shown}`;
   const log = readFileSync(o.logFile, "utf8");
   // From the index when something is missing: a dependency, or the build backend itself (a
   // Python with no setuptools, as actions/setup-python's 3.12+ and pyenv's are, or one too old
@@ -197,8 +247,20 @@ async function installProject(
       log,
     );
   if (missing || noBackend) {
-    const online = [v.python, "-m", "pip", "install", "-e", target, "--retries", "1", "--timeout", "15"];
-    if (await run(online, "installing the project")) return `pip install -e ${target}`;
+    const online = [
+      v.python,
+      "-m",
+      "pip",
+      "install",
+      "-e",
+      target,
+      ...reqs,
+      "--retries",
+      "1",
+      "--timeout",
+      "15",
+    ];
+    if (await run(online, "installing the project")) return `pip install -e ${shown}`;
   }
   // Last resort: what an editable install amounts to, so tests can still import the project.
   writeFileSync(join(sitePackages(v), "shipline-project.pth"), `${p.sourceDir}\n`);

@@ -135,6 +135,35 @@ describe("shipline gates (compiled binary)", () => {
     expect(row(r.stdout, "tests").status).toBe("pass");
   }, 180_000);
 
+  test("a PEP 735 test dependency group is installed with the project (includes followed)", async () => {
+    const repo = make({
+      toml: '[dependency-groups]\nlint = ["pytest"]\ntest = [{ include-group = "lint" }, "helper @ HELPER"]\n',
+    });
+    // a local distribution only the group names: importable in the tests only if it was installed
+    const helper = join(repo.dir, "vendor/helper");
+    repo.write(
+      "vendor/helper/pyproject.toml",
+      '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "helper"\nversion = "1.0"\n\n[tool.setuptools]\npy-modules = ["helper"]\n',
+    );
+    repo.write("vendor/helper/helper.py", "VALUE = 42\n");
+    repo.write(
+      "tests/test_helper.py",
+      "import helper\n\n\ndef test_helper() -> None:\n    assert helper.VALUE == 42\n",
+    );
+    const py = readFileSync(join(repo.dir, "pyproject.toml"), "utf8").replace("HELPER", `file://${helper}`);
+    repo.commit("test: a dependency group", { "pyproject.toml": py });
+    const r = await shipline(["gates", "--only", "tests", "--json"], {
+      cwd: repo.dir,
+      env: testEnv(),
+      timeoutMs: 120_000,
+    });
+    const log = readFileSync(join(repo.dir, `.shipline/logs/venv-${PY}.log`), "utf8");
+    expect(log).toContain(`-e .[test] pytest helper @ file://${helper}`);
+    expect(log).not.toContain("via a .pth file");
+    expect(row(r.stdout, "tests").status).toBe("pass");
+    expect(r.code).toBe(0);
+  }, 180_000);
+
   test("a project pip cannot install offline is still tested from source (.pth fallback)", async () => {
     const repo = make();
     // A build backend that is not installed: pip --no-index --no-build-isolation must fail.
