@@ -20,6 +20,7 @@ import { normalizeName } from "../dist/pep440.ts";
 import { ShiplineError } from "../errors.ts";
 import { type Located, locate } from "../git/locate.ts";
 import { type LogCommit, type LogStream, readLog } from "../git/log.ts";
+import { isShallow } from "../git/shallow.ts";
 import { findSlug, resolveSlug } from "../github/slug.ts";
 import { NotesBuilder, PRESET_SECTIONS, PYTHON_SECTIONS, sectionFor } from "./changelog.ts";
 import { type ConventionalCommit, parseCommit, pullRequestOf } from "./commits.ts";
@@ -627,8 +628,12 @@ async function planWith(
       });
     if (s.tagMissing)
       plan.warnings?.push(
-        `${p.path}: the manifest says ${s.previousText} but tag ${s.previousTag} does not exist, so every commit back to ${stoppedBy} counts (release-please does the same). ` +
-          `Create the tag on the release commit, or fix ${cfg.manifestFile}/the tag settings (component, include-v-in-tag, tag-separator).`,
+        // in a shallow clone the tag is most likely only not fetched: creating it would be wrong
+        isShallow(root)
+          ? `${p.path}: tag ${s.previousTag} (the manifest's ${s.previousText}) is not in this shallow clone, so only the fetched commits count. ` +
+              "Fetch the history and tags (`git fetch --unshallow --tags`, or `fetch-depth: 0` in actions/checkout) for the real plan."
+          : `${p.path}: the manifest says ${s.previousText} but tag ${s.previousTag} does not exist, so every commit back to ${stoppedBy} counts (release-please does the same). ` +
+              `Create the tag on the release commit, or fix ${cfg.manifestFile}/the tag settings (component, include-v-in-tag, tag-separator).`,
       );
     if (s.parsedCount === 0) {
       skip(

@@ -30,6 +30,11 @@ test.skipIf(!hasBinary())(
     const { dir } = shallowClone();
     const plan = await shipline(["plan"], { cwd: dir, env });
     expect(plan.stderr).toContain("this is a shallow clone");
+    // the tag is only not fetched: no advice to create it
+    expect(plan.stderr).toContain(
+      ".: tag shipline-sample-v1.0.0 (the manifest's 1.0.0) is not in this shallow clone, so only the fetched commits count",
+    );
+    expect(plan.stderr).not.toContain("Create the tag");
     const r = await shipline(["pr", "--dry-run", "--date", "2026-12-01"], { cwd: dir, env });
     expect(r.stderr).toContain("shallow clone: fetching the full history and tags");
     expect(r.code).toBe(0);
