@@ -141,13 +141,21 @@ export async function buildDistributions(req: BuildRequest): Promise<BuildOutcom
     tool = `${py.join(" ")} -m build`;
     result = await attempt([...py, "-m", "build", "--outdir", req.outDir]);
     if (result.code !== 0 && NO_INDEX.test(result.output)) {
-      // The isolated environment needs the build requirements from an index; none is reachable.
-      // Build with what is installed instead, and say so.
+      // The isolated environment could not get its build requirements: no index reachable, or
+      // a requirement the index does not have (a typo, a pin). Build with what is installed
+      // instead, quoting pip's own reason rather than guessing which of the two it was.
+      const why =
+        result.output
+          .split("\n")
+          .find((l) => NO_INDEX.test(l))
+          ?.trim() ?? "";
       req.log.warn(
-        "the isolated build could not install its build requirements (no package index reachable); building with --no-isolation using the installed backend",
+        `the isolated build could not install its build requirements (${why.slice(0, 300)}); building with --no-isolation using the installed backend`,
       );
       noIsolation = true;
-      result = await attempt([...py, "-m", "build", "--no-isolation", "--outdir", req.outDir]);
+      const second = await attempt([...py, "-m", "build", "--no-isolation", "--outdir", req.outDir]);
+      result =
+        second.code === 0 ? second : { ...second, output: `${second.output}\n(isolated build: ${why})` };
     }
   }
   fault("build:after-command");
