@@ -1,4 +1,7 @@
-/** The version a build must produce: the release being published (plan stage, else HEAD's pending release). */
+/**
+ * The version a build must produce: the release being published (plan stage, else the release
+ * HEAD's commit makes: pending, or already tagged at HEAD).
+ */
 import type { PendingRelease, PlanStageResult } from "../plan/types.ts";
 
 export interface ExpectedRelease {
@@ -10,7 +13,9 @@ export interface ExpectedRelease {
 export async function pendingFromGit(root: string): Promise<PendingRelease[]> {
   try {
     const { findPendingReleases } = await import("../plan/pending.ts");
-    return findPendingReleases(root);
+    // a checkout of the release's tag (a publish job, or publishing a release made earlier)
+    // still knows its version: the release commit is tagged at HEAD itself
+    return findPendingReleases(root, undefined, "HEAD", true);
   } catch {
     // No release-please config, not a git repo…: nothing is pending, so nothing to compare with.
     return [];

@@ -61,6 +61,8 @@ export function findPendingReleases(
   root: string,
   config?: ReleasePleaseConfig,
   rev = "HEAD",
+  /** Also the releases already tagged at that very commit (what a build there must produce). */
+  taggedHere = false,
 ): PendingRelease[] {
   const cfg = config ?? loadReleasePleaseConfig(root);
   const head = git(["rev-parse", "--verify", "-q", `${rev}^{commit}`], { cwd: root, allowFailure: true });
@@ -83,7 +85,8 @@ export function findPendingReleases(
     const pep = needsPep440Mode(now) ? toPep440(now, file) : undefined;
     const version = pep ?? v.toString();
     const tag = tagFor(p, version);
-    if (tagCommit(root, tag)) continue;
+    const tagged = tagCommit(root, tag);
+    if (tagged && !(taggedHere && tagged === sha)) continue;
     const changelogPath = p.path === "." ? p.changelogPath : `${p.path}/${p.changelogPath}`;
     const text = p.skipChangelog ? undefined : fileAt(root, sha, changelogPath);
     const notes = text ? changelogEntry(text, version) : undefined;

@@ -215,6 +215,24 @@ describe.skipIf(!canBuild())("shipline build", () => {
     }
   }, 120_000);
 
+  test("at the release's tag (a publish job's checkout) the version is still checked", async () => {
+    const repo = sampleRepo("1.2.0", "1.3.0");
+    try {
+      repo.tag("v1.3.0"); // tagged by the release job: nothing is pending any more
+      const r = await shipline(["build"], { cwd: repo.dir, timeoutMs: 120_000 });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("the built files are not version 1.3.0");
+      // a tag of that version somewhere else is another commit's release: not this build's
+      repo.git("tag", "-d", "v1.3.0");
+      repo.tag("v1.3.0", "HEAD~1");
+      const other = await shipline(["build"], { cwd: repo.dir, timeoutMs: 120_000 });
+      expect(other.code).toBe(0);
+      expect(other.stderr).toContain("built sample-1.2.0.tar.gz (version 1.2.0)");
+    } finally {
+      repo.remove();
+    }
+  }, 120_000);
+
   test("a failing build command: exit 1 with its output", async () => {
     const repo = sampleRepo("1.2.0");
     try {
