@@ -23,6 +23,11 @@ export default defineShiplineCommand({
       description: "A file already on the index with the same digest is not an error",
     },
     sign: { type: "boolean", default: true, description: "Sign and attach attestations (--no-sign to skip)" },
+    "require-release": {
+      type: "boolean",
+      description:
+        "Publish only when HEAD is a release commit (a merged release PR, tagged or not); else exit 1 with nothing built",
+    },
     state: {
       type: "string",
       description: "Checkpoint file (default .shipline/state.json)",

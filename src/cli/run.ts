@@ -18,6 +18,12 @@ export default defineShiplineCommand({
       description: "OWNER/NAME for links and the API (default GITHUB_REPOSITORY or origin)",
       valueHint: "SLUG",
     },
+    publish: {
+      type: "boolean",
+      default: true,
+      description:
+        "After a release, build and publish it (--no-publish: stop after the tag and GitHub release, for a separate publish job)",
+    },
     "allow-major": {
       type: "boolean",
       description: "Confirm a major release when [tool.shipline] confirm-major = true",

@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadShiplineConfig } from "../config/shipline.ts";
+import { ShiplineError } from "../errors.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import type { PlanStageResult } from "../plan/types.ts";
 import { buildDistributions, verifyVersion } from "./build.ts";
@@ -38,6 +39,11 @@ export const buildStage: Stage<BuildStageResult> = {
     const outDir = resolve(ctx.root, cfg.build.outDir);
     const releases = await expectedReleases(ctx.root, ctx.resultOf<PlanStageResult>("plan"));
     const version = releases[0]?.version;
+    if (ctx.options.requireRelease && !releases.length)
+      throw new ShiplineError(
+        "HEAD is not a release commit (no merged release PR's version, pending or tagged at HEAD): nothing was built or published (--require-release)",
+        "a release made at an earlier commit is published from its tag: `git checkout <tag> && shipline publish`",
+      );
     const prev = ctx.progress.built as Built | undefined;
     if (prev && prev.version === version && (await stillThere(ctx.root, prev))) {
       ctx.log.info(`reusing the distributions built earlier: ${Object.keys(prev.files).join(", ")}`);

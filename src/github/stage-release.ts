@@ -39,9 +39,10 @@ export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageRe
     log.info("HEAD is not a merged release PR (no manifest version without its tag): nothing to release");
     return { releases: [] };
   }
-  // A build follows the tag in this run: a version file the release PR left behind stops it
-  // before anything public is made; without a build it is only said.
-  const buildFollows = o.publish && o.order !== "publish-first";
+  // A build follows the tag, in this run or in the publish job of a two-job workflow (`run
+  // --no-publish`): a version file the release PR left behind stops it before anything public
+  // is made. `shipline release` on its own only says so.
+  const buildFollows = (o.publish && o.order !== "publish-first") || o.publishElsewhere === true;
   const head = headSha(root);
   for (const m of versionMismatches(root, pending, head)) {
     const { message, hint } = describeMismatch(m);

@@ -23,7 +23,9 @@ const SOURCES: Record<string, string> = {
   allowMajor: "--allow-major",
   prerelease: "--prerelease",
   order: "[tool.shipline] order",
-  publish: "[tool.shipline] publish.enabled",
+  publish: "--no-publish (or [tool.shipline] publish.enabled)",
+  requireRelease: "--require-release",
+  publishElsewhere: "--no-publish",
 };
 
 /** Not the run's intent: who started it and how it is shown. */

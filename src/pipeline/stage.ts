@@ -24,6 +24,10 @@ export interface RunOptions {
   repo?: string;
   fulcioUrl?: string;
   rekorUrl?: string;
+  /** `run --no-publish` with publishing on: a separate job publishes what this run tags. */
+  publishElsewhere?: boolean;
+  /** `publish --require-release`: HEAD must be a release commit, or nothing is built. */
+  requireRelease?: boolean;
   /** A major release was confirmed explicitly (see [tool.shipline] confirm-major). */
   allowMajor?: boolean;
   [key: string]: unknown;

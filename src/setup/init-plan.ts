@@ -71,6 +71,8 @@ export function gateTools(root: string): string[] {
       !/^(python[0-9.]*|shipline|make|sh|bash)$/.test(first)
     )
       tools.add(first);
+    // `shipline build` (the build gate) runs `python -m build` when uv is not there
+    if (first === "shipline" && g.name === "build") tools.add("build");
   }
   return [...tools];
 }

@@ -42,6 +42,9 @@ function toolInstall(o: WorkflowOptions): string {
           done`;
 }
 
+/** The release's build stage runs `python -m build` (without uv): its frontend must be there. */
+const withBuild = (tools: string[]) => (tools.includes("build") ? tools : [...tools, "build"]);
+
 function shiplineStep(o: WorkflowOptions, args: string, env: string): string {
   const v = o.version ?? SHIPLINE_VERSION;
   // The action downloads shipline-<os>-<arch> for the runner from the v${v} release and
@@ -99,19 +102,54 @@ concurrency:
 
 jobs:
   release:
-    runs-on: ubuntu-latest${o.environment ? `\n    environment: ${q(o.environment)}  # the Trusted Publisher on PyPI may require it` : ""}
+    runs-on: ubuntu-latest${
+      o.environment
+        ? `
+    outputs:
+      releases_created: \${{ steps.shipline.outputs.releases_created }}`
+        : ""
+    }
     steps:
       - uses: actions/checkout@v4
         with:
           fetch-depth: 0  # the whole history and tags: the release plan is computed from them
 ${pythonSetup(o)}
-${toolInstall(o)}
+${toolInstall(o.environment ? o : { ...o, tools: withBuild(o.tools) })}
 ${shiplineStep(
   o,
-  "run",
+  o.environment ? "run --no-publish" : "run",
   `
         env:
           GITHUB_TOKEN: \${{ secrets.${o.tokenSecret ?? "GITHUB_TOKEN"} }}`,
 )}
+${o.environment ? publishJob(o, o.environment) : ""}`;
+}
+
+/**
+ * With a deployment environment (carried over from a pypi-publish job), publishing is a job of
+ * its own: only it waits for the environment's protection rules (a required reviewer would
+ * otherwise hold every push's release PR update), and its OIDC token carries the environment
+ * the Trusted Publisher on PyPI names. It runs on the same commit, which the release job tagged.
+ */
+function publishJob(o: WorkflowOptions, environment: string): string {
+  return `
+  publish:
+    needs: release
+    if: needs.release.outputs.releases_created == 'true'
+    runs-on: ubuntu-latest
+    environment: ${q(environment)}  # the Trusted Publisher on PyPI may require it
+    permissions:
+      contents: read
+      id-token: write  # PyPI Trusted Publishing and Sigstore signing (OIDC)
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # the release's tag, which names the version the build must have
+      - uses: actions/setup-python@v5
+        with:
+          python-version: ${q(o.pythons[o.pythons.length - 1] ?? "3.13")}
+      - name: Install the build frontend
+        run: python -m pip install build
+${shiplineStep(o, "publish --require-release", "")}
 `;
 }

@@ -351,6 +351,38 @@ describe.skipIf(!hasBinary())("shipline run reaches pr and release", () => {
     expect(f.gh.releases).toHaveLength(1);
   }, 120_000);
 
+  test("two-job workflow: `run --no-publish` tags and releases only; `publish --require-release` builds only at a release commit", async () => {
+    gatesOff({ publish: true });
+    // a build that makes a wheel of the unbumped version at once (no real build needed here)
+    const py = readFileSync(join(f.repo.dir, "pyproject.toml"), "utf8");
+    writeFileSync(
+      join(f.repo.dir, "pyproject.toml"),
+      `${py}\n[tool.shipline.build]\ncommand = ["sh", "-c", "touch \\"$SHIPLINE_OUT_DIR/sample-1.0.0-py3-none-any.whl\\""]\n`,
+    );
+    commitAndPush("feat: run it", { "a.py": "1\n" });
+    // not a release commit: the publish job refuses before building anything
+    const early = await run(["publish", "--require-release"]);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain("HEAD is not a release commit");
+    expect(existsSync(join(f.repo.dir, "dist"))).toBe(false);
+    expect((await run(["status", "--reset"])).code).toBe(0);
+    expect((await run(["pr", "--date", DATE])).code).toBe(0);
+    const merged = mergeReleasePr(1);
+    // a build would fail here: --no-publish never reaches it
+    const out = join(outDir, "o-nopub");
+    const r = await run(["run", "--no-publish"], {
+      SHIPLINE_FAULT: "stage:before:build:throw",
+      GITHUB_OUTPUT: out,
+    });
+    expect(r.code).toBe(0);
+    expect(f.gh.tagSha("v1.1.0")).toBe(merged);
+    expect(outputs(out)).toMatchObject({ releases_created: "true", tag_name: "v1.1.0" });
+    // the publish job on the same commit, now tagged: the release is found (the build is next)
+    const pub = await run(["publish", "--require-release"]);
+    expect(pub.stderr).not.toContain("HEAD is not a release commit");
+    expect(pub.stderr).toContain("the built files are not version 1.1.0"); // the stand-in build's 1.0.0 wheel
+  }, 120_000);
+
   test("a run that fails after the release still writes release_created; so does resume", async () => {
     gatesOff({ publish: true });
     commitAndPush("feat: run it", { "a.py": "1\n" });

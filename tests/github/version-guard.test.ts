@@ -131,6 +131,13 @@ describe.skipIf(!hasBinary())("run stops before the tag", () => {
     const merged = merge(1);
     expect(readFileSync(join(repo.dir, "src/sample/__about__.py"), "utf8")).toContain('"1.0.0"');
 
+    // the first job of a two-job workflow refuses too: its publish job would build 1.0.0
+    const nopub = await run(["run", "--no-publish", "--date", "2026-12-01"]);
+    expect(nopub.code).toBe(1);
+    expect(nopub.stderr).toContain(
+      "the release PR did not bump the version the build reads; nothing was tagged",
+    );
+    expect((await run(["status", "--reset"])).code).toBe(0);
     const r = await run(["run", "--date", "2026-12-01"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(

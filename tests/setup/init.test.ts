@@ -278,6 +278,23 @@ describe("shipline init (library, real git repos)", () => {
     expect(release.on.push.branches).toEqual(["trunk"]);
   });
 
+  test("the build frontend is installed where `shipline build` runs: the build gate and the release's build", () => {
+    const r = TestRepo.create();
+    repos.push(r);
+    r.commit("feat: initial", { "pyproject.toml": '[project]\nname = "t"\nversion = "1.0.0"\n' });
+    applyInit(planInit(r.dir), false);
+    const installs = (file: string) =>
+      (parse(read(r, file)) as { jobs: Record<string, { steps: { run?: string }[] }> }).jobs;
+    const line = (steps: { run?: string }[]) =>
+      steps.find((st) => st.run?.includes("pip install"))?.run ?? "";
+    expect(line(installs(".github/workflows/ci.yml").gates!.steps)).toContain(
+      "pip install -e . ruff mypy pytest build",
+    );
+    expect(line(installs(".github/workflows/release.yml").release!.steps)).toContain(
+      "pip install -e . ruff mypy pytest build",
+    );
+  });
+
   test("migration keeps the publish job's environment and release-please's token secret", () => {
     const r = project();
     r.commit("ci: release", {
@@ -304,10 +321,24 @@ jobs:
     const plan = planInit(r.dir);
     applyInit(plan, true);
     const text = read(r, ".github/workflows/release.yml");
-    const doc = parse(text) as {
-      jobs: { release: { environment: string; steps: { env?: Record<string, string> }[] } };
+    type Job = {
+      environment?: string;
+      needs?: string;
+      if?: string;
+      permissions?: Record<string, string>;
+      steps: { env?: Record<string, string>; with?: { args?: string } }[];
     };
-    expect(doc.jobs.release.environment).toBe("pypi");
+    const doc = parse(text) as { jobs: { release: Job; publish: Job } };
+    // only publishing waits for the environment (a required reviewer would hold every push)
+    expect(doc.jobs.release.environment).toBeUndefined();
+    expect(doc.jobs.publish.environment).toBe("pypi");
+    expect(doc.jobs.publish.needs).toBe("release");
+    expect(doc.jobs.publish.if).toBe("needs.release.outputs.releases_created == 'true'");
+    expect(doc.jobs.publish.permissions).toEqual({ contents: "read", "id-token": "write" });
+    const args = (j: Job) => j.steps.map((st) => st.with?.args).filter(Boolean);
+    expect(args(doc.jobs.release)).toEqual(["run --no-publish"]);
+    expect(args(doc.jobs.publish)).toEqual(["publish --require-release"]);
+    expect(doc.jobs.publish.steps.some((st) => st.env?.GITHUB_TOKEN)).toBe(false);
     const step = doc.jobs.release.steps.find((st) => st.env?.GITHUB_TOKEN);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
     expect(step?.env?.GITHUB_TOKEN).toBe("${{ secrets.RELEASE_PLEASE_TOKEN }}");
