@@ -165,5 +165,5 @@ describe.skipIf(!hasBinary())("shipline pr with a linked group (GitHub stand-in)
     } finally {
       f.cleanup();
     }
-  });
+  }, 60_000);
 });
