@@ -47,14 +47,17 @@ function moduleFile(root: string, dotted: string): string | undefined {
   return undefined;
 }
 
-/** Files release-please's python strategy rewrites besides pyproject/setup.* (src/strategies/python.ts). */
-function managedByPython(rel: string, pkg: string): boolean {
-  return [
-    `${pkg}/__init__.py`,
-    `src/${pkg}/__init__.py`,
-    `${pkg}/version.py`,
-    `src/${pkg}/version.py`,
-  ].includes(rel);
+/**
+ * Files release-please's python strategy rewrites besides pyproject/setup.* (src/strategies/
+ * python.ts): the package's `__init__.py` (in . or src/), and every `version.py` it finds.
+ */
+function managedByPython(rel: string, projectName: string): boolean {
+  if (/(^|\/)version\.py$/.test(rel)) return true;
+  if (!projectName) return false;
+  // as the strategy spells them: the name as written, and with `-` as `_`
+  return [projectName, projectName.replace(/-/g, "_")].some(
+    (n) => rel === `${n}/__init__.py` || rel === `src/${n}/__init__.py`,
+  );
 }
 
 /** The newest `<prefix>X.Y.Z` tag's version (prefix "v", or "<component>-v" for a monorepo package). */
@@ -124,7 +127,7 @@ export function declaredVersion(root: string, data: Table): CurrentVersion | und
       return {
         version,
         source: f,
-        unmanagedFile: managedByPython(f, pkg) ? undefined : f,
+        unmanagedFile: managedByPython(f, name) ? undefined : f,
         built: i < named || flit,
       };
   }

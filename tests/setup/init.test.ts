@@ -152,6 +152,13 @@ describe("shipline init (library, real git repos)", () => {
       "src/hapkg/__about__.py",
     ],
     [
+      "Hatch with a version.py (release-please rewrites every tracked version.py)",
+      '[project]\nname = "hv"\ndynamic = ["version"]\n\n[tool.hatch.version]\npath = "src/hv_core/version.py"\n',
+      { "src/hv_core/version.py": '__version__ = "0.6.1"\n' },
+      "0.6.1",
+      undefined,
+    ],
+    [
       "setuptools attr",
       '[project]\nname = "st"\ndynamic = ["version"]\n\n[tool.setuptools.dynamic]\nversion = {attr = "st.__version__"}\n',
       { "src/st/__init__.py": "__version__ = '1.7.2'\n" },
