@@ -6,11 +6,13 @@
 
 import { createTwoFilesPatch } from "diff";
 import { loadReleasePleaseConfig, type ReleasePleaseConfig } from "../config/release-please.ts";
+import { ShiplineError } from "../errors.ts";
 import { remoteUrl, tokenAuthEnv } from "../git/branch-commit.ts";
 import { fileAt, git, headSha, tagCommit } from "../git/git.ts";
 import { ensureFullHistory } from "../git/shallow.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import type { PrereleaseChoice } from "../plan/prerelease.ts";
+import type { PendingRelease } from "../plan/types.ts";
 import { GitHub, type Pull } from "./client.ts";
 import { githubContext, githubToken, headMismatch } from "./context.ts";
 import { publishReleases, type ReleaseRecord } from "./github-release.ts";
@@ -18,6 +20,7 @@ import { groupPullRequests, type PrCandidate } from "./layout.ts";
 import type { PrStageResult } from "./outputs.ts";
 import { currentPlan, fileChanges, overridePullRequests, pendingReleases } from "./plan-source.ts";
 import { assertNoDuplicateBranches, findUntaggedMerged, openOrUpdate } from "./release-pr.ts";
+import { describeMismatch, versionMismatches } from "./version-guard.ts";
 
 export const REMOTE = "origin";
 
@@ -64,6 +67,7 @@ async function releaseUntaggedMerged(
     const sha = pr.merge_commit_sha;
     const pending = sha ? pendingReleases(root, cfg, sha).filter((p) => !skip.has(p.path)) : [];
     if (!sha || pending.length === 0) return { released: out, left: pr }; // not a release commit here
+    refuseUnbumped(ctx, pending);
     log.info(`merged release PR #${pr.number} was never released: releasing it at ${sha.slice(0, 7)}`);
     const r = await publishReleases({
       gh,
@@ -85,6 +89,20 @@ async function releaseUntaggedMerged(
       );
     }
     out.push(...r.releases);
+  }
+}
+
+/**
+ * The release stage's version guard, for a merged PR released at its merge commit: its tag is
+ * published from later (`git checkout <tag> && shipline publish`), so with publishing on, a
+ * version file the PR left behind stops the run before the tag; otherwise it is said.
+ */
+function refuseUnbumped(ctx: StageContext, pending: PendingRelease[]): void {
+  const publishing = ctx.options.publish || ctx.options.publishElsewhere === true;
+  for (const m of versionMismatches(ctx.root, pending, headSha(ctx.root))) {
+    const { message, hint } = describeMismatch(m);
+    if (publishing) throw new ShiplineError(`${message}; nothing was tagged`, hint);
+    ctx.log.warn(`${message} (${hint})`);
   }
 }
 

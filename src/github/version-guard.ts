@@ -5,11 +5,12 @@
  * not the version the backend reads (hatch's `__about__.py` is not rewritten by release-please's
  * python updater) would leave a tag whose sources build another version.
  */
-import { join } from "node:path";
-import { readPyproject } from "../config/shipline.ts";
+import { join, posix } from "node:path";
+import { parse as parseToml } from "smol-toml";
 import { sameVersion } from "../dist/pep440.ts";
+import { fileAt } from "../git/git.ts";
 import type { PendingRelease } from "../plan/types.ts";
-import { declaredVersion } from "../setup/current-version.ts";
+import { declaredVersion, type ReadFile, workingTree } from "../setup/current-version.ts";
 
 export interface VersionMismatch {
   release: PendingRelease;
@@ -21,22 +22,28 @@ export interface VersionMismatch {
 }
 
 /**
- * The releases tagged at `head` whose package states another version (read from the working
- * tree, which is HEAD's in CI). A version the build takes from elsewhere (a VCS plugin, a
- * module guessed from the name) is not judged: the build's own check stays the last word.
+ * The releases whose package states another version at the commit they tag. A version the
+ * build takes from elsewhere (a VCS plugin, a module guessed from the name) is not judged:
+ * the build's own check stays the last word.
  */
 export function versionMismatches(root: string, pending: PendingRelease[], head: string): VersionMismatch[] {
   const out: VersionMismatch[] = [];
   for (const release of pending) {
-    if (release.sha !== head) continue;
     const dir = join(root, release.path);
+    // HEAD's files are the working tree (a CI checkout); a merged release PR that HEAD moved
+    // past is tagged at its merge commit, so its files are read from there
+    const read: ReadFile =
+      release.sha === head
+        ? workingTree(dir)
+        : (rel) => fileAt(root, release.sha, posix.join(release.path, rel));
     let data: Record<string, unknown>;
     try {
-      data = readPyproject(dir)?.data ?? {};
+      const text = read("pyproject.toml");
+      data = text === undefined ? {} : (parseToml(text) as Record<string, unknown>);
     } catch {
       continue; // invalid TOML: the build reports it, with the file named
     }
-    const found = declaredVersion(dir, data);
+    const found = declaredVersion(dir, data, read);
     if (!found?.built || sameVersion(found.version, release.version)) continue;
     const prefix = release.path === "." ? "" : `${release.path}/`;
     out.push({

@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readSetupCfg } from "../config/ini.ts";
+import { parseIni } from "../config/ini.ts";
 import { git } from "../git/git.ts";
 
 export interface CurrentVersion {
@@ -28,22 +28,31 @@ type Table = Record<string, unknown>;
 const table = (v: unknown): Table | undefined =>
   v && typeof v === "object" && !Array.isArray(v) ? (v as Table) : undefined;
 
+/**
+ * A project's files by path relative to its folder: the working tree, or (for a release
+ * made at an older commit) that commit's tree. Undefined: no such file.
+ */
+export type ReadFile = (rel: string) => string | undefined;
+
+export const workingTree =
+  (root: string): ReadFile =>
+  (rel) => {
+    const path = join(root, rel);
+    return existsSync(path) ? readFileSync(path, "utf8") : undefined;
+  };
+
 /** `__version__ = "1.2.3"` (or VERSION), as hatch's default pattern and flit read it. */
-function versionInFile(root: string, rel: string): string | undefined {
-  const path = join(root, rel);
-  if (!existsSync(path)) return undefined;
-  const m = /^(?:__version__|VERSION)\s*(?::\s*str\s*)?=\s*(['"])v?([^'"]+)\1/m.exec(
-    readFileSync(path, "utf8"),
-  );
-  return m?.[2];
+function versionInFile(read: ReadFile, rel: string): string | undefined {
+  const text = read(rel);
+  if (text === undefined) return undefined;
+  return /^(?:__version__|VERSION)\s*(?::\s*str\s*)?=\s*(['"])v?([^'"]+)\1/m.exec(text)?.[2];
 }
 
 /** The module file of a dotted name (pkg.sub → pkg/sub/__init__.py or pkg/sub.py), in . or src/. */
-function moduleFile(root: string, dotted: string): string | undefined {
+function moduleFile(read: ReadFile, dotted: string): string | undefined {
   const rel = dotted.split(".").join("/");
   for (const base of ["", "src/"])
-    for (const f of [`${base}${rel}/__init__.py`, `${base}${rel}.py`])
-      if (existsSync(join(root, f))) return f;
+    for (const f of [`${base}${rel}/__init__.py`, `${base}${rel}.py`]) if (read(f) !== undefined) return f;
   return undefined;
 }
 
@@ -86,7 +95,11 @@ export function currentVersion(
 }
 
 /** The version the project's files state (`data` is its pyproject.toml, {} without one); no git. */
-export function declaredVersion(root: string, data: Table): CurrentVersion | undefined {
+export function declaredVersion(
+  root: string,
+  data: Table,
+  read: ReadFile = workingTree(root),
+): CurrentVersion | undefined {
   const project = table(data.project);
   const tool = table(data.tool);
   if (typeof project?.version === "string")
@@ -99,10 +112,11 @@ export function declaredVersion(root: string, data: Table): CurrentVersion | und
   const candidates: string[] = [];
   // setup.cfg: `version = 1.2.3` (release-please's setup.cfg updater rewrites it), or
   // `version = attr: pkg.__version__` (the module file holds it)
-  const cfgVersion = readSetupCfg(root)?.metadata?.version?.trim();
+  const cfgText = read("setup.cfg");
+  const cfgVersion = (cfgText === undefined ? undefined : parseIni(cfgText))?.metadata?.version?.trim();
   const cfgAttr = cfgVersion && /^attr:\s*([\w.]+)$/.exec(cfgVersion);
   if (cfgAttr) {
-    const f = moduleFile(root, cfgAttr[1]!.replace(/\.[^.]+$/, ""));
+    const f = moduleFile(read, cfgAttr[1]!.replace(/\.[^.]+$/, ""));
     if (f) candidates.push(f);
   } else if (cfgVersion && /^\d/.test(cfgVersion))
     return { version: cfgVersion, source: "setup.cfg [metadata] version", built: true };
@@ -110,7 +124,7 @@ export function declaredVersion(root: string, data: Table): CurrentVersion | und
   if (typeof hatchPath === "string") candidates.push(hatchPath);
   const attr = table(table(table(tool?.setuptools)?.dynamic)?.version)?.attr;
   if (typeof attr === "string") {
-    const f = moduleFile(root, attr.replace(/\.[^.]+$/, ""));
+    const f = moduleFile(read, attr.replace(/\.[^.]+$/, ""));
     if (f) candidates.push(f);
   }
   // Files named by the backend's config are what it builds from; flit reads its module's too.
@@ -119,10 +133,10 @@ export function declaredVersion(root: string, data: Table): CurrentVersion | und
   const backend = table(data["build-system"])?.["build-backend"];
   const flit = typeof flitModule === "string" || (typeof backend === "string" && backend.startsWith("flit"));
   const modName = typeof flitModule === "string" ? flitModule : pkg;
-  const mod = modName ? moduleFile(root, modName) : undefined;
+  const mod = modName ? moduleFile(read, modName) : undefined;
   if (mod) candidates.push(mod);
   for (const [i, f] of candidates.entries()) {
-    const version = versionInFile(root, f);
+    const version = versionInFile(read, f);
     if (version)
       return {
         version,

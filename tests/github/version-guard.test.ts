@@ -154,11 +154,21 @@ describe.skipIf(!hasBinary())("run stops before the tag", () => {
     repo.commit("chore: bump __about__.py in release PRs", {
       "src/sample/__about__.py": '__version__ = "1.0.0"  # x-release-please-version\n',
     });
-    repo.git("revert", "--no-edit", merged);
+    // pushed on its own, the fix finds the merged PR untagged behind HEAD: still not tagged,
+    // its files being read at its merge commit
     push();
     // locally the failed run's checkpoint is still there (a CI runner starts without it)
-    expect((await run(["pr", "--date", "2026-12-01"])).stderr).toContain("shipline status --reset");
+    expect((await run(["run", "--date", "2026-12-01"])).stderr).toContain("shipline status --reset");
     expect((await run(["status", "--reset"])).code).toBe(0);
+    const behind = await run(["run", "--date", "2026-12-01"]);
+    expect(behind.code).toBe(1);
+    expect(behind.stderr).toContain(
+      "v1.1.0: src/sample/__about__.py says 1.0.0, not 1.1.0: the release PR did not bump the version the build reads; nothing was tagged",
+    );
+    expect(gh.gh.tagSha("v1.1.0")).toBeUndefined();
+    expect((await run(["status", "--reset"])).code).toBe(0);
+    repo.git("revert", "--no-edit", merged);
+    push();
     const first = gh.gh.pulls.find((p) => p.number === 1)!;
     first.labels = first.labels.filter((l) => l !== "autorelease: pending");
     const pr2 = await run(["pr", "--date", "2026-12-01"]);
