@@ -120,8 +120,10 @@ export function declaredVersion(
     if (f) candidates.push(f);
   } else if (cfgVersion && /^\d/.test(cfgVersion))
     return { version: cfgVersion, source: "setup.cfg [metadata] version", built: true };
-  const hatchPath = table(table(tool?.hatch)?.version)?.path;
-  if (typeof hatchPath === "string") candidates.push(hatchPath);
+  // hatch reads `path` with its default `regex` source; another source (vcs…) ignores it
+  const hatchVersion = table(table(tool?.hatch)?.version);
+  const hatchSource = hatchVersion?.source ?? "regex";
+  if (typeof hatchVersion?.path === "string" && hatchSource === "regex") candidates.push(hatchVersion.path);
   const attr = table(table(table(tool?.setuptools)?.dynamic)?.version)?.attr;
   if (typeof attr === "string") {
     const f = moduleFile(read, attr.replace(/\.[^.]+$/, ""));

@@ -80,6 +80,15 @@ describe("versionMismatches", () => {
       "sample/__init__.py": '__version__ = "0.0.0"\n',
     });
     expect(versionMismatches(scm, [pending()], HEAD)).toEqual([]);
+    // hatch-vcs: `path` is not read with another version source
+    const vcs = tree({
+      "pyproject.toml": HATCH.replace(
+        'path = "src/sample/__about__.py"',
+        'source = "vcs"\npath = "src/sample/__about__.py"',
+      ),
+      "src/sample/__about__.py": '__version__ = "0.0.0"\n',
+    });
+    expect(versionMismatches(vcs, [pending()], HEAD)).toEqual([]);
     // flit reads the module's __version__: that one is judged
     const flit = tree({
       "pyproject.toml": `[project]\nname = "sample"\ndynamic = ["version"]\n\n[build-system]\nrequires = ["flit_core"]\nbuild-backend = "flit_core.buildapi"\n`,
