@@ -49,6 +49,11 @@ export default defineShiplineCommand({
     const root = rootOf(cwd);
     const options = buildRunOptions("publish", root, args, process.env, (m) => log.warn(m));
     if (rest.length) {
+      if (args["require-release"])
+        throw new UsageError(
+          "--require-release checks HEAD before the build, and with FILES nothing is built",
+          "drop --require-release, or the FILES (to build at HEAD)",
+        );
       const files = expandDistFiles(rest, cwd).map((p) => relative(root, resolve(cwd, p)));
       if (!files.length)
         throw new UsageError("no distribution files among the arguments", "e.g. `shipline publish dist/*`");

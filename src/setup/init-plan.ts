@@ -1,7 +1,8 @@
 /**
  * What `shipline init` would change in a repository, computed without writing anything:
  * each file's current and proposed content. Existing release-please config and manifest are
- * never touched; `.gitignore` and `pyproject.toml` only get lines appended; workflows that
+ * never touched; `.gitignore` and `pyproject.toml` only get lines appended (and a version file
+ * release-please would not bump, only a marker comment on its version line); workflows that
  * exist with other content (or old release-please/pypi-publish workflows to retire) are
  * conflicts that only `--force` may replace.
  */

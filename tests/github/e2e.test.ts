@@ -365,6 +365,9 @@ describe.skipIf(!hasBinary())("shipline run reaches pr and release", () => {
     expect(early.code).toBe(1);
     expect(early.stderr).toContain("HEAD is not a release commit");
     expect(existsSync(join(f.repo.dir, "dist"))).toBe(false);
+    const withFiles = await run(["publish", "--require-release", "x.whl"]);
+    expect(withFiles.code).toBe(2);
+    expect(withFiles.stderr).toContain("with FILES nothing is built");
     expect((await run(["status", "--reset"])).code).toBe(0);
     expect((await run(["pr", "--date", DATE])).code).toBe(0);
     const merged = mergeReleasePr(1);
