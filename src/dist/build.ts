@@ -94,7 +94,10 @@ export function pythonCandidates(platform: NodeJS.Platform, env: Record<string, 
   return [...found("python3"), ...found("python"), ["/usr/bin/python3"]];
 }
 
-function pythonWithBuild(env: Record<string, string>, platform = process.platform): string[] | undefined {
+export function pythonWithBuild(
+  env: Record<string, string>,
+  platform = process.platform,
+): string[] | undefined {
   const seen = new Set<string>();
   for (const cand of pythonCandidates(platform, env)) {
     const key = cand.join(" ");

@@ -249,6 +249,28 @@ describe("shipline doctor (real git repos)", () => {
     expect(find(await doctor(r, { PATH: "/nonexistent" }), "gate-tools").status).toBe("ok");
   });
 
+  test("build-tool: uv, or a Python that can import `build`, is found; a configured build command needs neither", async () => {
+    const r = healthy();
+    // a python3 that answers `import build`: the one `shipline build` would run
+    const py = tempDir("shipline-py-");
+    writeFileSync(join(py, "python3"), '#!/bin/sh\n[ "$2" = "import build" ] && exit 0\nexit 1\n');
+    chmodSync(join(py, "python3"), 0o755);
+    const withPy = find(await doctor(r, { PATH: `${py}:${PATH}` }), "build-tool");
+    expect(withPy.status).toBe("ok");
+    expect(withPy.title).toBe(`${join(py, "python3")} has the \`build\` module for \`shipline build\``);
+    writeFileSync(join(py, "uv"), "#!/bin/sh\nexit 0\n");
+    chmodSync(join(py, "uv"), 0o755);
+    expect(find(await doctor(r, { PATH: `${py}:${PATH}` }), "build-tool").title).toBe(
+      "uv is on PATH for `shipline build`",
+    );
+    r.write(
+      "pyproject.toml",
+      '[project]\nname = "sample"\nversion = "1.0.0"\n\n[tool.shipline.build]\ncommand = ["make", "dist"]\n',
+    );
+    expect((await doctor(r)).some((x) => x.id === "build-tool")).toBe(false);
+    rmSync(py, { recursive: true, force: true });
+  });
+
   test("a release workflow without id-token: write → workflow-permissions error", async () => {
     const r = healthy();
     r.write(".github/workflows/release.yml", GOOD_WORKFLOW.replace("  id-token: write\n", ""));

@@ -38,6 +38,33 @@ export function checkGateTools(ctx: DoctorContext, cfg: ShiplineConfig): Finding
   );
 }
 
+/**
+ * `shipline build` (the build gate, and a release's build stage) runs `uv build`, else
+ * `python -m build`: without either, the gates fail, or with the gate off a release fails after
+ * its tag. Not asked when a build command of the project's own is configured.
+ */
+export async function checkBuildTool(ctx: DoctorContext, cfg: ShiplineConfig): Promise<Finding[]> {
+  const gate = cfg.gates.find((g) => g.name === "build" && g.enabled);
+  if (cfg.build.command?.length || (!gate && !cfg.publish.enabled)) return [];
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
+  if (Bun.which("uv", { PATH: env.PATH ?? "" }))
+    return [ok("build-tool", "uv is on PATH for `shipline build`")];
+  const { pythonWithBuild } = await import("../../dist/build.ts");
+  const py = pythonWithBuild(env);
+  if (py) return [ok("build-tool", `${py.join(" ")} has the \`build\` module for \`shipline build\``)];
+  return [
+    error(
+      "build-tool",
+      "neither uv nor a Python with the `build` module is on PATH",
+      gate
+        ? "the build gate fails, so `shipline gates` and `shipline run` stop before anything is released."
+        : "a release's build stage fails after the tag and GitHub release are made.",
+      "`python -m pip install build` (Debian: apt install python3-build), or install uv, or set [tool.shipline.build] command",
+    ),
+  ];
+}
+
 const NEEDED = ["contents", "pull-requests", "id-token"] as const;
 
 type Perms = Record<string, unknown> | string | undefined;

@@ -3,6 +3,7 @@ import { loadShiplineConfig, type ShiplineConfig } from "../../config/shipline.t
 import { errorMessage } from "../../errors.ts";
 import { checkCommits } from "./check-commits.ts";
 import {
+  checkBuildTool,
   checkGateTools,
   checkTrustedPublishing,
   checkTrustedRoot,
@@ -39,7 +40,7 @@ export async function runDoctor(ctx: DoctorContext): Promise<Finding[]> {
       ),
     );
   }
-  if (cfg) findings.push(...checkGateTools(ctx, cfg));
+  if (cfg) findings.push(...checkGateTools(ctx, cfg), ...(await checkBuildTool(ctx, cfg)));
   findings.push(...checkWorkflows(ctx));
   if (cfg) findings.push(...checkTrustedPublishing(ctx, cfg));
   findings.push(...checkTrustedRoot(embeddedTrustedRoot()));
