@@ -148,7 +148,9 @@ export function planInit(root: string): InitPlan {
     tokenSecret: hints.tokenSecret,
   };
   if (hints.environment)
-    plan.notes.push(`the release job keeps the publish job's environment "${hints.environment}"`);
+    plan.notes.push(
+      `the publish job keeps its environment "${hints.environment}": release.yml runs \`shipline run --no-publish\`, then a publish job in that environment runs \`shipline publish --require-release\``,
+    );
   if (hints.tokenSecret)
     plan.notes.push(`shipline gets the token release-please-action used: secrets.${hints.tokenSecret}`);
 
