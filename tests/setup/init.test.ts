@@ -302,7 +302,7 @@ describe("shipline init (library, real git repos)", () => {
     );
   });
 
-  test("migration keeps the publish job's environment and release-please's token secret", () => {
+  test("migration keeps the publish job's environment and release-please's token secret", async () => {
     const r = project();
     r.commit("ci: release", {
       ".github/workflows/release-please.yml": `on:
@@ -346,6 +346,15 @@ jobs:
     expect(args(doc.jobs.release)).toEqual(["run --no-publish"]);
     expect(args(doc.jobs.publish)).toEqual(["publish --require-release"]);
     expect(doc.jobs.publish.steps.some((st) => st.env?.GITHUB_TOKEN)).toBe(false);
+    // doctor reads each job for what its shipline command needs: both jobs have it
+    const { runDoctor } = await import("../../src/setup/doctor/run-doctor.ts");
+    const perms = (await runDoctor({ root: r.dir, env: {}, online: false })).filter(
+      (x) => x.id === "workflow-permissions" || x.id === "workflow-token",
+    );
+    expect(perms.map((x) => [x.status, x.title])).toEqual([
+      ["ok", '.github/workflows/release.yml job "release" has contents and pull-requests write'],
+      ["ok", '.github/workflows/release.yml job "publish" has id-token write'],
+    ]);
     const step = doc.jobs.release.steps.find((st) => st.env?.GITHUB_TOKEN);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
     expect(step?.env?.GITHUB_TOKEN).toBe("${{ secrets.RELEASE_PLEASE_TOKEN }}");

@@ -75,17 +75,39 @@ function grants(perms: Perms, scope: string): boolean {
   return false;
 }
 
-function runsShipline(step: Record<string, unknown>): boolean {
+/** The shipline command line a step runs (`run`, `publish --require-release`, …), if any. */
+function shiplineCommand(step: Record<string, unknown>): string | undefined {
   const uses = typeof step.uses === "string" ? step.uses : "";
   const run = typeof step.run === "string" ? step.run : "";
   const args =
     typeof (step.with as Record<string, unknown> | undefined)?.args === "string"
       ? String((step.with as Record<string, unknown>).args)
       : "run";
-  return (
-    (/(^|\/)shipline@/.test(uses) && /^(run|resume|publish|release|pr)\b/.test(args)) ||
-    /\bshipline\s+(run|resume|publish|release|pr)\b/.test(run)
-  );
+  if (/(^|\/)shipline@/.test(uses) && /^(run|resume|publish|release|pr)\b/.test(args)) return args;
+  return /\bshipline\s+((?:run|resume|publish|release|pr)\b[^\n;&|]*)/.exec(run)?.[1];
+}
+
+function runsShipline(step: Record<string, unknown>): boolean {
+  return shiplineCommand(step) !== undefined;
+}
+
+/**
+ * The write scopes a job's shipline commands use: the release PR, tag and GitHub release need
+ * contents and pull-requests; publishing (Trusted Publishing, Sigstore) needs id-token. A
+ * two-job workflow's `run --no-publish` job needs no id-token, its `publish` job only that.
+ */
+function scopesFor(commands: string[]): (typeof NEEDED)[number][] {
+  const need = new Set<(typeof NEEDED)[number]>();
+  for (const c of commands) {
+    const [name] = c.trim().split(/\s+/);
+    const noPublish = /(^|\s)--no-publish\b/.test(c);
+    if (name !== "publish") {
+      need.add("contents");
+      need.add("pull-requests");
+    }
+    if (name === "publish" || ((name === "run" || name === "resume") && !noPublish)) need.add("id-token");
+  }
+  return NEEDED.filter((s) => need.has(s));
 }
 
 export function checkWorkflows(ctx: DoctorContext): Finding[] {
@@ -142,24 +164,28 @@ export function checkWorkflows(ctx: DoctorContext): Finding[] {
     for (const [name, job] of Object.entries(
       (w.doc?.jobs ?? {}) as Record<string, Record<string, unknown>>,
     )) {
-      if (!steps({ jobs: { [name]: job } }).some(runsShipline)) continue;
+      const commands = steps({ jobs: { [name]: job } })
+        .map(shiplineCommand)
+        .filter((c): c is string => c !== undefined);
+      if (!commands.length) continue;
       const perms = (job.permissions ?? top) as Perms;
       // No permissions key at all: the repository default applies (read-only for new repos).
-      const missing = NEEDED.filter((s) => !grants(perms, s));
+      const needed = scopesFor(commands);
+      const missing = needed.filter((s) => !grants(perms, s));
       if (missing.length)
         out.push(
           error(
             "workflow-permissions",
             `${w.path} job "${name}" lacks ${missing.map((m) => `${m}: write`).join(", ")}`,
             `${missing.includes("id-token") ? "without id-token: write there is no OIDC token: Trusted Publishing and Sigstore signing fail. " : ""}${missing.includes("contents") ? "without contents: write the tag and GitHub release cannot be created. " : ""}${missing.includes("pull-requests") ? "without pull-requests: write the release PR cannot be opened." : ""}`.trim(),
-            `add to the job (or the workflow):\n  permissions:\n    contents: write\n    pull-requests: write\n    id-token: write`,
+            `add to the job (or the workflow):\n  permissions:\n${needed.map((s) => `    ${s}: write`).join("\n")}`,
           ),
         );
       else
         out.push(
           ok(
             "workflow-permissions",
-            `${w.path} job "${name}" has contents, pull-requests and id-token write`,
+            `${w.path} job "${name}" has ${needed.join(", ").replace(/, ([^,]*)$/, " and $1")} write`,
           ),
         );
       const tokenless = tokenlessShiplineStep(w.doc, job);
