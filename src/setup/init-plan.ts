@@ -130,11 +130,19 @@ function extraFileOf(root: string, file: string): boolean {
 
 export function planInit(root: string): InitPlan {
   const py = readPyproject(root);
-  if (!py)
+  if (!py) {
+    // a monorepo whose packages each have their own pyproject.toml: shipline's settings
+    // ([tool.shipline]) and the gates' project still live at the root
+    const nested = git(["ls-files", "--", "*/pyproject.toml"], { cwd: root, allowFailure: true })
+      .stdout.split("\n")
+      .filter(Boolean);
     throw new ShiplineError(
       `no pyproject.toml in ${root}`,
-      "shipline releases Python packages: run init at the root of a project with a pyproject.toml",
+      nested.length
+        ? `this looks like a monorepo (${nested.slice(0, 3).join(", ")}${nested.length > 3 ? ", …" : ""}): add a root pyproject.toml (a uv workspace root with [tool.shipline] uv-workspace = true makes each member a package), then run init again`
+        : "shipline releases Python packages: run init at the root of a project with a pyproject.toml",
     );
+  }
   const workflows = readWorkflows(root);
   const hints = migrationHints(workflows);
   const plan: InitPlan = { root, changes: [], kept: [], notes: [], migrated: hints.replaced.length > 0 };

@@ -224,6 +224,27 @@ describe("shipline init (library, real git repos)", () => {
     expect(warnings.filter((w) => w.includes("holds the version the build reads"))).toEqual([]);
   });
 
+  test("no root pyproject.toml: a clear error; in a monorepo of packages, it says what to add", () => {
+    const r = TestRepo.create();
+    repos.push(r);
+    r.commit("feat: initial", { "README.md": "x\n" });
+    expect(() => planInit(r.dir)).toThrow(/no pyproject\.toml in/);
+    r.commit("feat: packages", {
+      "packages/a/pyproject.toml": '[project]\nname = "a"\nversion = "1.0.0"\n',
+      "packages/b/pyproject.toml": '[project]\nname = "b"\nversion = "1.0.0"\n',
+    });
+    let hint = "";
+    try {
+      planInit(r.dir);
+    } catch (e) {
+      hint = (e as { hint?: string }).hint ?? "";
+    }
+    expect(hint).toContain(
+      "this looks like a monorepo (packages/a/pyproject.toml, packages/b/pyproject.toml)",
+    );
+    expect(hint).toContain("uv-workspace = true");
+  });
+
   test("an existing release-please config is kept: the extra-files fix is a note, unless it is there", () => {
     const r = TestRepo.create();
     repos.push(r);
