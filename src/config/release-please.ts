@@ -83,7 +83,11 @@ export interface PackageConfig {
   componentNoSpace: boolean;
   extraLabels: string[];
   extraFiles: ExtraFile[];
-  excludePaths: string[];
+  /**
+   * Undefined when no `exclude-paths` is set. Set — even to [] — release-please's CommitExclude
+   * also drops the package's commits that touch none of its files (an empty commit, say).
+   */
+  excludePaths?: string[];
   /** Inherited from the top level when the package does not say. */
   separatePullRequests?: boolean;
   dateFormat: string;
@@ -333,7 +337,7 @@ function mergePackage(path: string, top: Obj, pkg: Obj): PackageConfig {
     componentNoSpace: bool("component-no-space", false),
     extraLabels: splitLabels(get("extra-label"), []),
     extraFiles: get<ExtraFile[]>("extra-files") ?? [],
-    excludePaths: get<string[]>("exclude-paths") ?? [],
+    excludePaths: get<string[]>("exclude-paths"),
     separatePullRequests: get<boolean>("separate-pull-requests"),
     dateFormat: get<string>("date-format") ?? "%Y-%m-%d",
     versionFile: get<string>("version-file"),

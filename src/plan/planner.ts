@@ -120,7 +120,8 @@ export function sectionsOf(p: PackageConfig): ChangelogSection[] {
 interface PackageState {
   p: PackageConfig;
   normPath: string;
-  excludes: string[];
+  /** Undefined: no exclude-paths (see PackageConfig.excludePaths). */
+  excludes?: string[];
   /** major.minor.patch of the previous version (all the versioning strategy classifies on). */
   previous?: Version;
   /** The previous version as written in the plan (release-please's form, or PEP 440 in PEP 440 mode). */
@@ -431,8 +432,13 @@ function belongsTo(path: string, files: string[], sortedPaths: string[]): boolea
   return false;
 }
 
-function excluded(path: string, files: string[], excludes: string[]): boolean {
-  if (excludes.length === 0) return false;
+/**
+ * release-please's CommitExclude: with exclude-paths set (even empty), a commit is dropped when
+ * every one of its files in the package is under an excluded path — vacuously so when it has
+ * none there (an empty commit).
+ */
+function excluded(path: string, files: string[], excludes: string[] | undefined): boolean {
+  if (!excludes) return false;
   const relevant = (f: string, p: string) => p === "." || f.indexOf(`${p}/`) === 0;
   return files.filter((f) => relevant(f, path)).every((f) => excludes.some((e) => relevant(f, e)));
 }
@@ -473,7 +479,7 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
     .map((p) => normalizePath(p.path))
     .filter((p) => p !== ".")
     .sort((a, b) => b.length - a.length);
-  const needFiles = sortedPaths.length > 0 || cfg.packages.some((p) => p.excludePaths.length > 0);
+  const needFiles = sortedPaths.length > 0 || cfg.packages.some((p) => p.excludePaths !== undefined);
   // git starts walking now and runs while the tags are looked up below (each git spawn costs
   // ~10 ms here; overlapping them is most of `plan`'s start-up on small ranges).
   const log = head.hasCommits
@@ -536,7 +542,7 @@ async function planWith(
     const s: PackageState = {
       p,
       normPath: normalizePath(p.path),
-      excludes: p.excludePaths.map(normalizePath),
+      excludes: p.excludePaths?.map(normalizePath),
       tagMissing: false,
       done: false,
       notes: new NotesBuilder({ host: p.changelogHost, owner, repository, changelogSections: sectionsOf(p) }),

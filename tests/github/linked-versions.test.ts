@@ -9,7 +9,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { groupBranchName } from "../../src/github/layout.ts";
 import { hasBinary, shipline } from "../helpers/cli.ts";
-import { oracle, ours } from "../helpers/release-please-oracle.ts";
+import { oracle, oracleFiles, ourFiles, ours } from "../helpers/release-please-oracle.ts";
 import { TestRepo } from "../helpers/repo.ts";
 import { githubFixture } from "./fixtures.ts";
 
@@ -45,6 +45,68 @@ function monorepo(config: Record<string, unknown>, pkgs: Record<string, Record<s
   repo.commit("fix: c rounding", { "packages/c/fix.py": "Y = 1\n" });
   return repo;
 }
+
+/** A repo from files, with one commit (and the given tags), then `then` commits. */
+function repoOf(
+  files: Record<string, string>,
+  tags: string[],
+  then: [string, Record<string, string>][] = [],
+) {
+  const repo = TestRepo.create();
+  repos.push(repo);
+  repo.commit("chore: release", files);
+  for (const t of tags) repo.tag(t);
+  for (const [m, f] of then) repo.commit(m, f);
+  return repo;
+}
+
+describe("linked-versions release PR files = release-please's (updates chained in its candidate order)", () => {
+  test("the manifest's keys: packages outside the group first, then the group", async () => {
+    const repo = repoOf(
+      {
+        "release-please-config.json": JSON.stringify({
+          "release-type": "python",
+          plugins: [{ type: "linked-versions", groupName: "g", components: ["a", "c"] }],
+          packages: { a: { component: "a" }, b: { component: "b" }, c: { component: "c" } },
+        }),
+        ".release-please-manifest.json": "{}\n",
+        "a/x.py": "x\n",
+        "b/x.py": "x\n",
+        "c/x.py": "x\n",
+      },
+      [],
+    );
+    repo.commit("feat: init", { "a/y.py": "1\n", "b/y.py": "1\n", "c/y.py": "1\n" });
+    const got = await ourFiles(repo.dir);
+    expect(got.get(".release-please-manifest.json")).toBe('{"b":"0.1.0","a":"0.1.0","c":"0.1.0"}\n');
+    expect(got).toEqual(await oracleFiles(repo.dir));
+  });
+
+  test("a file two packages update ends with the group's version, as release-please chains it", async () => {
+    const repo = repoOf(
+      {
+        "release-please-config.json": JSON.stringify({
+          "release-type": "python",
+          plugins: [{ type: "linked-versions", groupName: "g", components: ["lib", "cli"] }],
+          packages: {
+            lib: { component: "lib", "extra-files": ["/VERSION"] },
+            cli: { component: "cli" },
+            ".": { "extra-files": ["/VERSION"] },
+          },
+        }),
+        ".release-please-manifest.json": '{".":"1.0.0","lib":"2.0.0","cli":"2.0.0"}\n',
+        "lib/a.py": "x\n",
+        "cli/a.py": "x\n",
+        VERSION: "1.0.0 x-release-please-version\n",
+      },
+      ["v1.0.0", "lib-v2.0.0", "cli-v2.0.0"],
+      [["fix: x", { "lib/a.py": "y\n" }]],
+    );
+    const got = await ourFiles(repo.dir);
+    expect(got.get("VERSION")).toBe("2.0.1 x-release-please-version\n");
+    expect(got).toEqual(await oracleFiles(repo.dir));
+  });
+});
 
 const summaries = (body: string) => [...body.matchAll(/<summary>(.*?)<\/summary>/g)].map((m) => m[1]);
 const GROUP = { type: "linked-versions", groupName: "my group", components: ["a", "b"] };

@@ -97,5 +97,11 @@ export async function oracleFiles(dir: string): Promise<Map<string, string>> {
 export async function ourFiles(dir: string): Promise<Map<string, string>> {
   const { releaseChanges } = await import("../../src/plan/release-changes.ts");
   const { cfg, plan } = await ourPlan(dir);
-  return new Map(releaseChanges(dir, plan, { config: cfg }).map((u) => [u.path, u.content]));
+  // as the pr stage does: each PR's files from its own releases, in the PR's order (a linked
+  // group's members after the packages outside it, as release-please's plugins leave them)
+  const out = new Map<string, string>();
+  for (const c of groupPullRequests(cfg, plan.releases, "main"))
+    for (const u of releaseChanges(dir, { ...plan, releases: c.releases }, { config: cfg }))
+      out.set(u.path, u.content);
+  return out;
 }

@@ -76,3 +76,37 @@ describe("previous release = release-please's", () => {
     expect(got).toEqual(await oracle(r.dir));
   });
 });
+
+describe("commits that exclude-paths drops = release-please's (CommitExclude)", () => {
+  test('`"exclude-paths": []` is set: an empty commit touches none of the package\'s files and is dropped', async () => {
+    const r = repo({ packages: { ".": { "exclude-paths": [] } } }, { ".": "1.0.0" });
+    r.tag("v1.0.0");
+    r.commit("fix: x");
+    expect(await ours(r.dir)).toEqual([]);
+    expect(await oracle(r.dir)).toEqual([]);
+    // without the key, the same commit is released
+    r.write(
+      "release-please-config.json",
+      JSON.stringify({ "release-type": "python", packages: { ".": {} } }),
+    );
+    r.commit("chore: config");
+    r.commit("fix: y");
+    const got = await ours(r.dir);
+    expect(got[0]?.title).toBe("chore(main): release 1.0.1");
+    expect(got).toEqual(await oracle(r.dir));
+  });
+
+  test("in a monorepo, only the package that sets exclude-paths drops the empty commit", async () => {
+    const r = repo(
+      { packages: { a: { component: "a", "exclude-paths": [] }, b: { component: "b" } } },
+      { a: "1.0.0", b: "1.0.0" },
+    );
+    r.commit("chore: files", { "a/x.py": "x\n", "b/x.py": "x\n" });
+    r.tag("a-v1.0.0").tag("b-v1.0.0");
+    r.commit("fix: x");
+    const got = await ours(r.dir);
+    expect(got[0]?.body).toContain("b: 1.0.1");
+    expect(got[0]?.body).not.toContain("a: 1.0.1");
+    expect(got).toEqual(await oracle(r.dir));
+  });
+});
