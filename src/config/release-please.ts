@@ -418,6 +418,25 @@ export function loadReleasePleaseConfig(root: string): ReleasePleaseConfig {
         `${configFile}: ${key} "${v}" is not a full 40-character sha; release-please compares full shas, so it will never match`,
       );
   }
+  // release-please reads PR titles back with a regex (pull-request-title.ts generateMatchPattern)
+  // holding one named group per placeholder; ${scope} and ${branch} both become `branch`, and
+  // JavaScript refuses the duplicate group: release-please 17 stops on such a pattern.
+  const patterns: [string, unknown][] = [
+    ["group-pull-request-title-pattern", raw["group-pull-request-title-pattern"]],
+    ["pull-request-title-pattern", raw["pull-request-title-pattern"]],
+    ...Object.entries(raw.packages).map(
+      ([path, pkg]) =>
+        [`packages["${path}"].pull-request-title-pattern`, (pkg as Obj)["pull-request-title-pattern"]] as [
+          string,
+          unknown,
+        ],
+    ),
+  ];
+  for (const [key, pattern] of patterns)
+    if (typeof pattern === "string" && pattern.includes("${scope}") && pattern.includes("${branch}"))
+      warnings.push(
+        `${configFile}: ${key} uses both \${scope} and \${branch}; release-please 17 fails on such a pattern ("duplicate group specifier name") and opens no PR, shipline plans it`,
+      );
   const manifest = loadManifest(root);
   const sep = raw["separate-pull-requests"] as boolean | undefined;
   return {

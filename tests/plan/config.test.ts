@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: release-please title patterns use literal ${…} placeholders
 /** release-please config + manifest loading: defaults, merge, file names, warnings, errors. */
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -89,6 +90,31 @@ describe("loadReleasePleaseConfig", () => {
     expect(cfg.warnings.join("\n")).toContain('unknown key packages["."].changelog-secions');
     expect(cfg.warnings.join("\n")).toContain('release-type "node"');
     expect(cfg.warnings.join("\n")).toContain('last-release-sha "abc1234" is not a full 40-character sha');
+  });
+
+  test("a title pattern with both ${scope} and ${branch} is warned: release-please 17 fails on it", () => {
+    const cfg = loadReleasePleaseConfig(
+      dir({
+        "release-please-config.json": {
+          "group-pull-request-title-pattern": "chore${scope}: release ${branch}",
+          packages: {
+            a: {
+              "release-type": "python",
+              "pull-request-title-pattern": "chore${scope}: ${branch} ${version}",
+            },
+            b: {
+              "release-type": "python",
+              "pull-request-title-pattern": "chore${scope}: release ${version}",
+            },
+          },
+        },
+        ".release-please-manifest.json": {},
+      }),
+    );
+    expect(cfg.warnings).toEqual([
+      'release-please-config.json: group-pull-request-title-pattern uses both ${scope} and ${branch}; release-please 17 fails on such a pattern ("duplicate group specifier name") and opens no PR, shipline plans it',
+      'release-please-config.json: packages["a"].pull-request-title-pattern uses both ${scope} and ${branch}; release-please 17 fails on such a pattern ("duplicate group specifier name") and opens no PR, shipline plans it',
+    ]);
   });
 
   test("invalid values name file, key, expected and found", () => {
