@@ -6,13 +6,11 @@
 
 import { createTwoFilesPatch } from "diff";
 import { loadReleasePleaseConfig, type ReleasePleaseConfig } from "../config/release-please.ts";
-import { ShiplineError } from "../errors.ts";
 import { remoteUrl, tokenAuthEnv } from "../git/branch-commit.ts";
 import { fileAt, git, headSha, tagCommit } from "../git/git.ts";
 import { ensureFullHistory } from "../git/shallow.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import type { PrereleaseChoice } from "../plan/prerelease.ts";
-import type { PendingRelease } from "../plan/types.ts";
 import { GitHub, type Pull } from "./client.ts";
 import { githubContext, githubToken, headMismatch } from "./context.ts";
 import { publishReleases, type ReleaseRecord } from "./github-release.ts";
@@ -20,7 +18,7 @@ import { groupPullRequests, type PrCandidate } from "./layout.ts";
 import type { PrStageResult } from "./outputs.ts";
 import { currentPlan, fileChanges, overridePullRequests, pendingReleases } from "./plan-source.ts";
 import { assertNoDuplicateBranches, findUntaggedMerged, openOrUpdate } from "./release-pr.ts";
-import { describeMismatch, versionMismatches } from "./version-guard.ts";
+import { guardVersions } from "./version-guard.ts";
 
 export const REMOTE = "origin";
 
@@ -67,7 +65,11 @@ async function releaseUntaggedMerged(
     const sha = pr.merge_commit_sha;
     const pending = sha ? pendingReleases(root, cfg, sha).filter((p) => !skip.has(p.path)) : [];
     if (!sha || pending.length === 0) return { released: out, left: pr }; // not a release commit here
-    refuseUnbumped(ctx, pending);
+    // the release guard (stage-release.ts): its tag is published later, from the tag
+    guardVersions(root, pending, headSha(root), {
+      refuse: ctx.options.publish || ctx.options.publishElsewhere === true,
+      log,
+    });
     log.info(`merged release PR #${pr.number} was never released: releasing it at ${sha.slice(0, 7)}`);
     const r = await publishReleases({
       gh,
@@ -89,20 +91,6 @@ async function releaseUntaggedMerged(
       );
     }
     out.push(...r.releases);
-  }
-}
-
-/**
- * The release stage's version guard, for a merged PR released at its merge commit: its tag is
- * published from later (`git checkout <tag> && shipline publish`), so with publishing on, a
- * version file the PR left behind stops the run before the tag; otherwise it is said.
- */
-function refuseUnbumped(ctx: StageContext, pending: PendingRelease[]): void {
-  const publishing = ctx.options.publish || ctx.options.publishElsewhere === true;
-  for (const m of versionMismatches(ctx.root, pending, headSha(ctx.root))) {
-    const { message, hint } = describeMismatch(m);
-    if (publishing) throw new ShiplineError(`${message}; nothing was tagged`, hint);
-    ctx.log.warn(`${message} (${hint})`);
   }
 }
 

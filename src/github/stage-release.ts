@@ -15,7 +15,7 @@ import { githubContext, githubToken, headMismatch } from "./context.ts";
 import { publishReleases } from "./github-release.ts";
 import type { ReleaseStageResult } from "./outputs.ts";
 import { pendingReleases } from "./plan-source.ts";
-import { describeMismatch, versionMismatches } from "./version-guard.ts";
+import { guardVersions } from "./version-guard.ts";
 
 export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageResult> {
   const { root, options: o, env, log } = ctx;
@@ -44,11 +44,7 @@ export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageRe
   // is made. `shipline release` on its own only says so.
   const buildFollows = (o.publish && o.order !== "publish-first") || o.publishElsewhere === true;
   const head = headSha(root);
-  for (const m of versionMismatches(root, pending, head)) {
-    const { message, hint } = describeMismatch(m);
-    if (buildFollows && !o.dryRun) throw new ShiplineError(`${message}; nothing was tagged`, hint);
-    log.warn(`${message} (${hint})`);
-  }
+  guardVersions(root, pending, head, { refuse: buildFollows && !o.dryRun, log });
   if (o.dryRun) {
     for (const p of pending) {
       log.info(

@@ -8,9 +8,11 @@
 import { join, posix } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { sameVersion } from "../dist/pep440.ts";
+import { ShiplineError } from "../errors.ts";
 import { fileAt } from "../git/git.ts";
 import type { PendingRelease } from "../plan/types.ts";
 import { declaredVersion, type ReadFile, workingTree } from "../setup/current-version.ts";
+import type { Logger } from "../ui/log.ts";
 
 export interface VersionMismatch {
   release: PendingRelease;
@@ -66,4 +68,21 @@ export function describeMismatch(m: VersionMismatch): { message: string; hint: s
     ? `add "extra-files": ["${m.unmanagedFile}"] to "${r.path}" in the release-please config and end its version line with \`# x-release-please-version\`; then ${redo}, bumping it`
     : `set it to ${r.version} in the release PR: ${redo}; merge that PR as proposed`;
   return { message, hint };
+}
+
+/**
+ * The guard itself: with `refuse` (a build of these tags follows, here or in a publish job), the
+ * first mismatch stops the run before anything is tagged; otherwise each one is said.
+ */
+export function guardVersions(
+  root: string,
+  pending: PendingRelease[],
+  head: string,
+  o: { refuse: boolean; log: Logger },
+): void {
+  for (const m of versionMismatches(root, pending, head)) {
+    const { message, hint } = describeMismatch(m);
+    if (o.refuse) throw new ShiplineError(`${message}; nothing was tagged`, hint);
+    o.log.warn(`${message} (${hint})`);
+  }
 }
