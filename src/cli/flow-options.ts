@@ -1,9 +1,11 @@
 /** Turning flags + [tool.shipline] + the environment into a flow's RunOptions, and reporting the outcome. */
 import { loadShiplineConfig } from "../config/shipline.ts";
+import { UsageError } from "../errors.ts";
 import { repoRoot } from "../git/git.ts";
 import { githubApiUrl } from "../github/context.ts";
-import type { PrStageResult } from "../github/outputs.ts";
+import type { PrStageResult, ReleaseStageResult } from "../github/outputs.ts";
 import { checkSlug } from "../github/slug.ts";
+import type { AssetsStageResult } from "../github/stage-assets.ts";
 import { checkServiceUrl } from "../net/service-url.ts";
 import type { Checkpoint } from "../pipeline/checkpoint.ts";
 import type { FlowOutcome, MachineEnv } from "../pipeline/machine.ts";
@@ -83,7 +85,20 @@ export function buildRunOptions(
   const repo = str("repo");
   if (repo !== undefined) checkSlug(repo, "--repo");
   // read by the pr and release stages, after the gates: a bad one is better found now
-  if (command !== "publish") githubApiUrl(env);
+  if (command !== "publish" || cfg.publish.githubAssets) githubApiUrl(env);
+  // publish.github-assets in a publish job: the token is needed after the upload, so a job
+  // without one is stopped before anything is sent
+  if (
+    command === "publish" &&
+    cfg.publish.githubAssets &&
+    !a["dry-run"] &&
+    !(env.GITHUB_TOKEN || env.GH_TOKEN)
+  )
+    throw new UsageError(
+      "[tool.shipline] publish.github-assets is on, but GITHUB_TOKEN is not set: the files could not be attached to the GitHub release",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, shown as is
+      "give the publish job `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}` and `permissions: contents: write`, or set github-assets = false",
+    );
   return {
     command,
     event: env.GITHUB_EVENT_NAME ?? "local",
@@ -91,6 +106,7 @@ export function buildRunOptions(
     // `run --no-publish`: the publish job of a two-job workflow does the rest
     publish: cfg.publish.enabled && a.publish !== false,
     ...(cfg.publish.enabled && a.publish === false && { publishElsewhere: true }),
+    ...(cfg.publish.enabled && cfg.publish.githubAssets && { githubAssets: true }),
     noSign: a.sign === false || !cfg.publish.attestations,
     dryRun: Boolean(a["dry-run"]),
     repositoryUrl,
@@ -148,6 +164,19 @@ export function reportOutcome(out: FlowOutcome, log: Logger, json: boolean): num
   return 0;
 }
 
+/** A release the assets stage has published since: its outputs give the published URL and state. */
+function withAttached(release: ReleaseStageResult, cp: Checkpoint): ReleaseStageResult {
+  const attached = (cp.stages.assets?.result as AssetsStageResult | undefined)?.releases ?? [];
+  if (!attached.length) return release;
+  return {
+    ...release,
+    releases: release.releases.map((r) => {
+      const a = attached.find((x) => x.tag === r.tag);
+      return a ? { ...r, url: a.url, draft: a.draft } : r;
+    }),
+  };
+}
+
 /**
  * Runs a flow, then writes release-please-action's outputs and job summary from its checkpoint
  * (a no-op outside GitHub Actions) — also when a stage failed after the release stage, and on
@@ -168,8 +197,9 @@ export async function runFlowWithOutputs(
     if (cp.command === "publish") return;
     const pr = cp.stages.pr?.result as PrStageResult | undefined;
     // releases made by the pr stage (a merged release PR left untagged) count as created too
-    const release = cp.stages.release?.result ?? (pr?.released ? { releases: pr.released } : undefined);
-    writeActionsOutputs(pr, release as never);
+    const made = cp.stages.release?.result as ReleaseStageResult | undefined;
+    const release = made ?? (pr?.released ? { releases: pr.released } : undefined);
+    writeActionsOutputs(pr, release && withAttached(release, cp));
   };
   let failed: Checkpoint | undefined;
   try {

@@ -37,6 +37,11 @@ export interface ShiplineConfig {
     repositoryUrl: string;
     attestations: boolean;
     skipExisting: boolean;
+    /**
+     * Attach the distributions and their Sigstore bundles to the GitHub release. The release is
+     * then created as a draft and published only once every asset is on it (immutable releases).
+     */
+    githubAssets: boolean;
   };
   /** Where this came from, for messages. */
   source: string;
@@ -75,7 +80,13 @@ export function defaultConfig(source = "defaults"): ShiplineConfig {
     python: [...DEFAULT_PYTHONS],
     gates: defaultGates(),
     build: { outDir: "dist" },
-    publish: { enabled: true, repositoryUrl: PYPI_UPLOAD_URL, attestations: true, skipExisting: false },
+    publish: {
+      enabled: true,
+      repositoryUrl: PYPI_UPLOAD_URL,
+      attestations: true,
+      skipExisting: false,
+      githubAssets: false,
+    },
     source,
     warnings: [],
   };
@@ -222,7 +233,7 @@ export function readShiplineTable(tool: unknown, file: string): ShiplineConfig {
   if (tool.publish !== undefined) {
     const p = tool.publish;
     if (!isTable(p)) r.fail("publish", "a table", p);
-    r.known(p, "publish.", ["enabled", "repository-url", "attestations", "skip-existing"]);
+    r.known(p, "publish.", ["enabled", "repository-url", "attestations", "skip-existing", "github-assets"]);
     cfg.publish = {
       enabled: r.bool(p, "enabled", "publish.enabled", true),
       // checked here, so every command (doctor included) refuses a non-http(s) or credentialed URL
@@ -232,6 +243,7 @@ export function readShiplineTable(tool: unknown, file: string): ShiplineConfig {
       ) as string,
       attestations: r.bool(p, "attestations", "publish.attestations", true),
       skipExisting: r.bool(p, "skip-existing", "publish.skip-existing", false),
+      githubAssets: r.bool(p, "github-assets", "publish.github-assets", false),
     };
   }
   return cfg;

@@ -19,6 +19,8 @@ interface Built {
   version?: string;
   /** Repo-relative path → sha256. */
   files: Record<string, string>;
+  /** Repo-relative path → the package path it was built from. */
+  origins?: Record<string, string>;
 }
 
 async function stillThere(root: string, built: Built): Promise<boolean> {
@@ -47,7 +49,9 @@ export const buildStage: Stage<BuildStageResult> = {
     const prev = ctx.progress.built as Built | undefined;
     if (prev && prev.version === version && (await stillThere(ctx.root, prev))) {
       ctx.log.info(`reusing the distributions built earlier: ${Object.keys(prev.files).join(", ")}`);
-      return { result: { files: Object.keys(prev.files), version, sha256: prev.files } };
+      return {
+        result: { files: Object.keys(prev.files), version, sha256: prev.files, origins: prev.origins },
+      };
     }
     const dirs = releases.length ? [...new Set(releases.map((r) => r.path))] : ["."];
     if (ctx.options.dryRun) {
@@ -57,6 +61,7 @@ export const buildStage: Stage<BuildStageResult> = {
     if (!version)
       ctx.log.warn("no release is pending at HEAD: the built version is not compared with a planned one");
     const files: string[] = [];
+    const origins: Record<string, string> = {};
     for (const dir of dirs) {
       const outcome = await buildDistributions({
         projectDir: join(ctx.root, dir),
@@ -68,12 +73,13 @@ export const buildStage: Stage<BuildStageResult> = {
       const expected = releases.find((r) => r.path === dir)?.version;
       if (expected) verifyVersion(outcome.files, expected);
       files.push(...outcome.files);
+      for (const f of outcome.files) origins[relativeTo(ctx.root, f)] = dir;
     }
     const sha256: Record<string, string> = {};
     for (const f of files)
       sha256[relativeTo(ctx.root, f)] = (await digestFile(f, { keys: ["sha256"] })).digests.sha256;
-    ctx.saveProgress({ built: { version, files: sha256 } satisfies Built });
+    ctx.saveProgress({ built: { version, files: sha256, origins } satisfies Built });
     for (const rel of Object.keys(sha256)) ctx.log.success(`built ${rel}`);
-    return { result: { files: Object.keys(sha256), version, sha256 } };
+    return { result: { files: Object.keys(sha256), version, sha256, origins } };
   },
 };

@@ -33,6 +33,8 @@ export interface BuildStageResult {
   version?: string;
   /** Repo-relative path → sha256 right after the build (check refuses files changed since). */
   sha256?: Record<string, string>;
+  /** Repo-relative path → the package path (manifest key) it was built from. */
+  origins?: Record<string, string>;
 }
 export interface CheckStageResult {
   files: CheckedFile[];

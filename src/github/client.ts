@@ -250,6 +250,8 @@ export interface Release {
   html_url: string;
   upload_url: string;
   target_commitish: string;
+  /** Published while the repository had immutable releases on: no asset can be added or removed. */
+  immutable?: boolean;
 }
 
 export function labelNames(p: Pull): string[] {

@@ -38,6 +38,11 @@ export interface ReleaseRecord {
   uploadUrl: string;
   draft: boolean;
   prerelease: boolean;
+  /**
+   * A draft only until its files are attached (publish.github-assets): the assets stage
+   * publishes it. Absent for a release drafted by release-please's own `draft` option.
+   */
+  held?: boolean;
 }
 
 export interface ReleaseRunResult {
@@ -171,7 +176,12 @@ async function createOnce<T>(
 }
 
 /** Create the release exactly once; a 422 already_exists means another run made it (not ours). */
-async function createReleaseOnce(gh: GitHub, p: PendingRelease, log: Logger): Promise<[Release, boolean]> {
+async function createReleaseOnce(
+  gh: GitHub,
+  p: PendingRelease,
+  draft: boolean,
+  log: Logger,
+): Promise<[Release, boolean]> {
   const op = { what: `create the GitHub release ${p.tag}`, permission: PERM.contentsWrite };
   const create = async (): Promise<[Release, boolean]> => {
     try {
@@ -182,7 +192,7 @@ async function createReleaseOnce(gh: GitHub, p: PendingRelease, log: Logger): Pr
         target_commitish: p.sha,
         name: p.name,
         body: p.notes,
-        draft: p.draft,
+        draft,
         prerelease: p.prerelease,
         request: { retries: 0 },
       });
@@ -229,6 +239,8 @@ export interface ReleaseInputs {
   pending: PendingRelease[];
   log: Logger;
   progress: Progress;
+  /** Make each release a draft until the assets stage has attached its files. */
+  holdForAssets?: boolean;
 }
 
 export async function publishReleases(i: ReleaseInputs): Promise<ReleaseRunResult> {
@@ -242,13 +254,21 @@ export async function publishReleases(i: ReleaseInputs): Promise<ReleaseRunResul
     fault("release:after-tag");
     let release = await findRelease(gh, p.tag);
     let created = false;
-    if (!release) [release, created] = await createReleaseOnce(gh, p, log);
+    const hold = i.holdForAssets === true && !p.draft;
+    if (!release) [release, created] = await createReleaseOnce(gh, p, p.draft || hold, log);
     const done = (i.progress.get().created as string[] | undefined) ?? [];
     if (created && !done.includes(p.tag)) i.progress.save({ created: [...done, p.tag] });
     // An interrupted earlier attempt of this same run that created it still counts as created.
     created ||= done.includes(p.tag);
     if (!created) log.info(`release ${p.tag} already exists (${release.html_url}): recorded, not duplicated`);
-    else log.success(`created GitHub release "${p.name}" (${release.html_url})`);
+    else
+      log.success(
+        `created GitHub release "${p.name}" (${release.html_url})${hold ? ", a draft until its files are attached" : ""}`,
+      );
+    if (hold && !release.draft && release.immutable)
+      log.warn(
+        `the release ${p.tag} is published and immutable already: the built files cannot be attached to it (publish.github-assets)`,
+      );
     const record: ReleaseRecord = {
       path: p.path,
       component: p.component,
@@ -264,6 +284,7 @@ export async function publishReleases(i: ReleaseInputs): Promise<ReleaseRunResul
       uploadUrl: release.upload_url,
       draft: release.draft,
       prerelease: release.prerelease,
+      ...(hold && release.draft && { held: true }),
     };
     records.push(record);
   }

@@ -48,7 +48,7 @@ export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageRe
   if (o.dryRun) {
     for (const p of pending) {
       log.info(
-        `tag ${p.tag} at ${p.sha.slice(0, 7)}; release "${p.name}"${p.draft ? " (draft)" : ""}${p.prerelease ? " (prerelease)" : ""}`,
+        `tag ${p.tag} at ${p.sha.slice(0, 7)}; release "${p.name}"${p.draft ? " (draft)" : o.githubAssets && (o.publish || o.publishElsewhere) ? " (a draft until its files are attached)" : ""}${p.prerelease ? " (prerelease)" : ""}`,
       );
       for (const line of p.notes.split("\n")) log.info(`  ${line}`);
     }
@@ -84,6 +84,8 @@ export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageRe
     pending,
     log,
     progress: { get: () => ctx.progress, save: (p) => ctx.saveProgress(p) },
+    // the files are attached after the upload, in this run or in the publish job
+    holdForAssets: o.githubAssets === true && (o.publish || o.publishElsewhere === true),
   });
 }
 

@@ -7,6 +7,8 @@
  *                 └──► release ──► build ──► check ──► sign ──► upload ──► verify ──► done
  *
  * With order = "publish-first": plan ──► build … verify ──► release ──► done.
+ * With publish.github-assets, the flow ends in `assets` instead of `done` once both the release
+ * and the upload happened (`publish` alone: after verify): attach the files, publish the draft.
  */
 import { NotAvailableError } from "../errors.ts";
 import type { RunOptions, Stage } from "./stage.ts";
@@ -24,8 +26,10 @@ export interface StageDef {
   next: (result: unknown, o: RunOptions) => Next;
 }
 
+const assetsOrDone = (o: RunOptions): Next => (o.githubAssets ? "assets" : "done");
+
 const afterPublish = (o: RunOptions): Next =>
-  o.order === "publish-first" && o.command === "run" ? "release" : "done";
+  o.order === "publish-first" && o.command === "run" ? "release" : assetsOrDone(o);
 
 export const FLOW: Record<StageName, StageDef> = {
   gates: {
@@ -49,7 +53,11 @@ export const FLOW: Record<StageName, StageDef> = {
   },
   release: {
     load: () => import("../github/stage-release.ts").then((m) => m.releaseStage),
-    next: (_r, o) => (o.publish && o.order !== "publish-first" ? "build" : "done"),
+    next: (_r, o) => {
+      if (!o.publish) return "done";
+      // publish-first: the upload is behind us, so the files can go on the release now
+      return o.order === "publish-first" ? assetsOrDone(o) : "build";
+    },
   },
   build: {
     load: () => import("../dist/stage-build.ts").then((m) => m.buildStage),
@@ -70,6 +78,10 @@ export const FLOW: Record<StageName, StageDef> = {
   verify: {
     load: () => import("../pypi/stage-verify.ts").then((m) => m.verifyStage),
     next: (_r, o) => afterPublish(o),
+  },
+  assets: {
+    load: () => import("../github/stage-assets.ts").then((m) => m.assetsStage),
+    next: () => "done",
   },
 };
 

@@ -26,6 +26,7 @@ const SOURCES: Record<string, string> = {
   publish: "--no-publish (or [tool.shipline] publish.enabled)",
   requireRelease: "--require-release",
   publishElsewhere: "--no-publish",
+  githubAssets: "[tool.shipline] publish.github-assets",
 };
 
 /** Not the run's intent: who started it and how it is shown. */

@@ -9,5 +9,6 @@ export const STAGE_NAMES = [
   "sign",
   "upload",
   "verify",
+  "assets",
 ] as const;
 export type StageName = (typeof STAGE_NAMES)[number];

@@ -28,6 +28,11 @@ export interface RunOptions {
   publishElsewhere?: boolean;
   /** `publish --require-release`: HEAD must be a release commit, or nothing is built. */
   requireRelease?: boolean;
+  /**
+   * [tool.shipline] publish.github-assets: the release is made as a draft, the dists and their
+   * bundles are attached after the upload (the assets stage), then the release is published.
+   */
+  githubAssets?: boolean;
   /** A major release was confirmed explicitly (see [tool.shipline] confirm-major). */
   allowMajor?: boolean;
   [key: string]: unknown;

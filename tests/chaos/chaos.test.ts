@@ -10,7 +10,8 @@
  *   CHAOS_SEED=7 CHAOS_ONLY=42 CHAOS_WINDOW_MS=3100 npm run chaos   replay one run of a seed
  *   (timed kills fall in a window measured from a clean run; the summary prints it)
  *
- * Half the runs use `order = "publish-first"` (publish before tag), half release-please's order.
+ * Half the runs use `order = "publish-first"` (publish before tag), half release-please's order;
+ * every other pair has publish.github-assets on (the release a draft until its files are on it).
  * The summary line is written to .test-results/chaos.txt and printed.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -85,6 +86,7 @@ interface RunReport {
   index: number;
   windowMs: number;
   order: Order;
+  assets: boolean;
   converged: boolean;
   attempts: Attempt[];
   faults: string[];
@@ -135,6 +137,7 @@ async function chaosRun(tpl: Template, index: number, work: string, baselineMs: 
     return {
       index,
       order: tpl.order,
+      assets: tpl.assets,
       converged,
       attempts,
       faults: faults.map(describeServerFault),
@@ -149,7 +152,7 @@ async function chaosRun(tpl: Template, index: number, work: string, baselineMs: 
 
 function explain(rep: RunReport): string {
   const lines = [
-    `run ${rep.index} (${rep.order}, reproduce: CHAOS_SEED=${SEED} CHAOS_ONLY=${rep.index} CHAOS_WINDOW_MS=${rep.windowMs} npm run chaos): ${rep.converged ? "converged" : "DID NOT CONVERGE"}`,
+    `run ${rep.index} (${rep.order}${rep.assets ? ", github-assets" : ""}, reproduce: CHAOS_SEED=${SEED} CHAOS_ONLY=${rep.index} CHAOS_WINDOW_MS=${rep.windowMs} npm run chaos): ${rep.converged ? "converged" : "DID NOT CONVERGE"}`,
     ...rep.faults.map((f) => `  server fault: ${f}`),
     ...rep.attempts.map(
       (a) =>
@@ -169,16 +172,26 @@ describe.skipIf(!hasBinary() || !canBuild)("chaos: kill -9 and failing services,
 
   beforeAll(async () => {
     work = tempWork();
-    templates.push(await makeTemplate(work, "release-first"), await makeTemplate(work, "publish-first"));
-  }, 120_000);
+    templates.push(
+      await makeTemplate(work, "release-first"),
+      await makeTemplate(work, "publish-first"),
+      await makeTemplate(work, "release-first", { assets: true }),
+      await makeTemplate(work, "publish-first", { assets: true }),
+    );
+  }, 180_000);
   afterAll(() => {
     if (work && !process.env.CHAOS_KEEP) rmSync(work, { recursive: true, force: true });
   });
 
-  for (const order of ["release-first", "publish-first"] as const)
-    test(`a clean ${order} run releases everything exactly once (and calibrates the kill window)`, async () => {
-      const tpl = templates.find((t) => t.order === order)!;
-      const w = await startWorld(tpl, join(work, `clean-${order}`));
+  for (const [order, assets] of [
+    ["release-first", false],
+    ["publish-first", false],
+    ["release-first", true],
+    ["publish-first", true],
+  ] as const)
+    test(`a clean ${order} run${assets ? " with publish.github-assets" : ""} releases everything exactly once (and calibrates the kill window)`, async () => {
+      const tpl = templates.find((t) => t.order === order && t.assets === assets)!;
+      const w = await startWorld(tpl, join(work, `clean-${order}${assets ? "-assets" : ""}`));
       try {
         const res = await attempt(w, ["run", ...w.flags], undefined);
         if (process.env.CHAOS_DEBUG) console.error(res.stderr);
@@ -201,7 +214,8 @@ describe.skipIf(!hasBinary() || !canBuild)("chaos: kill -9 and failing services,
       const indices = ONLY === undefined ? Array.from({ length: RUNS }, (_, i) => i) : [ONLY];
       const reports: RunReport[] = [];
       for (const i of indices) {
-        const rep = await chaosRun(templates[i % 2]!, i, work, baselineMs, largest);
+        // release-first, publish-first, then both again with publish.github-assets
+        const rep = await chaosRun(templates[i % 4]!, i, work, baselineMs, largest);
         reports.push(rep);
         if (!rep.converged || broken(rep.verdict)) console.error(explain(rep));
         rmSync(join(work, `run-${i}`), { recursive: true, force: true });

@@ -3,6 +3,7 @@
  * each distribution on the index exactly once, with the bytes that were built, checked and
  * signed, and a PEP 740 attestation for those bytes; the tag and the GitHub release exactly
  * once at the merge commit; one release comment; the checkpoint done; no temp file or lock left.
+ * With publish.github-assets: the release published, each dist and bundle on it exactly once.
  *
  * Violations are split into duplicates (something done twice) and lost (something missing).
  */
@@ -81,6 +82,7 @@ export function checkInvariants(w: World, tpl: Template, status: { next?: string
   const tagSha = w.gh.tagSha(TAG);
   if (!tagSha) v.lost.push(`no tag ${TAG}`);
   else if (tagSha !== tpl.mergeSha) v.other.push(`tag ${TAG} at ${tagSha}, not the merge commit`);
+  if (tpl.assets && releases.length === 1) checkAssets(w, tpl, v);
   const comments = w.gh.comments.filter((c) => c.issue === tpl.pull.number);
   if (comments.length === 0) v.lost.push(`no release comment on PR #${tpl.pull.number}`);
   if (comments.length > 1) v.duplicates.push(`${comments.length} release comments on PR #${tpl.pull.number}`);
@@ -95,6 +97,27 @@ export function checkInvariants(w: World, tpl: Template, status: { next?: string
   );
   if (leftovers.length) v.other.push(`left behind: ${leftovers.join(", ")}`);
   return v;
+}
+
+/** publish.github-assets: the release published, with each dist and its bundle on it exactly once. */
+function checkAssets(w: World, tpl: Template, v: Verdict): void {
+  const r = w.gh.releases.find((x) => x.tag_name === TAG)!;
+  if (r.draft) v.lost.push(`the release ${TAG} is still a draft`);
+  for (const dist of tpl.dists.keys())
+    for (const name of [dist, `${dist}.sigstore.json`]) {
+      const here = r.assets.filter((a) => a.name === name);
+      if (here.length === 0) v.lost.push(`${name} is not on the release`);
+      if (here.length > 1) v.duplicates.push(`${name} is on the release ${here.length}×`);
+      const a = here[0];
+      if (!a) continue;
+      if (a.state !== "uploaded") v.other.push(`${name} on the release is in state ${a.state}`);
+      const local = join(w.project, "dist", name);
+      const want = tpl.dists.get(name) ?? (existsSync(local) ? sha256(readFileSync(local)) : "");
+      if (sha256(a.bytes) !== want)
+        v.other.push(`${name} on the release differs from what was built and signed`);
+    }
+  const extra = r.assets.filter((a) => !tpl.dists.has(a.name.replace(/\.sigstore\.json$/, "")));
+  if (extra.length) v.other.push(`unexpected assets: ${extra.map((a) => a.name).join(", ")}`);
 }
 
 export const broken = (v: Verdict) => v.duplicates.length + v.lost.length + v.other.length > 0;

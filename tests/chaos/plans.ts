@@ -14,7 +14,7 @@ export type Kill = { fault: string } | { afterMs: number } | undefined;
 export const describeKill = (k: Kill) =>
   !k ? "no kill" : "fault" in k ? `SHIPLINE_FAULT=${k.fault}` : `SIGKILL after ${k.afterMs} ms`;
 
-const STAGES = ["plan", "release", "build", "check", "sign", "upload", "verify"] as const;
+const STAGES = ["plan", "release", "build", "check", "sign", "upload", "verify", "assets"] as const;
 
 /** Named points compiled into the binary (src/**: fault("…")); params pick the n-th hit. */
 function faultPoint(r: () => number, largestDist: number): string {
@@ -28,7 +28,7 @@ function faultPoint(r: () => number, largestDist: number): string {
     return `${pick(r, ["upload:after-send", "sigstore:bundle-signed", "sigstore:attestation-signed"])}:nth=${int(r, 1, 2)}:${action}`;
   if (kind === 6)
     return `sigstore:${pick(r, ["write-bundle", "write-attestation"])}:${pick(r, ["mid-write", "before-rename", "after-rename"])}:nth=${int(r, 1, 2)}:kill`;
-  return `${pick(r, ["release:after-tag", "release:after-label", "build:after-command"])}:${action}`;
+  return `${pick(r, ["release:after-tag", "release:after-label", "build:after-command", "assets:after-upload", "assets:before-publish"])}:${action}`;
 }
 
 export function chooseKill(r: () => number, baselineMs: number, largestDist: number): NonNullable<Kill> {
@@ -60,6 +60,10 @@ const MENU: Menu[] = [
   { server: "gh", spec: { method: "GET", path: /\/releases\/tags\//, status: 500 } },
   { server: "gh", spec: { method: "POST", path: /\/comments$/, status: 502, afterHandling: true } },
   { server: "gh", spec: { path: /\/labels/, status: 503 } },
+  // publish.github-assets runs only: the upload endpoint and publishing the held draft
+  { server: "gh", spec: { method: "POST", path: /\/assets\?name=/, status: 502, afterHandling: true } },
+  { server: "gh", spec: { method: "POST", path: /\/assets\?name=/, reset: true } },
+  { server: "gh", spec: { method: "PATCH", path: /\/releases\/\d+$/, status: 502, afterHandling: true } },
   { server: "gh", spec: { path: /\/pulls/, status: 429, headers: { "retry-after": "1" } } },
   { server: "oidc", spec: { path: /\/token/, status: 500 } },
   { server: "sigstore", spec: { method: "POST", path: /signingCert/, status: 503 } },

@@ -30,6 +30,8 @@ export type Order = "release-first" | "publish-first";
 export interface Template {
   root: string;
   order: Order;
+  /** publish.github-assets: the release is a draft until the dists and bundles are on it. */
+  assets: boolean;
   /** The merged release PR as the GitHub stand-in held it. */
   pull: PullState;
   /** HEAD of the template: the squash-merged release commit. */
@@ -83,8 +85,13 @@ export const canBuild =
   Bun.spawnSync(["/usr/bin/python3", "-c", "import build, setuptools, wheel"]).exitCode === 0;
 
 /** History → release PR (opened by shipline against a stand-in) → squash merge → prebuilt dists. */
-export async function makeTemplate(work: string, order: Order): Promise<Template> {
-  const root = join(work, order);
+export async function makeTemplate(
+  work: string,
+  order: Order,
+  o: { assets?: boolean } = {},
+): Promise<Template> {
+  const assets = o.assets === true;
+  const root = join(work, assets ? `${order}-assets` : order);
   const project = join(root, "project");
   const bare = join(root, "origin.git");
   mkdirSync(root, { recursive: true });
@@ -100,6 +107,7 @@ export async function makeTemplate(work: string, order: Order): Promise<Template
     "",
     "[tool.shipline.build]",
     `command = ["sh", "-c", "cp ${prebuilt}/* \\"$SHIPLINE_OUT_DIR\\"/"]`,
+    ...(assets ? ["", "[tool.shipline.publish]", "github-assets = true"] : []),
   ].join("\n");
   commit(project, "chore: release 0.1.0", {
     "release-please-config.json": `${JSON.stringify({ packages: { ".": { "release-type": "python", "package-name": PROJECT } } }, null, 2)}\n`,
@@ -130,7 +138,7 @@ export async function makeTemplate(work: string, order: Order): Promise<Template
     rmSync(join(project, ".shipline"), { recursive: true, force: true });
     const dir = buildOnce(work, project);
     const dists = new Map(readdirSync(dir).map((f) => [f, sha256(readFileSync(join(dir, f)))]));
-    return { root, order, pull: structuredClone(pr), mergeSha, dists };
+    return { root, order, assets, pull: structuredClone(pr), mergeSha, dists };
   } finally {
     gh.stop();
   }

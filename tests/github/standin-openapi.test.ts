@@ -143,6 +143,43 @@ describe("GitHub stand-in vs the OpenAPI description", () => {
     expect(list.headers.get("link")).toContain('rel="next"');
   });
 
+  test("release assets: upload, list, get, delete; draft → published; immutable releases", async () => {
+    const created = await call("POST", "/releases", { tag_name: "v1.4.0", target_commitish: sha, draft: true });
+    const rel = created.data as { id: number; upload_url: string };
+    const upload = async (name: string, bytes: string) => {
+      const res = await fetch(rel.upload_url.replace(/\{.*\}$/, `?name=${encodeURIComponent(name)}`), {
+        method: "POST",
+        headers: { authorization: `token ${f.gh.token}`, "content-type": "application/zip" },
+        body: bytes,
+      });
+      return { status: res.status, data: await res.json() };
+    };
+    const up = await upload("pkg-1.4.0-py3-none-any.whl", "wheel bytes");
+    await expectValid(`${R}/releases/{release_id}/assets`, "post", up, 201);
+    expect(up.data).toMatchObject({
+      state: "uploaded",
+      size: 11,
+      digest: `sha256:${new Bun.CryptoHasher("sha256").update("wheel bytes").digest("hex")}`,
+    });
+    const dup = await upload("pkg-1.4.0-py3-none-any.whl", "other");
+    expect(dup.status).toBe(422);
+    expect(dup.data).toMatchObject({ errors: [{ code: "already_exists" }] });
+    await expectValid(`${R}/releases/{release_id}/assets`, "get", await call("GET", `/releases/${rel.id}/assets`), 200);
+    const assetId = (up.data as { id: number }).id;
+    await expectValid(`${R}/releases/assets/{asset_id}`, "get", await call("GET", `/releases/assets/${assetId}`), 200);
+    await expectValid(`${R}/releases/{release_id}`, "get", await call("GET", `/releases/${rel.id}`), 200);
+    // publishing the draft while immutability is on makes it immutable: no new asset, no delete
+    f.gh.settings.immutableReleases = true;
+    await expectValid(`${R}/immutable-releases`, "get", await call("GET", "/immutable-releases"), 200);
+    const published = await call("PATCH", `/releases/${rel.id}`, { draft: false });
+    await expectValid(`${R}/releases/{release_id}`, "patch", published, 200);
+    expect(published.data).toMatchObject({ draft: false, immutable: true });
+    expect((await upload("pkg-1.4.0.tar.gz", "sdist")).status).toBe(422);
+    expect((await call("DELETE", `/releases/assets/${assetId}`)).status).toBe(422);
+    f.gh.settings.immutableReleases = false;
+    expect((await call("GET", "/immutable-releases")).status).toBe(404);
+  });
+
   test("auth and permissions: 401 bad credentials, 403 without write", async () => {
     const res = await fetch(`${f.gh.url}/repos/octo/sample/pulls`, {
       headers: { authorization: "token nope" },

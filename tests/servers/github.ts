@@ -47,6 +47,20 @@ export interface ReleaseState {
   prerelease: boolean;
   created_at: string;
   published_at: string | null;
+  /** Set when the release is published while the repository has immutable releases on. */
+  immutable: boolean;
+  assets: AssetState[];
+}
+
+export interface AssetState {
+  id: number;
+  name: string;
+  content_type: string;
+  size: number;
+  /** "uploaded", or "starter" for the empty asset an upload that broke off leaves behind. */
+  state: "uploaded" | "starter";
+  bytes: Uint8Array;
+  created_at: string;
 }
 
 export interface CommentState {
@@ -71,6 +85,8 @@ export interface GitHubStandIn {
   tags: Map<string, string>;
   /** What the token may do ("write" by default). */
   permissions: { contents: "read" | "write"; pullRequests: "read" | "write" };
+  /** The repository's "release immutability" setting: a release published while on is immutable. */
+  settings: { immutableReleases: boolean };
   /** Mark a PR merged (closed, merged_at, merge_commit_sha) as if merged on GitHub. */
   merge(number: number, mergeCommitSha: string): void;
   /** Tag sha (peeled) in the backing store, or undefined. */
@@ -119,6 +135,7 @@ export async function startGitHub(
   const tags = new Map<string, string>();
   const labelIds = new Map<string, number>();
   const permissions: GitHubStandIn["permissions"] = { contents: "write", pullRequests: "write" };
+  const settings: GitHubStandIn["settings"] = { immutableReleases: false };
   let nextId = 1000;
   let base = "";
   const api = () => `${base}/repos/${owner}/${repo}`;
@@ -378,13 +395,40 @@ export async function startGitHub(
       body: r.body,
       draft: r.draft,
       prerelease: r.prerelease,
-      immutable: false,
+      immutable: r.immutable,
       created_at: r.created_at,
       published_at: r.published_at,
       updated_at: r.created_at,
       author: user(),
-      assets: [],
+      assets: r.assets.map(assetJson),
     };
+  };
+
+  const assetJson = (a: AssetState) => ({
+    url: `${api()}/releases/assets/${a.id}`,
+    browser_download_url: `${web}/releases/download/${releases.find((r) => r.assets.includes(a))?.tag_name ?? "untagged"}/${a.name}`,
+    id: a.id,
+    node_id: nodeId("ReleaseAsset", a.id),
+    name: a.name,
+    label: null,
+    state: a.state === "uploaded" ? "uploaded" : "open",
+    content_type: a.content_type,
+    size: a.size,
+    digest:
+      a.state === "uploaded"
+        ? `sha256:${new Bun.CryptoHasher("sha256").update(a.bytes).digest("hex")}`
+        : null,
+    download_count: 0,
+    created_at: a.created_at,
+    updated_at: a.created_at,
+    uploader: user(),
+  });
+
+  /** Publishing a release (created non-draft, or a draft edited to draft: false). */
+  const publish = (r: ReleaseState) => {
+    r.draft = false;
+    r.published_at = NOW();
+    r.immutable = settings.immutableReleases;
   };
 
   const refJson = (tag: string, o: { sha: string; type: string }) => ({
@@ -669,8 +713,11 @@ export async function startGitHub(
         draft,
         prerelease: b?.prerelease === true,
         created_at: now,
-        published_at: draft ? null : now,
+        published_at: null,
+        immutable: false,
+        assets: [],
       };
+      if (!draft) publish(r);
       releases.push(r);
       return json(releaseJson(r), 201, { location: `${api()}/releases/${r.id}` });
     }
@@ -680,6 +727,85 @@ export async function startGitHub(
       const r = releases.find((x) => x.tag_name === byTag[1] && !x.draft);
       return r ? json(releaseJson(r)) : error(404, "Not Found");
     }
+    const byId = /^\/releases\/(\d+)$/.exec(path);
+    const release = byId ? releases.find((x) => x.id === Number(byId[1])) : undefined;
+    if (byId && m === "GET") return release ? json(releaseJson(release)) : error(404, "Not Found");
+    if (byId && m === "PATCH") {
+      if (!release) return error(404, "Not Found");
+      const no = denied("contents");
+      if (no) return no;
+      const b = (await body(req)) ?? {};
+      if (release.immutable && ("draft" in b || "tag_name" in b || "prerelease" in b))
+        return error(422, "Cannot modify an immutable release.");
+      if (typeof b.name === "string") release.name = b.name;
+      if (typeof b.body === "string") release.body = b.body;
+      if (typeof b.prerelease === "boolean") release.prerelease = b.prerelease;
+      if (b.draft === false && release.draft) {
+        // publishing a draft creates its tag when it does not exist yet
+        if (!refObject(release.tag_name)) {
+          const t = release.target_commitish;
+          const sha = /^[0-9a-f]{40}$/.test(t) ? t : branchSha(t);
+          if (!sha || !commitExists(sha))
+            return validation([{ resource: "Release", code: "invalid", field: "target_commitish" }]);
+          createTag(release.tag_name, sha);
+        }
+        publish(release);
+      } else if (b.draft === true && !release.draft) {
+        release.draft = true;
+        release.published_at = null;
+      }
+      return json(releaseJson(release));
+    }
+    const assetsOf = /^\/releases\/(\d+)\/assets$/.exec(path);
+    const owning = assetsOf ? releases.find((x) => x.id === Number(assetsOf[1])) : undefined;
+    if (assetsOf && m === "GET")
+      return owning ? paged(owning.assets, url, assetJson) : error(404, "Not Found");
+    if (assetsOf && m === "POST") {
+      // the upload endpoint (upload_url): the raw bytes, ?name=, Content-Type
+      if (!owning) return error(404, "Not Found");
+      const no = denied("contents");
+      if (no) return no;
+      const name = url.searchParams.get("name") ?? "";
+      if (!name) return validation([{ resource: "ReleaseAsset", code: "missing_field", field: "name" }]);
+      if (owning.immutable) return error(422, "Cannot upload assets to an immutable release.");
+      if (owning.assets.some((a) => a.name === name))
+        return validation([{ resource: "ReleaseAsset", code: "already_exists", field: "name" }]);
+      const a: AssetState = {
+        id: nextId++,
+        name,
+        content_type: req.headers.get("content-type") ?? "application/octet-stream",
+        size: 0,
+        state: "starter",
+        bytes: new Uint8Array(0),
+        created_at: NOW(),
+      };
+      // like GitHub: the asset exists from the first byte; an upload that breaks off leaves it
+      // behind in the "starter" state (listed as "open"), to be deleted before a retry
+      owning.assets.push(a);
+      const bytes = new Uint8Array(await req.arrayBuffer());
+      const declared = Number(req.headers.get("content-length") ?? bytes.length);
+      if (bytes.length !== declared) return error(400, "Bad Content-Length");
+      Object.assign(a, { bytes, size: bytes.length, state: "uploaded" });
+      return json(assetJson(a), 201);
+    }
+    const assetById = /^\/releases\/assets\/(\d+)$/.exec(path);
+    if (assetById) {
+      const holder = releases.find((r) => r.assets.some((a) => a.id === Number(assetById[1])));
+      const a = holder?.assets.find((x) => x.id === Number(assetById[1]));
+      if (!holder || !a) return error(404, "Not Found");
+      if (m === "GET") return json(assetJson(a));
+      if (m === "DELETE") {
+        const no = denied("contents");
+        if (no) return no;
+        if (holder.immutable) return error(422, "Cannot delete assets of an immutable release.");
+        holder.assets.splice(holder.assets.indexOf(a), 1);
+        return new Response(null, { status: 204 });
+      }
+    }
+    if (path === "/immutable-releases" && m === "GET")
+      return settings.immutableReleases
+        ? json({ enabled: true, enforced_by_owner: false })
+        : error(404, "Not Found");
     return error(404, "Not Found");
   }
 
@@ -697,6 +823,7 @@ export async function startGitHub(
     comments,
     tags,
     permissions,
+    settings,
     merge(number, sha) {
       const p = pulls.find((x) => x.number === number);
       if (!p) throw new Error(`no PR #${number}`);

@@ -1,0 +1,229 @@
+/**
+ * Files on a GitHub release, the immutable-release-safe way: the release waits as a draft, every
+ * file is attached (each exactly once, checked by name, size and sha256 digest), and only then
+ * is the draft published. With immutable releases on, a published release can no longer take
+ * assets, so publishing first and attaching after — what release-please plus an upload action
+ * does — leaves a release without its files for good.
+ *
+ * Re-runnable: an asset already there with the same bytes counts as done (no 422 already_exists
+ * on a re-run); one an interrupted upload left behind (state "open"/"starter", GitHub's own
+ * advice: "it can be safely deleted") is deleted and sent again; one with other bytes stops the
+ * run — shipline never replaces a finished release asset.
+ */
+import { statSync } from "node:fs";
+import { basename } from "node:path";
+import { ShiplineError } from "../errors.ts";
+import { fault } from "../pipeline/fault.ts";
+import type { Logger } from "../ui/log.ts";
+import { apiErrorCodes, type GitHub, isRequestError, PERM, type Release } from "./client.ts";
+
+/** A file to attach: its path on disk and the digest it must have on the release. */
+export interface AssetFile {
+  path: string;
+  sha256: string;
+}
+
+export interface ReleaseAsset {
+  id: number;
+  name: string;
+  size: number;
+  state: string;
+  /** "sha256:<hex>" (GitHub fills it for assets uploaded since mid-2025; older ones have null). */
+  digest?: string | null;
+}
+
+export interface AttachOutcome {
+  tag: string;
+  id: number;
+  url: string;
+  draft: boolean;
+  /** True when this call published the draft the release was held as. */
+  published: boolean;
+  assets: { name: string; status: "uploaded" | "present" }[];
+  /** Files that could not be attached: the release is published and immutable. */
+  missing?: string[];
+}
+
+const CONTENT_TYPES: [RegExp, string][] = [
+  [/\.(whl|zip)$/, "application/zip"],
+  [/\.tar\.gz$/, "application/gzip"],
+  [/\.(json|attestation)$/, "application/json"],
+];
+
+export const contentType = (name: string): string =>
+  CONTENT_TYPES.find(([re]) => re.test(name))?.[1] ?? "application/octet-stream";
+
+type Match = "same" | "partial" | "different";
+
+function compare(a: ReleaseAsset, size: number, sha256: string): Match {
+  // "open" in the API ("starter" in the upload docs): an upload that broke off
+  if (a.state !== "uploaded") return "partial";
+  if (a.size !== size) return "different";
+  if (a.digest && a.digest !== `sha256:${sha256}`) return "different";
+  return "same";
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Failures after which the upload may or may not have happened: look, then retry. */
+const uncertain = (e: unknown) => !isRequestError(e) || e.status >= 500 || e.status === 429;
+
+export async function getRelease(gh: GitHub, id: number, tag: string): Promise<Release> {
+  const { data } = await gh.call(
+    { what: `read the GitHub release ${tag}`, permission: PERM.contentsRead },
+    () => gh.kit.rest.repos.getRelease({ owner: gh.owner, repo: gh.repo, release_id: id }),
+  );
+  return data as unknown as Release;
+}
+
+export function listAssets(gh: GitHub, r: Release): Promise<ReleaseAsset[]> {
+  return gh.call(
+    { what: `list the assets of the release ${r.tag_name}`, permission: PERM.contentsRead },
+    () =>
+      gh.list<ReleaseAsset>(
+        "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
+        { release_id: r.id },
+        1000,
+      ),
+  );
+}
+
+async function deleteAsset(gh: GitHub, r: Release, a: ReleaseAsset, log: Logger): Promise<void> {
+  log.warn(
+    `${r.tag_name}: ${a.name} is an unfinished upload (state ${a.state}): deleting it to send it again`,
+  );
+  try {
+    await gh.kit.rest.repos.deleteReleaseAsset({ owner: gh.owner, repo: gh.repo, asset_id: a.id });
+  } catch (e) {
+    if (isRequestError(e) && e.status === 404) return; // gone already
+    throw gh.explain(
+      { what: `delete the unfinished asset ${a.name} of ${r.tag_name}`, permission: PERM.contentsWrite },
+      e,
+    );
+  }
+}
+
+function differs(r: Release, name: string, a: ReleaseAsset, sha256: string): ShiplineError {
+  return new ShiplineError(
+    `the release ${r.tag_name} already has an asset ${name} with other bytes (${a.digest ?? `${a.size} bytes`}, not sha256:${sha256})`,
+    "shipline never replaces a release asset: check where it came from, delete it on GitHub if it is wrong, then `shipline resume`",
+  );
+}
+
+/** Send one file; after an answer that may hide an effect, look at the release before sending again. */
+async function upload(gh: GitHub, r: Release, f: AssetFile, size: number, log: Logger): Promise<void> {
+  const name = basename(f.path);
+  const op = { what: `attach ${name} to the release ${r.tag_name}`, permission: PERM.contentsWrite };
+  const delays = [1000, 2000, 4000, 8000];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await gh.kit.rest.repos.uploadReleaseAsset({
+        owner: gh.owner,
+        repo: gh.repo,
+        release_id: r.id,
+        url: r.upload_url,
+        name,
+        // streamed from disk by Bun's fetch; the type says string only
+        data: Bun.file(f.path) as unknown as string,
+        headers: { "content-type": contentType(name), "content-length": size },
+        request: { retries: 0 },
+      });
+      fault("assets:after-upload");
+      return;
+    } catch (e) {
+      const exists = isRequestError(e) && e.status === 422 && apiErrorCodes(e).includes("already_exists");
+      if (!exists && !uncertain(e)) throw gh.explain(op, e);
+      const found = (await listAssets(gh, r)).find((a) => a.name === name);
+      const match = found && compare(found, size, f.sha256);
+      if (match === "same") return;
+      if (found && match === "different") throw differs(r, name, found, f.sha256);
+      if (attempt >= delays.length) throw gh.explain(op, e);
+      log.warn(
+        `${op.what}: ${isRequestError(e) ? `GitHub answered ${e.status}` : `connection failed (${(e as Error).message})`}; retrying`,
+      );
+      if (found) await deleteAsset(gh, r, found, log);
+      await sleep(delays[attempt]!);
+    }
+  }
+}
+
+/**
+ * Attach `files` to the release (by id, read afresh), then publish it when `publish` is set and
+ * it is still a draft. A published immutable release that lacks some file is reported in
+ * `missing`, with a warning: GitHub does not let anyone add to it any more.
+ */
+export async function attachAssets(
+  gh: GitHub,
+  release: { id: number; tag: string },
+  files: AssetFile[],
+  publish: boolean,
+  log: Logger,
+): Promise<AttachOutcome> {
+  let r = await getRelease(gh, release.id, release.tag);
+  const sizes = new Map(files.map((f) => [f.path, statSync(f.path).size]));
+  const have = await listAssets(gh, r);
+  const status = (f: AssetFile) => {
+    const a = have.find((x) => x.name === basename(f.path));
+    return { a, match: a && compare(a, sizes.get(f.path)!, f.sha256) };
+  };
+  // Check everything before sending anything: a conflict found half-way would leave half the files.
+  for (const f of files) {
+    const { a, match } = status(f);
+    if (a && match === "different") throw differs(r, basename(f.path), a, f.sha256);
+  }
+  const outcome: AttachOutcome = {
+    tag: r.tag_name,
+    id: r.id,
+    url: r.html_url,
+    draft: r.draft,
+    published: false,
+    assets: [],
+  };
+  if (!r.draft && r.immutable) {
+    const missing = files.filter((f) => status(f).match !== "same").map((f) => basename(f.path));
+    for (const f of files)
+      if (status(f).match === "same") outcome.assets.push({ name: basename(f.path), status: "present" });
+    if (missing.length) {
+      log.warn(
+        `the release ${r.tag_name} was published as immutable before shipline could attach ${missing.join(", ")}: GitHub allows no new assets on it. The files are on the package index; later releases are made as drafts and published only with their files`,
+      );
+      outcome.missing = missing;
+    }
+    return outcome;
+  }
+  for (const f of files) {
+    const name = basename(f.path);
+    const { a, match } = status(f);
+    if (match === "same") {
+      outcome.assets.push({ name, status: "present" });
+      log.info(`${r.tag_name}: ${name} is attached already`);
+      continue;
+    }
+    if (a) await deleteAsset(gh, r, a, log);
+    await upload(gh, r, f, sizes.get(f.path)!, log);
+    outcome.assets.push({ name, status: "uploaded" });
+    log.success(`${r.tag_name}: attached ${name}`);
+  }
+  // What GitHub holds now, not what the answers said: every file there, finished, same bytes.
+  const now = await listAssets(gh, r);
+  for (const f of files) {
+    const a = now.find((x) => x.name === basename(f.path));
+    if (!a || compare(a, sizes.get(f.path)!, f.sha256) !== "same")
+      throw new ShiplineError(
+        `the release ${r.tag_name} does not hold ${basename(f.path)} as sent (${a ? `state ${a.state}, ${a.size} bytes` : "not listed"})`,
+        "run `shipline resume` to send it again",
+      );
+  }
+  if (publish && r.draft) {
+    fault("assets:before-publish");
+    const { data } = await gh.call(
+      { what: `publish the draft release ${r.tag_name}`, permission: PERM.contentsWrite },
+      () =>
+        gh.kit.rest.repos.updateRelease({ owner: gh.owner, repo: gh.repo, release_id: r.id, draft: false }),
+    );
+    r = data as unknown as Release;
+    Object.assign(outcome, { url: r.html_url, draft: r.draft, published: true });
+    log.success(`published the release ${r.tag_name} with its ${files.length} files (${r.html_url})`);
+  }
+  return outcome;
+}

@@ -1,0 +1,125 @@
+/**
+ * The `assets` stage ([tool.shipline] publish.github-assets): after the upload (and, in `run`,
+ * the release), attach each release's distributions and their Sigstore bundles to its GitHub
+ * release, then publish the release if it waits as a draft for them. In a `publish` job (the
+ * second job of a two-job workflow, or a tag checkout) the releases are the ones made at HEAD,
+ * found on GitHub by tag.
+ */
+import { join } from "node:path";
+import { digestFile } from "../dist/digests.ts";
+import { pendingFromGit } from "../dist/expected-version.ts";
+import { parseDistFilename } from "../dist/filename.ts";
+import { sameVersion } from "../dist/pep440.ts";
+import type { BuildStageResult, CheckStageResult, SignStageResult } from "../dist/types.ts";
+import type { Stage, StageContext } from "../pipeline/stage.ts";
+import { GitHub } from "./client.ts";
+import { githubContext, githubToken } from "./context.ts";
+import { findRelease } from "./github-release.ts";
+import type { ReleaseStageResult } from "./outputs.ts";
+import { type AssetFile, type AttachOutcome, attachAssets } from "./release-assets.ts";
+
+export interface AssetsStageResult {
+  releases: AttachOutcome[];
+  dryRun?: boolean;
+}
+
+/** A release the files go on: its GitHub id, and whether shipline holds it as a draft for them. */
+interface Target {
+  tag: string;
+  id: number;
+  path: string;
+  version: string;
+  held: boolean;
+}
+
+/** Releases made at HEAD that have a GitHub release (the `publish` command: no release stage ran). */
+async function targetsAtHead(ctx: StageContext, gh: () => GitHub): Promise<Target[]> {
+  const out: Target[] = [];
+  for (const p of await pendingFromGit(ctx.root)) {
+    const r = await findRelease(gh(), p.tag);
+    if (!r) {
+      ctx.log.info(`no GitHub release for ${p.tag}: no files attached to it`);
+      continue;
+    }
+    // a draft the package's config does not ask for is one `run --no-publish` held for us
+    out.push({ tag: p.tag, id: r.id, path: p.path || ".", version: p.version, held: r.draft && !p.draft });
+  }
+  return out;
+}
+
+/** Which built files belong to which release: by the package they were built from, else by version. */
+function filesFor(t: Target, all: string[], build: BuildStageResult | undefined, single: boolean): string[] {
+  if (build?.origins && Object.keys(build.origins).length)
+    return all.filter((f) => (build.origins?.[f] ?? ".") === t.path);
+  if (single) return all;
+  return all.filter((f) => {
+    const parsed = parseDistFilename(f.split("/").pop() ?? f);
+    return parsed.ok && sameVersion(parsed.parsed.version, t.version);
+  });
+}
+
+async function targets(ctx: StageContext, gh: () => GitHub): Promise<Target[]> {
+  const made = ctx.resultOf<ReleaseStageResult>("release")?.releases;
+  if (!made) return targetsAtHead(ctx, gh);
+  return made
+    .filter((r) => r.id)
+    .map((r) => ({ tag: r.tag, id: r.id, path: r.path || ".", version: r.version, held: r.held === true }));
+}
+
+async function runAssets(ctx: StageContext, preview: boolean): Promise<AssetsStageResult> {
+  const { root, log, env, options: o } = ctx;
+  const check = ctx.resultOf<CheckStageResult>("check");
+  const signed = ctx.resultOf<SignStageResult>("sign");
+  const build = ctx.resultOf<BuildStageResult>("build");
+  const dists = (check?.files ?? []).map((f) => f.path);
+  let client: GitHub | undefined;
+  const gh = () => {
+    if (!client) {
+      const g = githubContext(root, o.repo, env, false);
+      client = new GitHub({ owner: g.owner, repo: g.repo, token: githubToken(env), baseUrl: g.apiUrl, log });
+    }
+    return client;
+  };
+  if (preview) {
+    const made = ctx.resultOf<ReleaseStageResult>("release")?.releases ?? [];
+    const tags = made.length ? made.map((r) => r.tag) : (await pendingFromGit(root)).map((p) => p.tag);
+    log.info(
+      `would attach ${dists.join(", ") || "the built files"}${signed ? " and their .sigstore.json bundles" : ""} to ${tags.join(", ") || "the release at HEAD"}, then publish each release held as a draft`,
+    );
+    return { releases: [], dryRun: true };
+  }
+  const list = await targets(ctx, gh);
+  if (!list.length) {
+    log.info("no GitHub release to attach the files to");
+    return { releases: [] };
+  }
+  const out: AttachOutcome[] = [];
+  for (const t of list) {
+    const mine = filesFor(t, dists, build, list.length === 1);
+    if (!mine.length) {
+      log.warn(
+        `no built file belongs to ${t.tag}: nothing attached to it${t.held ? "; it stays a draft" : ""}`,
+      );
+      continue;
+    }
+    const files: AssetFile[] = [];
+    for (const rel of mine) {
+      const sha256 = check?.files.find((f) => f.path === rel)?.digests.sha256 ?? "";
+      files.push({ path: join(root, rel), sha256 });
+      const bundle = signed?.files.find((f) => f.path === rel)?.bundle;
+      if (bundle) {
+        const d = await digestFile(join(root, bundle), { keys: ["sha256"] });
+        files.push({ path: join(root, bundle), sha256: d.digests.sha256 });
+      }
+    }
+    out.push(await attachAssets(gh(), t, files, t.held, log));
+    ctx.saveProgress({ attached: out.map((x) => x.tag) });
+  }
+  return { releases: out };
+}
+
+export const assetsStage: Stage<AssetsStageResult> = {
+  name: "assets",
+  run: async (ctx) => ({ result: await runAssets(ctx, false) }),
+  preview: async (ctx) => ({ result: await runAssets(ctx, true) }),
+};
