@@ -82,12 +82,15 @@ async function releaseUntaggedMerged(
         get: () => (ctx.progress.released as Record<string, unknown> | undefined) ?? {},
         save: (p) => ctx.saveProgress({ released: { ...(ctx.progress.released as object), ...p } }),
       },
+      // publish.github-assets: a draft until `shipline publish` from its tag attaches its files
+      holdForAssets:
+        ctx.options.githubAssets === true && (ctx.options.publish || ctx.options.publishElsewhere === true),
     });
     for (const rel of r.releases) {
       // the tag exists on GitHub now; the plan that follows reads local tags
       if (!tagCommit(root, rel.tag)) git(["tag", rel.tag, rel.sha], { cwd: root });
       log.warn(
-        `${rel.tag} was released at ${rel.sha.slice(0, 7)}, behind HEAD: this run does not build or publish it; publish it from its tag (\`git checkout ${rel.tag} && shipline publish\`)`,
+        `${rel.tag} was released at ${rel.sha.slice(0, 7)}, behind HEAD: this run does not build or publish it; publish it from its tag (\`git checkout ${rel.tag} && shipline publish\`)${rel.held ? ", which also attaches its files and publishes the GitHub release, a draft until then" : ""}`,
       );
     }
     out.push(...r.releases);

@@ -10,6 +10,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import {
   canBuild,
+  git,
   makeTemplate,
   type Order,
   PROJECT,
@@ -148,9 +149,15 @@ describe.skipIf(!hasBinary() || !canBuild)("publish.github-assets", () => {
 
   test("publish-first: upload, then the release as a draft, its files, then published", async () => {
     const w = await world("publish-first");
-    const r = await run(w, ["run", ...w.flags]);
+    const out = join(w.dir, "github-output");
+    const r = await run(w, ["run", ...w.flags], { GITHUB_OUTPUT: out });
     expect(r.code).toBe(0);
     expectAttached(w, templates.get("publish-first")!);
+    // release-please-action's outputs describe the release as published, not the draft it was
+    const text = readFileSync(out, "utf8");
+    expect(text).toMatch(/^draft<<(ghadelimiter_[0-9a-f-]+)\nfalse\n\1$/m);
+    expect(text).toContain(`https://github.com/octo/chaos/releases/tag/${TAG}`);
+    expect(text).not.toContain("untagged-");
   }, 120_000);
 
   test("two jobs: `run --no-publish` leaves a draft; `publish --require-release` attaches and publishes it", async () => {
@@ -164,6 +171,25 @@ describe.skipIf(!hasBinary() || !canBuild)("publish.github-assets", () => {
     expect(noToken.stderr).toContain("publish.github-assets is on, but GITHUB_TOKEN is not set");
     expect(onIndex(w)).toHaveLength(0);
     const r2 = await run(w, ["publish", "--require-release", ...w.flags]);
+    expect(r2.code).toBe(0);
+    expectAttached(w, templates.get("release-first")!);
+  }, 120_000);
+
+  test("a merged release PR behind HEAD: `run` releases it as a draft; `publish` from its tag attaches and publishes", async () => {
+    const w = await world();
+    git(["commit", "-q", "--allow-empty", "-m", "chore: tidy"], w.project);
+    git(["push", "-q", "origin", "HEAD:refs/heads/main"], w.project);
+    const r1 = await run(w, ["run", ...w.flags], { GITHUB_SHA: git(["rev-parse", "HEAD"], w.project) });
+    expect(r1.code).toBe(0);
+    expect(r1.stderr).toContain(
+      "which also attaches its files and publishes the GitHub release, a draft until then",
+    );
+    expect(w.gh.releases.find((r) => r.tag_name === TAG)).toMatchObject({ draft: true, assets: [] });
+    expect(onIndex(w)).toHaveLength(0);
+    git(["checkout", "-q", TAG], w.project);
+    const r2 = await run(w, ["publish", ...w.flags], {
+      GITHUB_SHA: templates.get("release-first")!.mergeSha,
+    });
     expect(r2.code).toBe(0);
     expectAttached(w, templates.get("release-first")!);
   }, 120_000);

@@ -1,6 +1,6 @@
 /** `shipline doctor` on repositories broken in each way the seed's Troubleshooting lists. */
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
-import { chmodSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkTrustedRoot } from "../../src/setup/doctor/check-environment.ts";
 import { embeddedTrustedRoot } from "../../src/setup/doctor/embedded-root.ts";
@@ -278,6 +278,59 @@ describe("shipline doctor (real git repos)", () => {
     expect(f.status).toBe("error");
     expect(f.title).toContain("id-token: write");
     expect(f.fix).toContain("id-token: write");
+  });
+
+  test("release assets: a step of its own attaching files → release-assets warning; with github-assets, the publish job needs contents and a token", async () => {
+    const r = healthy();
+    const attach = GOOD_WORKFLOW.concat(
+      '      - run: gh release upload "$TAG" dist/*\n        env:\n          GH_TOKEN: x\n',
+    );
+    r.write(".github/workflows/release.yml", attach);
+    const f = find(await doctor(r), "release-assets");
+    expect(f.status).toBe("warn");
+    expect(f.title).toBe(
+      ".github/workflows/release.yml attaches files to the GitHub release in a step of its own",
+    );
+    expect(f.fix).toContain("github-assets = true");
+    const py = readFileSync(join(r.dir, "pyproject.toml"), "utf8");
+    r.write("pyproject.toml", `${py}\n[tool.shipline.publish]\ngithub-assets = true\n`);
+    expect((await doctor(r)).some((x) => x.id === "release-assets")).toBe(false);
+    // a two-job workflow: the publish job attaches the files, so it needs contents: write and a token
+    const twoJobs = `name: Release
+on:
+  push:
+    branches: [main]
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+      pull-requests: write
+    env:
+      GITHUB_TOKEN: x
+    steps:
+      - run: ./shipline run --no-publish
+  publish:
+    needs: release
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+    steps:
+      - run: ./shipline publish --require-release
+`;
+    r.write(".github/workflows/release.yml", twoJobs);
+    const all = await doctor(r);
+    const perms = all.filter((x) => x.id === "workflow-permissions" && x.status === "error");
+    expect(perms.map((x) => x.title)).toEqual([
+      '.github/workflows/release.yml job "publish" lacks contents: write',
+    ]);
+    expect(find(all, "workflow-token").title).toContain(
+      'job "publish" runs `shipline publish` without GITHUB_TOKEN',
+    );
+    r.write("pyproject.toml", py);
+    expect((await doctor(r)).filter((x) => x.status === "error").map((x) => x.id)).not.toContain(
+      "workflow-token",
+    );
   });
 
   test("a `run: shipline run` step without GITHUB_TOKEN in any env → workflow-token error; the action needs none", async () => {

@@ -96,11 +96,13 @@ function runsShipline(step: Record<string, unknown>): boolean {
  * contents and pull-requests; publishing (Trusted Publishing, Sigstore) needs id-token. A
  * two-job workflow's `run --no-publish` job needs no id-token, its `publish` job only that.
  */
-function scopesFor(commands: string[]): (typeof NEEDED)[number][] {
+function scopesFor(commands: string[], githubAssets: boolean): (typeof NEEDED)[number][] {
   const need = new Set<(typeof NEEDED)[number]>();
   for (const c of commands) {
     const [name] = c.trim().split(/\s+/);
     const noPublish = /(^|\s)--no-publish\b/.test(c);
+    // publish.github-assets: the publish job attaches the files and publishes the held draft
+    if (name === "publish" && githubAssets) need.add("contents");
     if (name !== "publish") {
       need.add("contents");
       need.add("pull-requests");
@@ -110,7 +112,16 @@ function scopesFor(commands: string[]): (typeof NEEDED)[number][] {
   return NEEDED.filter((s) => need.has(s));
 }
 
-export function checkWorkflows(ctx: DoctorContext): Finding[] {
+/** A step that puts files on a GitHub release itself (an action, or the gh CLI). */
+const UPLOADS_ASSETS =
+  /(^|\/)(action-gh-release|upload-release-action|upload-release-asset|action-automatic-releases|release-action)@|\bgh\s+release\s+upload\b/;
+
+function uploadsAssets(step: Record<string, unknown>): boolean {
+  const text = `${typeof step.uses === "string" ? step.uses : ""}\n${typeof step.run === "string" ? step.run : ""}`;
+  return UPLOADS_ASSETS.test(text);
+}
+
+export function checkWorkflows(ctx: DoctorContext, githubAssets = false): Finding[] {
   let workflows: ReturnType<typeof readWorkflows>;
   try {
     workflows = readWorkflows(ctx.root);
@@ -170,7 +181,7 @@ export function checkWorkflows(ctx: DoctorContext): Finding[] {
       if (!commands.length) continue;
       const perms = (job.permissions ?? top) as Perms;
       // No permissions key at all: the repository default applies (read-only for new repos).
-      const needed = scopesFor(commands);
+      const needed = scopesFor(commands, githubAssets);
       const missing = needed.filter((s) => !grants(perms, s));
       if (missing.length)
         out.push(
@@ -188,7 +199,7 @@ export function checkWorkflows(ctx: DoctorContext): Finding[] {
             `${w.path} job "${name}" has ${needed.join(", ").replace(/, ([^,]*)$/, " and $1")} write`,
           ),
         );
-      const tokenless = tokenlessShiplineStep(w.doc, job);
+      const tokenless = tokenlessShiplineStep(w.doc, job, githubAssets);
       if (tokenless)
         out.push(
           error(
@@ -211,6 +222,16 @@ export function checkWorkflows(ctx: DoctorContext): Finding[] {
         );
     }
   }
+  const attaching = workflows.filter((w) => steps(w.doc).some(uploadsAssets));
+  if (attaching.length && !githubAssets)
+    out.push(
+      warn(
+        "release-assets",
+        `${attaching.map((w) => w.path).join(", ")} attach${attaching.length === 1 ? "es" : ""} files to the GitHub release in a step of ${attaching.length === 1 ? "its" : "their"} own`,
+        "shipline publishes the release first; a repository with immutable releases refuses assets on a published release, so that step fails and the release stays without its files.",
+        "set `github-assets = true` in [tool.shipline.publish] (the release waits as a draft until the dists and bundles are on it), and drop that step",
+      ),
+    );
   return out;
 }
 
@@ -222,10 +243,17 @@ const hasToken = (env: unknown) =>
  * pr, release) with no GITHUB_TOKEN/GH_TOKEN in the step's, job's or workflow's env. The
  * composite action needs none: its `token` input defaults to the job's token.
  */
-function tokenlessShiplineStep(doc: Record<string, unknown> | undefined, job: Record<string, unknown>) {
+function tokenlessShiplineStep(
+  doc: Record<string, unknown> | undefined,
+  job: Record<string, unknown>,
+  githubAssets: boolean,
+) {
   if (hasToken(doc?.env) || hasToken(job.env)) return undefined;
+  const needsGitHub = githubAssets
+    ? /\bshipline\s+(run|resume|pr|release|publish)\b/
+    : /\bshipline\s+(run|resume|pr|release)\b/;
   for (const step of steps({ jobs: { j: job } })) {
-    const m = typeof step.run === "string" ? /\bshipline\s+(run|resume|pr|release)\b/.exec(step.run) : null;
+    const m = typeof step.run === "string" ? needsGitHub.exec(step.run) : null;
     if (m && !hasToken(step.env)) return `shipline ${m[1]}`;
   }
   return undefined;

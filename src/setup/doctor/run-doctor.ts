@@ -41,7 +41,7 @@ export async function runDoctor(ctx: DoctorContext): Promise<Finding[]> {
     );
   }
   if (cfg) findings.push(...checkGateTools(ctx, cfg), ...(await checkBuildTool(ctx, cfg)));
-  findings.push(...checkWorkflows(ctx));
+  findings.push(...checkWorkflows(ctx, cfg?.publish.enabled === true && cfg.publish.githubAssets));
   if (cfg) findings.push(...checkTrustedPublishing(ctx, cfg));
   findings.push(...checkTrustedRoot(embeddedTrustedRoot()));
   if (ctx.online && cfg) findings.push(...(await checkPypi(ctx, cfg, config)));
