@@ -5,12 +5,14 @@
  * second job of a two-job workflow, or a tag checkout) the releases are the ones made at HEAD,
  * found on GitHub by tag.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { digestFile } from "../dist/digests.ts";
 import { pendingFromGit } from "../dist/expected-version.ts";
 import { parseDistFilename } from "../dist/filename.ts";
 import { sameVersion } from "../dist/pep440.ts";
 import type { BuildStageResult, CheckStageResult, SignStageResult } from "../dist/types.ts";
+import { ShiplineError } from "../errors.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { GitHub } from "./client.ts";
 import { githubContext, githubToken } from "./context.ts";
@@ -45,6 +47,15 @@ async function targetsAtHead(ctx: StageContext, gh: () => GitHub): Promise<Targe
     out.push({ tag: p.tag, id: r.id, path: p.path || ".", version: p.version, held: r.draft && !p.draft });
   }
   return out;
+}
+
+async function sha256Of(root: string, rel: string): Promise<string> {
+  if (!existsSync(join(root, rel)))
+    throw new ShiplineError(
+      `${rel} is gone: it cannot be attached to the GitHub release`,
+      "rebuild and sign it the same way, or discard the run with `shipline status --reset` and publish again",
+    );
+  return (await digestFile(join(root, rel), { keys: ["sha256"] })).digests.sha256;
 }
 
 /** Which built files belong to which release: by the package they were built from, else by version. */
@@ -104,13 +115,17 @@ async function runAssets(ctx: StageContext, preview: boolean): Promise<AssetsSta
     }
     const files: AssetFile[] = [];
     for (const rel of mine) {
-      const sha256 = check?.files.find((f) => f.path === rel)?.digests.sha256 ?? "";
+      // hashed again before a byte is sent: the release gets what the index got, or nothing
+      const sha256 = await sha256Of(root, rel);
+      const checked = check?.files.find((f) => f.path === rel)?.digests.sha256;
+      if (sha256 !== checked)
+        throw new ShiplineError(
+          `${rel} changed since it was checked and uploaded (sha256 ${sha256.slice(0, 12)}…, not ${checked?.slice(0, 12)}…): it is not attached to ${t.tag}`,
+          "restore the file the index has (download it from the index), then `shipline resume`",
+        );
       files.push({ path: join(root, rel), sha256 });
       const bundle = signed?.files.find((f) => f.path === rel)?.bundle;
-      if (bundle) {
-        const d = await digestFile(join(root, bundle), { keys: ["sha256"] });
-        files.push({ path: join(root, bundle), sha256: d.digests.sha256 });
-      }
+      if (bundle) files.push({ path: join(root, bundle), sha256: await sha256Of(root, bundle) });
     }
     out.push(await attachAssets(gh(), t, files, t.held, log));
     ctx.saveProgress({ attached: out.map((x) => x.tag) });

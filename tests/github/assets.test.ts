@@ -6,7 +6,7 @@
  * each asset on the release exactly once.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   canBuild,
@@ -145,6 +145,18 @@ describe.skipIf(!hasBinary() || !canBuild)("publish.github-assets", () => {
     expect(r2.stderr).toContain("never replaces a release asset");
     expect(rel.draft).toBe(true);
     expect(rel.assets.map((a) => a.name)).toEqual([wheel]);
+  }, 120_000);
+
+  test("a dist changed on disk after the upload is not attached: the release gets what the index got, or nothing", async () => {
+    const w = await world();
+    const tpl = templates.get("release-first")!;
+    expect((await run(w, ["run", ...w.flags], { SHIPLINE_FAULT: "stage:before:assets:exit" })).code).toBe(70);
+    const wheel = [...tpl.dists.keys()].find((d) => d.endsWith(".whl"))!;
+    writeFileSync(join(w.project, "dist", wheel), "tampered");
+    const r = await run(w, ["resume"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`dist/${wheel} changed since it was checked and uploaded`);
+    expect(w.gh.releases.find((x) => x.tag_name === TAG)).toMatchObject({ draft: true, assets: [] });
   }, 120_000);
 
   test("publish-first: upload, then the release as a draft, its files, then published", async () => {
