@@ -147,6 +147,29 @@ describe.skipIf(!hasBinary() || !canBuild)("publish.github-assets", () => {
     expect(rel.assets.map((a) => a.name)).toEqual([wheel]);
   }, 120_000);
 
+  test("an upload that broke off (an asset left in state open) is deleted and sent again", async () => {
+    const w = await world();
+    const tpl = templates.get("release-first")!;
+    expect((await run(w, ["run", ...w.flags], { SHIPLINE_FAULT: "stage:before:assets:exit" })).code).toBe(70);
+    const rel = w.gh.releases.find((x) => x.tag_name === TAG)!;
+    const wheel = [...tpl.dists.keys()].find((d) => d.endsWith(".whl"))!;
+    // what GitHub keeps of an upload cut off mid-body ("starter"; the API lists it as "open")
+    rel.assets.push({
+      id: 999_999,
+      name: wheel,
+      content_type: "application/zip",
+      size: 0,
+      state: "starter",
+      bytes: new Uint8Array(0),
+      created_at: "2026-12-01T00:00:00Z",
+    });
+    const r = await run(w, ["resume"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${wheel} is an unfinished upload (state open): deleting it to send it again`);
+    expectAttached(w, tpl);
+    expect(rel.assets.some((a) => a.id === 999_999)).toBe(false);
+  }, 120_000);
+
   test("a dist changed on disk after the upload is not attached: the release gets what the index got, or nothing", async () => {
     const w = await world();
     const tpl = templates.get("release-first")!;
