@@ -4,8 +4,10 @@
  * extracting anything. Every problem becomes a FAILED verdict with a reason; nothing here throws
  * for a bad file.
  */
+
 import { basename } from "node:path";
 import { ArchiveError, MAX_METADATA_BYTES } from "./archive-limits.ts";
+import { classifierProblems } from "./classifiers.ts";
 import { digestFile, type Key } from "./digests.ts";
 import { filenameMatchesMetadata, parseDistFilename, unsupportedPlatformTag } from "./filename.ts";
 import { parseMetadata, validateMetadata } from "./metadata.ts";
@@ -114,6 +116,10 @@ function verdictOf(errors: string[], warnings: string[]): Verdict {
  * Check one distribution file. Never throws for a bad file: problems are in `errors`.
  * `digests` limits the digests computed (the others are ""): an upload needs only what it sends.
  */
+/** A metadata field that may repeat, as a list (absent: none). */
+const listField = (v: string | string[] | undefined): string[] =>
+  Array.isArray(v) ? v : v === undefined ? [] : [v];
+
 export async function checkDistribution(
   path: string,
   opts: { digests?: readonly Key[] } = {},
@@ -162,8 +168,10 @@ export async function checkDistribution(
   const meta = parseMetadata(inner.metadataText);
   out.metadata = meta.fields;
   const { errors: metaErrors, warnings: metaWarnings } = validateMetadata(meta);
-  if (metaErrors.length) out.errors.push(`Invalid distribution metadata: ${metaErrors.join("; ")}`);
-  out.warnings.push(...metaWarnings);
+  const cls = classifierProblems(listField(meta.fields.Classifier));
+  if (metaErrors.length || cls.errors.length)
+    out.errors.push(`Invalid distribution metadata: ${[...metaErrors, ...cls.errors].join("; ")}`);
+  out.warnings.push(...metaWarnings, ...cls.warnings);
   const name = typeof meta.fields.Name === "string" ? meta.fields.Name : "";
   const version = typeof meta.fields.Version === "string" ? meta.fields.Version : "";
   out.name = name ? normalizeName(name) : normalizeName(fn.parsed.name);

@@ -15,6 +15,8 @@ export interface DistOptions {
   summary?: string;
   /** Bytes of incompressible padding added to the wheel (a big upload). */
   pad?: number;
+  /** Classifier lines instead of the two defaults. */
+  classifiers?: string[];
 }
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -31,8 +33,9 @@ function metadata(o: Required<Pick<DistOptions, "name" | "version">> & DistOptio
     "Author-email: demo@example.invalid",
     "License: MIT",
     "Keywords: demo,test",
-    "Classifier: Programming Language :: Python :: 3",
-    "Classifier: License :: OSI Approved :: MIT License",
+    ...(
+      o.classifiers ?? ["Programming Language :: Python :: 3", "License :: OSI Approved :: MIT License"]
+    ).map((c) => `Classifier: ${c}`),
     "Requires-Python: >=3.8",
     "Project-URL: Source, https://example.invalid/src",
     "Description-Content-Type: text/markdown",

@@ -99,6 +99,47 @@ describe.skipIf(!hasTwine)("real twine against the stand-in", () => {
     expect(skip.out).toContain("Skipping dup_pkg-1.0.0-py3-none-any.whl because it appears to already exist");
   });
 
+  test("classifiers: twine gets PyPI's 400 for an unknown or deprecated one; shipline check fails the same files first", async () => {
+    const { checkDistribution } = await import("../../src/dist/check.ts");
+    const cases: [string, string, string][] = [
+      ["private-pkg", "Private :: Do Not Upload", "'Private :: Do Not Upload' is not a valid classifier."],
+      [
+        "deprecated-pkg",
+        "Framework :: Django CMS :: 4.2",
+        "The classifier 'Framework :: Django CMS :: 4.2' has been deprecated, use one of ['Framework :: Django CMS :: 5.0'] instead.",
+      ],
+    ];
+    for (const [name, classifier, message] of cases) {
+      const wheel = makeWheel(tempDir(), {
+        name,
+        classifiers: ["Programming Language :: Python :: 3", classifier],
+      });
+      const r = await twine([wheel]);
+      expect(r.code).toBe(1);
+      expect(r.out).toContain(`${message} See https://packaging.python.org/specifications/core-metadata`);
+      const checked = await checkDistribution(wheel);
+      expect(checked.verdict).toBe("FAILED");
+      expect(checked.errors.join("\n")).toContain(`Classifier: ${message}`);
+    }
+    // not in shipline's copy of the list: PyPI (with the same list) refuses it; check only warns,
+    // since a classifier newer than the copy is valid
+    const typo = makeWheel(tempDir(), {
+      name: "typo-pkg",
+      classifiers: ["Programming Language :: Python :: 3.1O"],
+    });
+    expect((await twine([typo])).out).toContain(
+      "'Programming Language :: Python :: 3.1O' is not a valid classifier.",
+    );
+    const checked = await checkDistribution(typo);
+    expect(checked.verdict).toBe("PASSED with warnings");
+    expect(checked.warnings.join("\n")).toContain(
+      "Classifier: 'Programming Language :: Python :: 3.1O' is not in trove-classifiers 2026.",
+    );
+    // the defaults are known: no classifier message at all
+    const fine = await checkDistribution(makeWheel(tempDir(), { name: "fine-pkg" }));
+    expect([...fine.errors, ...fine.warnings].join("\n")).not.toContain("lassifier");
+  });
+
   test("a bad token gets PyPI's 403 text", async () => {
     const wheel = makeWheel(tempDir(), { name: "auth-pkg" });
     const r = await run(

@@ -11,6 +11,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+// PyPI validates against the trove-classifiers package; this is the same list, as data
+import TROVE_DATA from "../../src/dist/trove-classifiers.json" with { type: "json" };
 import { Faults } from "./faults.ts";
 import { REASON_HEADER, serveFetch } from "./http-adapter.ts";
 import { MultipartError, type Part, parseMultipartStream } from "./multipart.ts";
@@ -98,6 +100,8 @@ export interface PypiServer {
 }
 
 const HELP = "https://pypi.org/help/";
+const TROVE = TROVE_DATA as { classifiers: string[]; deprecated: Record<string, string[]> };
+const TROVE_KNOWN = new Set(TROVE.classifiers);
 /** `uploads[].message` of a 200 answered to an identical re-upload (nothing stored). */
 export const IDENTICAL_DUPLICATE = "identical file already stored";
 const META_HELP = "See https://packaging.python.org/specifications/core-metadata for more information.";
@@ -388,6 +392,16 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
         400,
         `License is deprecated when License-Expression is present. Only License-Expression should be present. ${META_HELP}`,
       );
+    // warehouse: every classifier from the trove-classifiers list, none deprecated
+    for (const c of lists.classifiers ?? []) {
+      const instead = TROVE.deprecated[c];
+      if (instead)
+        throw new HttpError(
+          400,
+          `The classifier '${c}' has been deprecated${instead.length ? `, use one of [${instead.map((x) => `'${x}'`).join(", ")}] instead` : ""}. ${META_HELP}`,
+        );
+      if (!TROVE_KNOWN.has(c)) throw new HttpError(400, `'${c}' is not a valid classifier. ${META_HELP}`);
+    }
     const labels = new Set<string>();
     for (const pu of lists.project_urls ?? []) {
       const label = pu.split(",")[0]!.trim();
