@@ -135,6 +135,7 @@ describe.skipIf(!hasTwine)("real twine against the stand-in", () => {
     expect(checked.warnings.join("\n")).toContain(
       "Classifier: 'Programming Language :: Python :: 3.1O' is not in trove-classifiers 2026.",
     );
+    expect(checked.warnings.join("\n")).toContain("did you mean 'Programming Language :: Python :: 3.10'?");
     // the defaults are known: no classifier message at all
     const fine = await checkDistribution(makeWheel(tempDir(), { name: "fine-pkg" }));
     expect([...fine.errors, ...fine.warnings].join("\n")).not.toContain("lassifier");
