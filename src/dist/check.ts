@@ -12,7 +12,9 @@ import { digestFile, type Key } from "./digests.ts";
 import { filenameMatchesMetadata, parseDistFilename, unsupportedPlatformTag } from "./filename.ts";
 import { parseMetadata, validateMetadata } from "./metadata.ts";
 import { normalizeName, normalizeVersion } from "./pep440.ts";
+import { pyRepr } from "./py-repr.ts";
 import { checkRst } from "./rst.ts";
+import { unknownLicenseId } from "./spdx.ts";
 import { scanTarGz } from "./tar.ts";
 import type { CheckedFile, Verdict } from "./types.ts";
 import { checkWheelContents } from "./wheel.ts";
@@ -172,6 +174,14 @@ export async function checkDistribution(
   if (metaErrors.length || cls.errors.length)
     out.errors.push(`Invalid distribution metadata: ${[...metaErrors, ...cls.errors].join("; ")}`);
   out.warnings.push(...metaWarnings, ...cls.warnings);
+  const le = meta.fields["License-Expression"];
+  if (typeof le === "string" && le.trim() && !metaErrors.length) {
+    const unknown = unknownLicenseId(le.trim());
+    if (unknown)
+      out.warnings.push(
+        `License-Expression: ${unknown}; PyPI refuses it (${pyRepr(le.trim())} is invalid for 'license-expression') unless the id is newer than that list`,
+      );
+  }
   const name = typeof meta.fields.Name === "string" ? meta.fields.Name : "";
   const version = typeof meta.fields.Version === "string" ? meta.fields.Version : "";
   out.name = name ? normalizeName(name) : normalizeName(fn.parsed.name);

@@ -12,6 +12,7 @@ import { checkDistribution } from "../../src/dist/check.ts";
 import { parseMetadata, validateMetadata } from "../../src/dist/metadata.ts";
 import { licenseExpressionSyntaxOk } from "../../src/dist/metadata-rules.ts";
 import { formatRequirement, isValidSpecifierSet, parseRequirement } from "../../src/dist/pep508.ts";
+import { unknownLicenseId } from "../../src/dist/spdx.ts";
 import { tempDir } from "../helpers/repo.ts";
 import { wheelItems, zip } from "./helpers/archives.ts";
 
@@ -270,6 +271,22 @@ describe("metadata real projects publish passes", () => {
       expect([le, licenseExpressionSyntaxOk(le)]).toEqual([le, true]);
   });
 
+  test("SPDX ids: packaging's message for an unknown license or exception, with the near miss", () => {
+    expect(unknownLicenseId("MIT")).toBeUndefined();
+    expect(unknownLicenseId("mit AND (apache-2.0 OR BSD-2-Clause)")).toBeUndefined();
+    expect(unknownLicenseId("GPL-2.0-or-later WITH Classpath-exception-2.0")).toBeUndefined();
+    expect(unknownLicenseId("Apache-2.0+ OR LicenseRef-Mine")).toBeUndefined();
+    expect(unknownLicenseId("Apache-2")).toMatch(
+      /^Unknown license: 'apache-2' \(SPDX 3\.\d+\.\d+, from packaging [\d.]+; did you mean 'Apache-2.0'\?\)$/,
+    );
+    expect(unknownLicenseId("MIT OR Use-it-after-midnight")).toMatch(
+      /^Unknown license: 'use-it-after-midnight' \(SPDX [^;]*\)$/,
+    );
+    expect(unknownLicenseId("GPL-2.0-only WITH Classpath-exception")).toContain(
+      "Unknown license exception: 'classpath-exception' (SPDX",
+    );
+  });
+
   test("fields newer than the declared Metadata-Version are left to the version check", () => {
     // packaging refuses these as "introduced in metadata version …" without parsing them;
     // metadata.ts decides what to say about that (a warning today).
@@ -288,6 +305,20 @@ describe("metadata real projects publish passes", () => {
 });
 
 describe("through checkDistribution", () => {
+  test("an SPDX id missing from packaging's list: a warning with the near miss, not a failure", async () => {
+    const dir = tempDir("shipline-spdx-");
+    const path = join(dir, "demo_pkg-1.0.0-py3-none-any.whl");
+    writeFileSync(
+      path,
+      zip(wheelItems("demo_pkg", "1.0.0", meta("License-Expression: Apache-2\n", { mv: "2.4" }))),
+    );
+    const r = await checkDistribution(path);
+    expect(r.verdict).toBe("PASSED with warnings");
+    expect(r.warnings.join("\n")).toMatch(
+      /License-Expression: Unknown license: 'apache-2' \(SPDX [\d.]+, from packaging [\d.]+; did you mean 'Apache-2.0'\?\); PyPI refuses it \('Apache-2' is invalid for 'license-expression'\) unless the id is newer than that list/,
+    );
+  });
+
   test("a wheel with a refused field: FAILED, message under Invalid distribution metadata", async () => {
     const dir = tempDir("shipline-metarules-");
     const path = join(dir, "demo_pkg-1.0.0-py3-none-any.whl");
@@ -356,9 +387,14 @@ def lic(v):
     try: canonicalize_license_expression(v); return True
     except Exception as e: return False if "Invalid license expression" in str(e) else True
 specs = [">=3.8", ">=3.x", ">= 3.7, < 4", ">=3.6,", "~=3", "==3.*", ">=3.6.*", "3.6", "!=3.0.*,!=3.1.*", ">3.6+local", "==3.6+local", "===3.6", ">=3.8 <4"]
-lics = ["MIT and or GPL", "MIT", "(MIT)", "()", "MIT (Apache-2.0)", "MIT WITH", "WITH MIT", "MIT AND", "((MIT))", "MIT)(", "MIT OR (Apache-2.0", "mit and (apache-2.0 or bsd-2-clause)"]
+lics = ["MIT WITH (Apache-2.0)", "(MIT) WITH Classpath-exception-2.0", "MIT WITH Classpath-exception-2.0 WITH Autoconf-exception-2.0", "MIT and or GPL", "MIT", "(MIT)", "()", "MIT (Apache-2.0)", "MIT WITH", "WITH MIT", "MIT AND", "((MIT))", "MIT)(", "MIT OR (Apache-2.0", "mit and (apache-2.0 or bsd-2-clause)"]
+ids = ["MIT", "Apache-2", "mit OR gpl-3.0-or-later", "GPL-2.0-only WITH Classpath-exception", "Apache-2.0+ AND LicenseRef-X", "BSD-3-Clause OR Use-it-after-midnight", "LGPL-2.1-only WITH GCC-exception-3.1"]
+def unknown(v):
+    try: canonicalize_license_expression(v); return None
+    except Exception as e: return str(e)
 print(json.dumps({"req": [[r, ok(Requirement, r), str(Requirement(r)) if ok(Requirement, r) else None] for r in reqs],
-                  "spec": [[s, ok(SpecifierSet, s)] for s in specs], "lic": [[l, lic(l)] for l in lics]}))`;
+                  "spec": [[s, ok(SpecifierSet, s)] for s in specs], "lic": [[l, lic(l)] for l in lics],
+                  "ids": [[l, unknown(l)] for l in ids]}))`;
     const p = Bun.spawnSync([PY!, "-c", script], {
       stdin: Buffer.from(JSON.stringify(seeds)),
       stdout: "pipe",
@@ -369,6 +405,7 @@ print(json.dumps({"req": [[r, ok(Requirement, r), str(Requirement(r)) if ok(Requ
       req: [string, boolean | null, string | null][];
       spec: [string, boolean][];
       lic: [string, boolean][];
+      ids: [string, string | null][];
     };
     const wrong: string[] = [];
     for (const [r, ok, s] of o.req) {
@@ -382,6 +419,10 @@ print(json.dumps({"req": [[r, ok(Requirement, r), str(Requirement(r)) if ok(Requ
       if (isValidSpecifierSet(s) !== ok) wrong.push(`spec ${JSON.stringify(s)}: ${ok}`);
     for (const [l, ok] of o.lic)
       if (licenseExpressionSyntaxOk(l) !== ok) wrong.push(`license ${JSON.stringify(l)}: ${ok}`);
+    // the SPDX ids: packaging's "Unknown license…" message, before our list's note
+    for (const [l, msg] of o.ids)
+      if ((unknownLicenseId(l)?.replace(/ \(SPDX .*$/, "") ?? null) !== msg)
+        wrong.push(`ids ${JSON.stringify(l)}: packaging ${msg}, shipline ${unknownLicenseId(l)}`);
     expect(wrong).toEqual([]);
     expect(o.req.length).toBeGreaterThan(2000);
   }, 60_000);
