@@ -29,6 +29,17 @@ export interface MigrationHints {
   environment?: string;
   /** The secret release-please-action's `token` came from (a PAT, so release PRs trigger CI). */
   tokenSecret?: string;
+  /** A replaced workflow put files on the GitHub release in a step of its own. */
+  attachesAssets?: boolean;
+}
+
+/** A step that puts files on a GitHub release itself (an action, or the gh CLI). */
+const UPLOADS_ASSETS =
+  /(^|\/)(action-gh-release|upload-release-action|upload-release-asset|action-automatic-releases|release-action)@|\bgh\s+release\s+upload\b/;
+
+export function uploadsReleaseAssets(step: Record<string, unknown>): boolean {
+  const text = `${typeof step.uses === "string" ? step.uses : ""}\n${typeof step.run === "string" ? step.run : ""}`;
+  return UPLOADS_ASSETS.test(text);
 }
 
 type Obj = Record<string, unknown>;
@@ -110,6 +121,7 @@ export function migrationHints(workflows: ExistingWorkflow[]): MigrationHints {
       const env = isObj(j.environment) ? j.environment.name : j.environment;
       if (publishes && typeof env === "string" && !env.includes("${{")) hints.environment = env;
     }
+    if (steps(w.doc).some(uploadsReleaseAssets)) hints.attachesAssets = true;
     const push = events(w.doc).push;
     if (!hints.branch && isObj(push) && Array.isArray(push.branches) && typeof push.branches[0] === "string")
       hints.branch = push.branches[0];

@@ -78,7 +78,7 @@ export function gateTools(root: string): string[] {
   return [...tools];
 }
 
-export function shiplineTable(pythons: string[]): string {
+export function shiplineTable(pythons: string[], githubAssets = false): string {
   return `
 [tool.shipline]
 # Written by \`shipline init\`. The defaults reproduce a release-please + PyPI setup: gates
@@ -86,7 +86,16 @@ export function shiplineTable(pythons: string[]): string {
 # twine-style check (blocking); publish to PyPI with Trusted Publishing and attestations.
 python = [${pythons.map((p) => JSON.stringify(p)).join(", ")}]
 order = "release-first"
-`;
+${
+  githubAssets
+    ? `
+[tool.shipline.publish]
+# the old release workflow attached files to the GitHub release; shipline attaches the dists and
+# their Sigstore bundles, the release a draft until they are on it (immutable releases)
+github-assets = true
+`
+    : ""
+}`;
 }
 
 const MARKER = "x-release-please-version";
@@ -154,6 +163,7 @@ export function planInit(root: string): InitPlan {
     tools: gateTools(root),
     environment: hints.environment,
     tokenSecret: hints.tokenSecret,
+    githubAssets: hints.attachesAssets,
   };
   if (hints.environment)
     plan.notes.push(
@@ -161,6 +171,13 @@ export function planInit(root: string): InitPlan {
     );
   if (hints.tokenSecret)
     plan.notes.push(`shipline gets the token release-please-action used: secrets.${hints.tokenSecret}`);
+  const hasTool = (py.data.tool as Record<string, unknown> | undefined)?.shipline;
+  if (hints.attachesAssets)
+    plan.notes.push(
+      hasTool === undefined
+        ? "the old workflow attached files to the GitHub release: [tool.shipline.publish] github-assets = true does it now (the release waits as a draft until the dists and bundles are on it)"
+        : "the old workflow attached files to the GitHub release: add `github-assets = true` to [tool.shipline.publish] for shipline to do it",
+    );
 
   // release-please files: kept unchanged when present (shipline reads them as they are).
   const existingConfig = [CONFIG_FILE, DOT_CONFIG_FILE].find((f) => read(root, f) !== null);
@@ -303,7 +320,7 @@ export function planInit(root: string): InitPlan {
     plan.changes.push({
       path: "pyproject.toml",
       before: pyText,
-      after: `${pyText}${pyText.endsWith("\n") || pyText === "" ? "" : "\n"}${shiplineTable(opts.pythons)}`,
+      after: `${pyText}${pyText.endsWith("\n") || pyText === "" ? "" : "\n"}${shiplineTable(opts.pythons, hints.attachesAssets)}`,
       conflict: false,
       why: "adds [tool.shipline] with the defaults spelled out",
     });

@@ -18,6 +18,8 @@ export interface WorkflowOptions {
   environment?: string;
   /** The secret holding the GitHub token (default GITHUB_TOKEN; a PAT makes release PRs trigger CI). */
   tokenSecret?: string;
+  /** publish.github-assets: the publish job attaches the files and publishes the held release. */
+  githubAssets?: boolean;
 }
 
 const q = (s: string) => JSON.stringify(s);
@@ -139,7 +141,7 @@ function publishJob(o: WorkflowOptions, environment: string): string {
     runs-on: ubuntu-latest
     environment: ${q(environment)}  # the Trusted Publisher on PyPI may require it
     permissions:
-      contents: read
+      contents: ${o.githubAssets ? "write  # attach the files to the GitHub release, then publish it" : "read"}
       id-token: write  # PyPI Trusted Publishing and Sigstore signing (OIDC)
     steps:
       - uses: actions/checkout@v4

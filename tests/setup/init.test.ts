@@ -383,6 +383,51 @@ jobs:
     expect(plan.notes.join("\n")).toContain('environment "pypi"');
   });
 
+  test("migration: an old workflow that attached files to the GitHub release → github-assets = true; its publish job may write contents", async () => {
+    const r = project();
+    r.commit("ci: release", {
+      ".github/workflows/release-please.yml": `on:
+  push:
+    branches: [main]
+jobs:
+  rp:
+    runs-on: ubuntu-latest
+    outputs:
+      tag: \${{ steps.rp.outputs.tag_name }}
+    steps:
+      - uses: googleapis/release-please-action@v4
+        id: rp
+  publish:
+    needs: rp
+    runs-on: ubuntu-latest
+    environment: pypi
+    steps:
+      - run: python -m build
+      - uses: pypa/gh-action-pypi-publish@release/v1
+      - run: gh release upload "\${{ needs.rp.outputs.tag }}" dist/*
+`,
+    });
+    const plan = planInit(r.dir);
+    applyInit(plan, true);
+    expect(plan.notes.join("\n")).toContain(
+      "the old workflow attached files to the GitHub release: [tool.shipline.publish] github-assets = true does it now",
+    );
+    const cfg = (await import("../../src/config/shipline.ts")).loadShiplineConfig(r.dir);
+    expect(cfg.publish.githubAssets).toBe(true);
+    expect(cfg.warnings).toEqual([]);
+    const text = read(r, ".github/workflows/release.yml");
+    const doc = parse(text) as { jobs: { publish: { permissions?: Record<string, string> } } };
+    expect(doc.jobs.publish.permissions).toEqual({ contents: "write", "id-token": "write" });
+    expect(workflowProblems(parse(text), text)).toEqual([]);
+    // doctor agrees with what init wrote: the publish job may attach the files
+    const { runDoctor } = await import("../../src/setup/doctor/run-doctor.ts");
+    const found = await runDoctor({ root: r.dir, env: {}, online: false });
+    expect(
+      found.filter((x) => x.status === "error" && x.id.startsWith("workflow")).map((x) => x.title),
+    ).toEqual([]);
+    expect(found.some((x) => x.id === "release-assets")).toBe(false);
+  });
+
   test("a CI workflow of the user's own is kept; the gates get shipline-gates.yml beside it", () => {
     const r = project();
     const own =

@@ -5,7 +5,7 @@
  */
 import type { ShiplineConfig } from "../../config/shipline.ts";
 import { errorMessage } from "../../errors.ts";
-import { events, readWorkflows, steps } from "../existing-workflows.ts";
+import { events, readWorkflows, steps, uploadsReleaseAssets } from "../existing-workflows.ts";
 import type { EmbeddedRootInfo } from "./embedded-root.ts";
 import { type DoctorContext, error, type Finding, ok, warn } from "./finding.ts";
 
@@ -112,15 +112,6 @@ function scopesFor(commands: string[], githubAssets: boolean): (typeof NEEDED)[n
   return NEEDED.filter((s) => need.has(s));
 }
 
-/** A step that puts files on a GitHub release itself (an action, or the gh CLI). */
-const UPLOADS_ASSETS =
-  /(^|\/)(action-gh-release|upload-release-action|upload-release-asset|action-automatic-releases|release-action)@|\bgh\s+release\s+upload\b/;
-
-function uploadsAssets(step: Record<string, unknown>): boolean {
-  const text = `${typeof step.uses === "string" ? step.uses : ""}\n${typeof step.run === "string" ? step.run : ""}`;
-  return UPLOADS_ASSETS.test(text);
-}
-
 export function checkWorkflows(ctx: DoctorContext, githubAssets = false): Finding[] {
   let workflows: ReturnType<typeof readWorkflows>;
   try {
@@ -222,7 +213,7 @@ export function checkWorkflows(ctx: DoctorContext, githubAssets = false): Findin
         );
     }
   }
-  const attaching = workflows.filter((w) => steps(w.doc).some(uploadsAssets));
+  const attaching = workflows.filter((w) => steps(w.doc).some(uploadsReleaseAssets));
   if (attaching.length && !githubAssets)
     out.push(
       warn(
