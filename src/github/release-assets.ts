@@ -128,14 +128,13 @@ async function upload(gh: GitHub, r: Release, f: AssetFile, size: number, log: L
         headers: { "content-type": contentType(name), "content-length": size },
         request: { retries: 0 },
       });
-      fault("assets:after-upload");
-      return;
+      break;
     } catch (e) {
       const exists = isRequestError(e) && e.status === 422 && apiErrorCodes(e).includes("already_exists");
       if (!exists && !uncertain(e)) throw gh.explain(op, e);
       const found = (await listAssets(gh, r)).find((a) => a.name === name);
       const match = found && compare(found, size, f.sha256);
-      if (match === "same") return;
+      if (match === "same") break;
       if (found && match === "different") throw differs(r, name, found, f.sha256);
       if (attempt >= delays.length) throw gh.explain(op, e);
       log.warn(
@@ -145,6 +144,7 @@ async function upload(gh: GitHub, r: Release, f: AssetFile, size: number, log: L
       await sleep(delays[attempt]!);
     }
   }
+  fault("assets:after-upload");
 }
 
 /**

@@ -144,7 +144,11 @@ describe("GitHub stand-in vs the OpenAPI description", () => {
   });
 
   test("release assets: upload, list, get, delete; draft → published; immutable releases", async () => {
-    const created = await call("POST", "/releases", { tag_name: "v1.4.0", target_commitish: sha, draft: true });
+    const created = await call("POST", "/releases", {
+      tag_name: "v1.4.0",
+      target_commitish: sha,
+      draft: true,
+    });
     const rel = created.data as { id: number; upload_url: string };
     const upload = async (name: string, bytes: string) => {
       const res = await fetch(rel.upload_url.replace(/\{.*\}$/, `?name=${encodeURIComponent(name)}`), {
@@ -164,9 +168,19 @@ describe("GitHub stand-in vs the OpenAPI description", () => {
     const dup = await upload("pkg-1.4.0-py3-none-any.whl", "other");
     expect(dup.status).toBe(422);
     expect(dup.data).toMatchObject({ errors: [{ code: "already_exists" }] });
-    await expectValid(`${R}/releases/{release_id}/assets`, "get", await call("GET", `/releases/${rel.id}/assets`), 200);
+    await expectValid(
+      `${R}/releases/{release_id}/assets`,
+      "get",
+      await call("GET", `/releases/${rel.id}/assets`),
+      200,
+    );
     const assetId = (up.data as { id: number }).id;
-    await expectValid(`${R}/releases/assets/{asset_id}`, "get", await call("GET", `/releases/assets/${assetId}`), 200);
+    await expectValid(
+      `${R}/releases/assets/{asset_id}`,
+      "get",
+      await call("GET", `/releases/assets/${assetId}`),
+      200,
+    );
     await expectValid(`${R}/releases/{release_id}`, "get", await call("GET", `/releases/${rel.id}`), 200);
     // publishing the draft while immutability is on makes it immutable: no new asset, no delete
     f.gh.settings.immutableReleases = true;
