@@ -29,6 +29,8 @@ export interface GateConfig {
 export interface ShiplineConfig {
   order: "release-first" | "publish-first";
   confirmMajor: boolean;
+  /** The release PR's commit made by GitHub's API, which signs it (rulesets requiring signed commits). */
+  signedCommits: boolean;
   python: string[];
   gates: GateConfig[];
   build: { command?: string[]; outDir: string };
@@ -76,6 +78,7 @@ export function defaultGates(): GateConfig[] {
 export function defaultConfig(source = "defaults"): ShiplineConfig {
   return {
     order: "release-first",
+    signedCommits: false,
     confirmMajor: false,
     python: [...DEFAULT_PYTHONS],
     gates: defaultGates(),
@@ -203,9 +206,11 @@ export function readShiplineTable(tool: unknown, file: string): ShiplineConfig {
     "publish",
     "prerelease",
     "uv-workspace",
+    "signed-commits",
   ]);
   cfg.order = r.oneOf(tool, "order", "order", ["release-first", "publish-first"], cfg.order);
   cfg.confirmMajor = r.bool(tool, "confirm-major", "confirm-major", false);
+  cfg.signedCommits = r.bool(tool, "signed-commits", "signed-commits", false);
   const py = r.strings(tool, "python", "python");
   if (py) {
     for (const v of py) if (!/^3\.\d{1,2}$/.test(v)) r.fail("python", 'versions like "3.12"', v);

@@ -39,6 +39,8 @@ export interface PrWriter {
   serverUrl: string;
   /** The untagged merged release PR when the caller already looked it up (null: there is none). */
   untaggedMerged?: Pull | null;
+  /** [tool.shipline] signed-commits: GitHub makes (and signs) the commit instead of a git push. */
+  signedCommits?: boolean;
 }
 
 const normalize = (s: string | null | undefined) => (s ?? "").trim().replace(/\r\n/g, "\n");
@@ -63,6 +65,14 @@ async function pushBranch(
   files: FileContent[],
   message: string,
 ): Promise<string> {
+  if (w.signedCommits) {
+    const { commitThroughApi } = await import("./api-commit.ts");
+    const sha = await commitThroughApi(w.gh, branch, w.base, files, message);
+    w.log.info(
+      `committed ${branch} through GitHub's API, signed (${sha.slice(0, 7)}, on top of ${w.base.slice(0, 7)})`,
+    );
+    return sha;
+  }
   const sha = commitOnTop(w.root, w.base, files, message);
   const expected = remoteBranchSha(w.root, w.remote, branch, w.gitEnv);
   pushWithLease(w.root, w.remote, sha, branch, expected, w.gitEnv);

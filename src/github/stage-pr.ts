@@ -6,6 +6,7 @@
 
 import { createTwoFilesPatch } from "diff";
 import { loadReleasePleaseConfig, type ReleasePleaseConfig } from "../config/release-please.ts";
+import { loadShiplineConfig } from "../config/shipline.ts";
 import { remoteUrl, tokenAuthEnv } from "../git/branch-commit.ts";
 import { fileAt, git, headSha, tagCommit } from "../git/git.ts";
 import { ensureFullHistory } from "../git/shallow.ts";
@@ -171,6 +172,7 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
       gitEnv,
       serverUrl: gctx.serverUrl,
       untaggedMerged: early?.left,
+      signedCommits: loadShiplineConfig(root).signedCommits,
     },
     candidates,
     (c) => files.get(c) ?? [],

@@ -120,6 +120,43 @@ describe("GitHub stand-in vs the OpenAPI description", () => {
     expect((tag.data as { object: { sha: string } }).object.sha).toBe(sha);
   });
 
+  test("branch refs (signed-commits): create, get, force-move; GraphQL createCommitOnBranch", async () => {
+    const created = await call("POST", "/git/refs", { ref: "refs/heads/release-please--x", sha });
+    await expectValid(`${R}/git/refs`, "post", created, 201);
+    await expectValid(
+      `${R}/git/ref/{ref}`,
+      "get",
+      await call("GET", "/git/ref/heads/release-please--x"),
+      200,
+    );
+    const res = await fetch(`${f.gh.url}/graphql`, {
+      method: "POST",
+      headers: { authorization: `token ${f.gh.token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        query:
+          "mutation ($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid url } } }",
+        variables: {
+          input: {
+            branch: { repositoryNameWithOwner: "octo/sample", branchName: "release-please--x" },
+            message: { headline: "chore: x" },
+            expectedHeadOid: sha,
+            fileChanges: { additions: [{ path: "a.txt", contents: Buffer.from("a\n").toString("base64") }] },
+          },
+        },
+      }),
+    });
+    const oid = ((await res.json()) as { data: { createCommitOnBranch: { commit: { oid: string } } } }).data
+      .createCommitOnBranch.commit.oid;
+    expect(f.remoteGit("rev-parse", "release-please--x^")).toBe(sha);
+    expect(f.remoteGit("show", "release-please--x:a.txt")).toBe("a");
+    expect(f.gh.verified.has(oid)).toBe(true);
+    // back to the base: not a fast forward, so only with force
+    expect((await call("PATCH", "/git/refs/heads/release-please--x", { sha })).status).toBe(422);
+    const moved = await call("PATCH", "/git/refs/heads/release-please--x", { sha, force: true });
+    await expectValid(`${R}/git/refs/{ref}`, "patch", moved, 200);
+    expect(f.remoteGit("rev-parse", "release-please--x")).toBe(sha);
+  });
+
   test("releases: create, get by tag, list, duplicate, drafts hidden by tag", async () => {
     const created = await call("POST", "/releases", {
       tag_name: "v1.2.0",

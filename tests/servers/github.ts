@@ -9,6 +9,9 @@
  *   spawn shipline with { ...gh.env }   // GITHUB_API_URL, GITHUB_TOKEN, GITHUB_REPOSITORY
  *   gh.faults.add({ method: "POST", path: /\/releases$/, status: 502, afterHandling: true });
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Faults } from "./faults.ts";
 
 export interface Label {
@@ -87,6 +90,8 @@ export interface GitHubStandIn {
   permissions: { contents: "read" | "write"; pullRequests: "read" | "write" };
   /** The repository's "release immutability" setting: a release published while on is immutable. */
   settings: { immutableReleases: boolean };
+  /** Commits GitHub signed: made through the GraphQL createCommitOnBranch mutation ("Verified"). */
+  verified: Set<string>;
   /** Mark a PR merged (closed, merged_at, merge_commit_sha) as if merged on GitHub. */
   merge(number: number, mergeCommitSha: string): void;
   /** Tag sha (peeled) in the backing store, or undefined. */
@@ -136,6 +141,7 @@ export async function startGitHub(
   const labelIds = new Map<string, number>();
   const permissions: GitHubStandIn["permissions"] = { contents: "write", pullRequests: "write" };
   const settings: GitHubStandIn["settings"] = { immutableReleases: false };
+  const verified = new Set<string>();
   let nextId = 1000;
   let base = "";
   const api = () => `${base}/repos/${owner}/${repo}`;
@@ -431,6 +437,79 @@ export async function startGitHub(
     r.immutable = settings.immutableReleases;
   };
 
+  const headJson = (branch: string, sha: string) => ({
+    ref: `refs/heads/${branch}`,
+    node_id: nodeId("Ref", branch.length),
+    url: `${api()}/git/refs/heads/${branch}`,
+    object: { sha, type: "commit", url: `${api()}/git/commits/${sha}` },
+  });
+
+  /**
+   * GraphQL createCommitOnBranch, as GitHub runs it: on top of the branch's head (which must be
+   * `expectedHeadOid`), the file additions and deletions, author the token's bot; the commit is
+   * signed by GitHub (recorded in `verified`). Only this mutation is served.
+   */
+  async function graphql(req: Request): Promise<Response> {
+    const b = (await body(req)) as { query?: string; variables?: Record<string, unknown> } | undefined;
+    const gqlError = (message: string, type?: string) =>
+      json({ data: null, errors: [{ ...(type && { type }), path: ["createCommitOnBranch"], message }] });
+    if (!b?.query?.includes("createCommitOnBranch") || !opts.bare)
+      return gqlError("shipline's stand-in serves only createCommitOnBranch");
+    if (permissions.contents !== "write")
+      return gqlError("Resource not accessible by integration", "FORBIDDEN");
+    const input = b.variables?.input as {
+      branch?: { repositoryNameWithOwner?: string; branchName?: string };
+      message?: { headline?: string; body?: string };
+      expectedHeadOid?: string;
+      fileChanges?: { additions?: { path: string; contents: string }[]; deletions?: { path: string }[] };
+    };
+    if (input?.branch?.repositoryNameWithOwner !== `${owner}/${repo}`)
+      return gqlError(
+        `Could not resolve to a Repository with the name '${input?.branch?.repositoryNameWithOwner}'.`,
+        "NOT_FOUND",
+      );
+    const branch = input.branch.branchName ?? "";
+    const head = branchSha(branch);
+    if (!head) return gqlError(`A ref named "refs/heads/${branch}" does not exist.`, "UNPROCESSABLE");
+    if (head !== input.expectedHeadOid)
+      return gqlError(
+        `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`,
+        "STALE_DATA",
+      );
+    const dir = mkdtempSync(join(tmpdir(), "gh-standin-index-"));
+    const env: Record<string, string | undefined> = { ...process.env, GIT_INDEX_FILE: join(dir, "index") };
+    const run = (args: string[], stdin?: Uint8Array | string) => {
+      const p = Bun.spawnSync(["git", ...args], {
+        cwd: opts.bare,
+        env,
+        stdin: stdin === undefined ? undefined : Buffer.from(stdin),
+      });
+      if (p.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${p.stderr.toString()}`);
+      return p.stdout.toString().trim();
+    };
+    try {
+      run(["read-tree", head]);
+      for (const a of input.fileChanges?.additions ?? []) {
+        const blob = run(["hash-object", "-w", "--stdin"], Buffer.from(a.contents, "base64"));
+        const mode = /^(\d+) /.exec(run(["ls-tree", head, "--", a.path]))?.[1] ?? "100644";
+        run(["update-index", "--add", "--cacheinfo", `${mode},${blob},${a.path}`]);
+      }
+      for (const d of input.fileChanges?.deletions ?? []) run(["update-index", "--force-remove", d.path]);
+      const tree = run(["write-tree"]);
+      const message = [input.message?.headline ?? "", input.message?.body].filter(Boolean).join("\n\n");
+      // the token's identity: GitHub Actions' bot for GITHUB_TOKEN
+      env.GIT_AUTHOR_NAME = env.GIT_COMMITTER_NAME = "github-actions[bot]";
+      env.GIT_AUTHOR_EMAIL = env.GIT_COMMITTER_EMAIL =
+        "41898282+github-actions[bot]@users.noreply.github.com";
+      const oid = run(["commit-tree", tree, "-p", head, "-F", "-"], message);
+      run(["update-ref", `refs/heads/${branch}`, oid, head]);
+      verified.add(oid);
+      return json({ data: { createCommitOnBranch: { commit: { oid, url: `${web}/commit/${oid}` } } } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   const refJson = (tag: string, o: { sha: string; type: string }) => ({
     ref: `refs/tags/${tag}`,
     node_id: nodeId("Ref", tag.length),
@@ -475,6 +554,7 @@ export async function startGitHub(
     const auth = req.headers.get("authorization") ?? "";
     if (!/^(token|bearer) /i.test(auth) || auth.replace(/^(token|bearer) /i, "") !== token)
       return error(401, "Bad credentials");
+    if (url.pathname === "/graphql" && req.method === "POST") return graphql(req);
     const prefix = `/repos/${owner}/${repo}`;
     if (!url.pathname.startsWith(prefix)) return error(404, "Not Found");
     const path = decodeURIComponent(url.pathname.slice(prefix.length)) || "/";
@@ -649,11 +729,37 @@ export async function startGitHub(
       if (!/^refs\/.+/.test(ref) || ref.split("/").length < 3)
         return error(422, `${ref} is not a valid ref name.`);
       if (!/^[0-9a-f]{40}$/.test(sha) || !commitExists(sha)) return error(422, "Object does not exist");
+      if (ref.startsWith("refs/heads/") && opts.bare) {
+        const branch = ref.slice("refs/heads/".length);
+        if (branchSha(branch)) return error(422, "Reference already exists");
+        git(opts.bare, ["update-ref", ref, sha]);
+        return json(headJson(branch, sha), 201, { location: `${api()}/git/refs/heads/${branch}` });
+      }
       const tag = ref.replace(/^refs\/tags\//, "");
-      if (!ref.startsWith("refs/tags/")) return error(422, "shipline's stand-in only creates tags");
+      if (!ref.startsWith("refs/tags/"))
+        return error(422, "shipline's stand-in only creates tags and branches");
       if (refObject(tag)) return error(422, "Reference already exists");
       createTag(tag, sha);
       return json(refJson(tag, { sha, type: "commit" }), 201, { location: `${api()}/git/refs/tags/${tag}` });
+    }
+    const headRef = /^\/git\/ref\/heads\/(.+)$/.exec(path);
+    if (headRef && m === "GET" && opts.bare) {
+      const sha = branchSha(headRef[1]!);
+      return sha ? json(headJson(headRef[1]!, sha)) : error(404, "Not Found");
+    }
+    const headMatch = /^\/git\/refs\/heads\/(.+)$/.exec(path);
+    if (headMatch && m === "PATCH" && opts.bare) {
+      const no = denied("contents");
+      if (no) return no;
+      const b = await body(req);
+      const sha = String(b?.sha ?? "");
+      const now = branchSha(headMatch[1]!);
+      if (!now) return error(422, "Reference does not exist");
+      if (!/^[0-9a-f]{40}$/.test(sha) || !commitExists(sha)) return error(422, "Object does not exist");
+      const fastForward = git(opts.bare, ["merge-base", "--is-ancestor", now, sha]).ok;
+      if (!fastForward && b?.force !== true) return error(422, "Update is not a fast forward");
+      git(opts.bare, ["update-ref", `refs/heads/${headMatch[1]}`, sha]);
+      return json(headJson(headMatch[1]!, sha));
     }
     const gitTagMatch = /^\/git\/tags\/([0-9a-f]{40})$/.exec(path);
     if (gitTagMatch && m === "GET" && opts.bare) {
@@ -824,6 +930,7 @@ export async function startGitHub(
     tags,
     permissions,
     settings,
+    verified,
     merge(number, sha) {
       const p = pulls.find((x) => x.number === number);
       if (!p) throw new Error(`no PR #${number}`);
