@@ -155,6 +155,12 @@ describe("GitHub stand-in vs the OpenAPI description", () => {
     const moved = await call("PATCH", "/git/refs/heads/release-please--x", { sha, force: true });
     await expectValid(`${R}/git/refs/{ref}`, "patch", moved, 200);
     expect(f.remoteGit("rev-parse", "release-please--x")).toBe(sha);
+    // the branch rules doctor --online reads
+    f.gh.settings.requiredSignatures = true;
+    const rules = await call("GET", "/rules/branches/main");
+    await expectValid(`${R}/rules/branches/{branch}`, "get", rules, 200);
+    expect(rules.data).toMatchObject([{ type: "required_signatures", ruleset_id: 42 }]);
+    f.gh.settings.requiredSignatures = false;
   });
 
   test("releases: create, get by tag, list, duplicate, drafts hidden by tag", async () => {

@@ -89,7 +89,7 @@ export interface GitHubStandIn {
   /** What the token may do ("write" by default). */
   permissions: { contents: "read" | "write"; pullRequests: "read" | "write" };
   /** The repository's "release immutability" setting: a release published while on is immutable. */
-  settings: { immutableReleases: boolean };
+  settings: { immutableReleases: boolean; requiredSignatures: boolean };
   /** Commits GitHub signed: made through the GraphQL createCommitOnBranch mutation ("Verified"). */
   verified: Set<string>;
   /** Mark a PR merged (closed, merged_at, merge_commit_sha) as if merged on GitHub. */
@@ -140,7 +140,7 @@ export async function startGitHub(
   const tags = new Map<string, string>();
   const labelIds = new Map<string, number>();
   const permissions: GitHubStandIn["permissions"] = { contents: "write", pullRequests: "write" };
-  const settings: GitHubStandIn["settings"] = { immutableReleases: false };
+  const settings: GitHubStandIn["settings"] = { immutableReleases: false, requiredSignatures: false };
   const verified = new Set<string>();
   let nextId = 1000;
   let base = "";
@@ -908,6 +908,20 @@ export async function startGitHub(
         return new Response(null, { status: 204 });
       }
     }
+    // the active rules on a branch: a ruleset (id 42, on every branch) when requiredSignatures is set
+    if (/^\/rules\/branches\/.+$/.test(path) && m === "GET")
+      return json(
+        settings.requiredSignatures
+          ? [
+              {
+                type: "required_signatures",
+                ruleset_source_type: "Repository",
+                ruleset_source: `${owner}/${repo}`,
+                ruleset_id: 42,
+              },
+            ]
+          : [],
+      );
     if (path === "/immutable-releases" && m === "GET")
       return settings.immutableReleases
         ? json({ enabled: true, enforced_by_owner: false })

@@ -8,6 +8,7 @@ import type { Finding } from "../../src/setup/doctor/finding.ts";
 import { runDoctor } from "../../src/setup/doctor/run-doctor.ts";
 import { hasBinary, shipline } from "../helpers/cli.ts";
 import { TestRepo, tempDir } from "../helpers/repo.ts";
+import { startGitHub } from "../servers/github.ts";
 import { startPypi } from "../servers/pypi.ts";
 
 const repos: TestRepo[] = [];
@@ -407,6 +408,44 @@ jobs:
       },
     };
     expect(checkTrustedRoot(expired, new Date("2026-01-01"))[0]!.status).toBe("error");
+  });
+
+  test("--online with a token: a ruleset requiring signed commits → signed-commits error until the config says so", async () => {
+    const pypi = await startPypi();
+    const gh = await startGitHub();
+    try {
+      const r = healthy();
+      const py = `[project]\nname = "sample"\nversion = "1.0.0"\n\n[tool.shipline.publish]\nrepository-url = "${pypi.uploadUrl}"\n`;
+      r.write("pyproject.toml", py);
+      const env = { ...gh.env, GITHUB_REF: "refs/heads/main" };
+      expect(find(await doctor(r, env, true), "signed-commits").title).toBe(
+        "main does not require signed commits",
+      );
+      gh.settings.requiredSignatures = true;
+      const f = find(await doctor(r, env, true), "signed-commits");
+      expect(f.status).toBe("error");
+      expect(f.title).toBe("octo/sample: main requires signed commits (ruleset 42)");
+      expect(f.fix).toContain("signed-commits = true");
+      r.write(
+        "pyproject.toml",
+        py.replace(
+          "[tool.shipline.publish]",
+          "[tool.shipline]\nsigned-commits = true\n\n[tool.shipline.publish]",
+        ),
+      );
+      expect(find(await doctor(r, env, true), "signed-commits").status).toBe("ok");
+      gh.settings.immutableReleases = true;
+      expect(find(await doctor(r, env, true), "immutable-releases").title).toContain(
+        "immutable releases are on",
+      );
+      // without a token nothing is asked
+      expect(
+        find(await doctor(r, { GITHUB_REF: "refs/heads/main" }, true), "github-settings").title,
+      ).toContain("GITHUB_TOKEN is not set");
+    } finally {
+      gh.stop();
+      await pypi.stop();
+    }
   });
 
   test("--online: a version already on the index but not tagged → pypi-version-conflict error", async () => {

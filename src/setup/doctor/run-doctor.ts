@@ -9,6 +9,7 @@ import {
   checkTrustedRoot,
   checkWorkflows,
 } from "./check-environment.ts";
+import { checkGitHub } from "./check-github.ts";
 import { checkPypi } from "./check-pypi.ts";
 import { checkReleaseConfig } from "./check-release-config.ts";
 import { embeddedTrustedRoot } from "./embedded-root.ts";
@@ -44,6 +45,7 @@ export async function runDoctor(ctx: DoctorContext): Promise<Finding[]> {
   findings.push(...checkWorkflows(ctx, cfg?.publish.enabled === true && cfg.publish.githubAssets));
   if (cfg) findings.push(...checkTrustedPublishing(ctx, cfg));
   findings.push(...checkTrustedRoot(embeddedTrustedRoot()));
-  if (ctx.online && cfg) findings.push(...(await checkPypi(ctx, cfg, config)));
+  if (ctx.online && cfg)
+    findings.push(...(await checkPypi(ctx, cfg, config)), ...(await checkGitHub(ctx, cfg)));
   return findings;
 }
