@@ -8,6 +8,9 @@ export interface ExpectedRelease {
   version: string;
   /** Package path in the manifest ("." for a single package). */
   path: string;
+  /** Build from this commit instead of HEAD (a release made behind HEAD), with its tag. */
+  sha?: string;
+  tag?: string;
 }
 
 export async function pendingFromGit(root: string): Promise<PendingRelease[]> {

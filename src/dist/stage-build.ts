@@ -7,11 +7,13 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadShiplineConfig } from "../config/shipline.ts";
 import { ShiplineError } from "../errors.ts";
+import { withWorktree } from "../git/worktree.ts";
+import type { PrStageResult } from "../github/outputs.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import type { PlanStageResult } from "../plan/types.ts";
 import { buildDistributions, verifyVersion } from "./build.ts";
 import { digestFile } from "./digests.ts";
-import { expectedReleases } from "./expected-version.ts";
+import { type ExpectedRelease, expectedReleases } from "./expected-version.ts";
 import { relativeTo } from "./report.ts";
 import type { BuildStageResult } from "./types.ts";
 
@@ -39,7 +41,13 @@ export const buildStage: Stage<BuildStageResult> = {
   async run(ctx) {
     const cfg = loadShiplineConfig(ctx.root);
     const outDir = resolve(ctx.root, cfg.build.outDir);
-    const releases = await expectedReleases(ctx.root, ctx.resultOf<PlanStageResult>("plan"));
+    // a merged release PR behind HEAD that this run released (pr stage) is built from its own
+    // commit: HEAD has moved past it, so building HEAD would publish the wrong tree
+    const behind = ctx.resultOf<PrStageResult>("pr")?.released ?? [];
+    const atHead = await expectedReleases(ctx.root, ctx.resultOf<PlanStageResult>("plan"));
+    const releases: ExpectedRelease[] = atHead.length
+      ? atHead
+      : behind.map((r) => ({ version: r.version, path: r.path || ".", sha: r.sha, tag: r.tag }));
     const version = releases[0]?.version;
     if (ctx.options.requireRelease && !releases.length)
       throw new ShiplineError(
@@ -62,15 +70,19 @@ export const buildStage: Stage<BuildStageResult> = {
       ctx.log.warn("no release is pending at HEAD: the built version is not compared with a planned one");
     const files: string[] = [];
     const origins: Record<string, string> = {};
+    const build = (projectDir: string) =>
+      buildDistributions({ projectDir, outDir, command: cfg.build.command, log: ctx.log, env: ctx.env });
     for (const dir of dirs) {
-      const outcome = await buildDistributions({
-        projectDir: join(ctx.root, dir),
-        outDir,
-        command: cfg.build.command,
-        log: ctx.log,
-        env: ctx.env,
-      });
-      const expected = releases.find((r) => r.path === dir)?.version;
+      const rel = releases.find((r) => r.path === dir);
+      const sha = rel?.sha;
+      if (sha)
+        ctx.log.info(
+          `building ${rel.tag ?? rel.version} from its release commit ${sha.slice(0, 7)}, behind HEAD`,
+        );
+      const outcome = sha
+        ? await withWorktree(ctx.root, sha, (tree) => build(join(tree, dir)))
+        : await build(join(ctx.root, dir));
+      const expected = rel?.version;
       if (expected) verifyVersion(outcome.files, expected);
       files.push(...outcome.files);
       for (const f of outcome.files) origins[relativeTo(ctx.root, f)] = dir;

@@ -17,7 +17,7 @@ import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { GitHub } from "./client.ts";
 import { githubContext, githubToken } from "./context.ts";
 import { findRelease } from "./github-release.ts";
-import type { ReleaseStageResult } from "./outputs.ts";
+import type { PrStageResult, ReleaseStageResult } from "./outputs.ts";
 import { type AssetFile, type AttachOutcome, attachAssets } from "./release-assets.ts";
 
 export interface AssetsStageResult {
@@ -70,7 +70,9 @@ function filesFor(t: Target, all: string[], build: BuildStageResult | undefined,
 }
 
 async function targets(ctx: StageContext, gh: () => GitHub): Promise<Target[]> {
-  const made = ctx.resultOf<ReleaseStageResult>("release")?.releases;
+  // the release stage's releases, else those the pr stage made behind HEAD (built from there)
+  const made =
+    ctx.resultOf<ReleaseStageResult>("release")?.releases ?? ctx.resultOf<PrStageResult>("pr")?.released;
   if (!made) return targetsAtHead(ctx, gh);
   return made
     .filter((r) => r.id)

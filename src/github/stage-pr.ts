@@ -72,6 +72,8 @@ async function releaseUntaggedMerged(
       log,
     });
     log.info(`merged release PR #${pr.number} was never released: releasing it at ${sha.slice(0, 7)}`);
+    // `run` goes on to build it from that commit (src/pipeline/flow.ts)
+    const publishesHere = ctx.options.command === "run" && ctx.options.publish;
     const r = await publishReleases({
       gh,
       cfg,
@@ -90,9 +92,14 @@ async function releaseUntaggedMerged(
     for (const rel of r.releases) {
       // the tag exists on GitHub now; the plan that follows reads local tags
       if (!tagCommit(root, rel.tag)) git(["tag", rel.tag, rel.sha], { cwd: root });
-      log.warn(
-        `${rel.tag} was released at ${rel.sha.slice(0, 7)}, behind HEAD: this run does not build or publish it; publish it from its tag (\`git checkout ${rel.tag} && shipline publish\`)${rel.held ? ", which also attaches its files and publishes the GitHub release, a draft until then" : ""}`,
-      );
+      if (publishesHere)
+        log.info(
+          `${rel.tag} was released at ${rel.sha.slice(0, 7)}, behind HEAD: this run builds and publishes it from that commit`,
+        );
+      else
+        log.warn(
+          `${rel.tag} was released at ${rel.sha.slice(0, 7)}, behind HEAD: this run does not build or publish it; publish it from its tag (\`git checkout ${rel.tag} && shipline publish\`)${rel.held ? ", which also attaches its files and publishes the GitHub release, a draft until then" : ""}`,
+        );
     }
     out.push(...r.releases);
   }

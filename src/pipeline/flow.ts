@@ -9,6 +9,8 @@
  * With order = "publish-first": plan ──► build … verify ──► release ──► done.
  * With publish.github-assets, the flow ends in `assets` instead of `done` once both the release
  * and the upload happened (`publish` alone: after verify): attach the files, publish the draft.
+ * A merged release PR HEAD had moved past is released by `pr`, then built from its own commit:
+ * plan ──► pr ──► build … verify (──► assets) ──► done.
  */
 import { NotAvailableError } from "../errors.ts";
 import type { RunOptions, Stage } from "./stage.ts";
@@ -21,15 +23,24 @@ export interface PlanDecision {
 
 type Next = StageName | "done";
 
+/** An earlier stage's recorded result, for transitions that depend on more than the last one. */
+export type ResultOf = <T>(stage: StageName) => T | undefined;
+
 export interface StageDef {
   load: () => Promise<Stage>;
-  next: (result: unknown, o: RunOptions) => Next;
+  next: (result: unknown, o: RunOptions, resultOf: ResultOf) => Next;
 }
 
 const assetsOrDone = (o: RunOptions): Next => (o.githubAssets ? "assets" : "done");
 
-const afterPublish = (o: RunOptions): Next =>
-  o.order === "publish-first" && o.command === "run" ? "release" : assetsOrDone(o);
+/** Releases the pr stage made for a merged release PR HEAD had moved past (`run` only). */
+const releasedBehind = (resultOf: ResultOf) =>
+  (resultOf<{ released?: unknown[] }>("pr")?.released?.length ?? 0) > 0;
+
+const afterPublish = (o: RunOptions, resultOf: ResultOf): Next =>
+  o.order === "publish-first" && o.command === "run" && !releasedBehind(resultOf)
+    ? "release"
+    : assetsOrDone(o);
 
 export const FLOW: Record<StageName, StageDef> = {
   gates: {
@@ -49,7 +60,10 @@ export const FLOW: Record<StageName, StageDef> = {
   },
   pr: {
     load: () => import("../github/stage-pr.ts").then((m) => m.prStage),
-    next: () => "done",
+    // a release made behind HEAD (its PR merged, HEAD moved on) is built and published now,
+    // from its own commit: a green run must not leave a tagged release off the index
+    next: (_r, o, resultOf) =>
+      o.command === "run" && o.publish && releasedBehind(resultOf) ? "build" : "done",
   },
   release: {
     load: () => import("../github/stage-release.ts").then((m) => m.releaseStage),
@@ -77,7 +91,7 @@ export const FLOW: Record<StageName, StageDef> = {
   },
   verify: {
     load: () => import("../pypi/stage-verify.ts").then((m) => m.verifyStage),
-    next: (_r, o) => afterPublish(o),
+    next: (_r, o, resultOf) => afterPublish(o, resultOf),
   },
   assets: {
     load: () => import("../github/stage-assets.ts").then((m) => m.assetsStage),

@@ -256,7 +256,7 @@ async function walk(
       result: outcome.result,
     };
     if (!cp.history.includes(name)) cp.history.push(name);
-    cp.next = outcome.next ?? def.next(outcome.result, options);
+    cp.next = outcome.next ?? def.next(outcome.result, options, (s) => cp.stages[s]?.result as never);
     save();
     fault(`stage:after:${name}`);
   }

@@ -108,7 +108,8 @@ jobs:
       o.environment
         ? `
     outputs:
-      releases_created: \${{ steps.shipline.outputs.releases_created }}`
+      releases_created: \${{ steps.shipline.outputs.releases_created }}
+      tag_name: \${{ steps.shipline.outputs.tag_name }}`
         : ""
     }
     steps:
@@ -146,6 +147,8 @@ function publishJob(o: WorkflowOptions, environment: string): string {
     steps:
       - uses: actions/checkout@v4
         with:
+          # the release's tag: HEAD itself, or a merged release PR the release job found behind it
+          ref: \${{ needs.release.outputs.tag_name || github.sha }}
           fetch-depth: 0  # the release's tag, which names the version the build must have
       - uses: actions/setup-python@v5
         with:

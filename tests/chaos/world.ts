@@ -88,10 +88,10 @@ export const canBuild =
 export async function makeTemplate(
   work: string,
   order: Order,
-  o: { assets?: boolean } = {},
+  o: { assets?: boolean; realBuild?: boolean } = {},
 ): Promise<Template> {
   const assets = o.assets === true;
-  const root = join(work, assets ? `${order}-assets` : order);
+  const root = join(work, `${order}${assets ? "-assets" : ""}${o.realBuild ? "-built" : ""}`);
   const project = join(root, "project");
   const bare = join(root, "origin.git");
   mkdirSync(root, { recursive: true });
@@ -106,7 +106,10 @@ export async function makeTemplate(
     GATES_OFF,
     "",
     "[tool.shipline.build]",
-    `command = ["sh", "-c", "cp ${prebuilt}/* \\"$SHIPLINE_OUT_DIR\\"/"]`,
+    o.realBuild
+      ? // a real PEP 517 build of whatever tree the build stage runs in
+        `command = ["sh", "-c", "/usr/bin/python3 -m build --no-isolation --outdir \\"$SHIPLINE_OUT_DIR\\" ."]`
+      : `command = ["sh", "-c", "cp ${prebuilt}/* \\"$SHIPLINE_OUT_DIR\\"/"]`,
     ...(assets ? ["", "[tool.shipline.publish]", "github-assets = true"] : []),
   ].join("\n");
   commit(project, "chore: release 0.1.0", {

@@ -363,6 +363,16 @@ jobs:
     expect(doc.jobs.publish.needs).toBe("release");
     expect(doc.jobs.publish.if).toBe("needs.release.outputs.releases_created == 'true'");
     expect(doc.jobs.publish.permissions).toEqual({ contents: "read", "id-token": "write" });
+    // the publish job builds the release's own commit: its tag (a release made behind HEAD too)
+    const checkout = (doc.jobs.publish.steps as { uses?: string; with?: Record<string, unknown> }[]).find(
+      (st) => st.uses?.startsWith("actions/checkout@"),
+    );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
+    expect(checkout?.with?.ref).toBe("${{ needs.release.outputs.tag_name || github.sha }}");
+    expect(parse(text).jobs.release.outputs).toMatchObject({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
+      tag_name: "${{ steps.shipline.outputs.tag_name }}",
+    });
     const args = (j: Job) => j.steps.map((st) => st.with?.args).filter(Boolean);
     expect(args(doc.jobs.release)).toEqual(["run --no-publish"]);
     expect(args(doc.jobs.publish)).toEqual(["publish --require-release"]);
