@@ -140,6 +140,13 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
     prerelease: o.prerelease as PrereleaseChoice | undefined,
     pullRequests,
   });
+  // changelog-type github: GitHub's generated notes, as release-please asks for them
+  if (reader && cfg.packages.some((p) => p.changelogType === "github")) {
+    const { applyGeneratedNotes } = await import("./generated-notes.ts");
+    const n = await applyGeneratedNotes(reader, cfg, plan, gctx.target, o.date);
+    if (n)
+      log.info(`changelog-type github: the entry of ${n} release(s) is GitHub's generated release notes`);
+  }
   const candidates = groupPullRequests(cfg, plan.releases, gctx.target);
   assertNoDuplicateBranches(candidates);
   if (candidates.length === 0) {

@@ -467,7 +467,7 @@ export async function planReleases(root: string, o: PlanOptions = {}): Promise<P
   for (const p of cfg.packages) {
     if (p.changelogType === "github")
       plan.warnings?.push(
-        `${cfg.configFile}: "${p.path}" uses changelog-type "github" (GitHub's generated notes); shipline renders the default changelog offline`,
+        `${cfg.configFile}: "${p.path}" uses changelog-type "github" (GitHub's generated notes): offline, the default changelog is shown; \`shipline pr\` and \`run\` ask GitHub for the notes`,
       );
     if (p.includeCommitAuthors)
       plan.warnings?.push(

@@ -92,6 +92,8 @@ export interface GitHubStandIn {
   settings: { immutableReleases: boolean; requiredSignatures: boolean };
   /** Commits GitHub signed: made through the GraphQL createCommitOnBranch mutation ("Verified"). */
   verified: Set<string>;
+  /** Bodies of POST /releases/generate-notes requests (changelog-type github). */
+  generatedNotes: Record<string, unknown>[];
   /** Mark a PR merged (closed, merged_at, merge_commit_sha) as if merged on GitHub. */
   merge(number: number, mergeCommitSha: string): void;
   /** Tag sha (peeled) in the backing store, or undefined. */
@@ -142,6 +144,7 @@ export async function startGitHub(
   const permissions: GitHubStandIn["permissions"] = { contents: "write", pullRequests: "write" };
   const settings: GitHubStandIn["settings"] = { immutableReleases: false, requiredSignatures: false };
   const verified = new Set<string>();
+  const generatedNotes: Record<string, unknown>[] = [];
   let nextId = 1000;
   let base = "";
   const api = () => `${base}/repos/${owner}/${repo}`;
@@ -827,6 +830,29 @@ export async function startGitHub(
       releases.push(r);
       return json(releaseJson(r), 201, { location: `${api()}/releases/${r.id}` });
     }
+    if (path === "/releases/generate-notes" && m === "POST") {
+      // GitHub's generated notes, from the commits in previous_tag_name..target (the subjects,
+      // as "What's Changed" lists merged PRs) and the compare link
+      const b = await body(req);
+      const tag = typeof b?.tag_name === "string" ? b.tag_name : "";
+      if (!tag) return validation([{ resource: "Release", field: "tag_name", code: "missing_field" }]);
+      generatedNotes.push(b as Record<string, unknown>);
+      const prev = typeof b?.previous_tag_name === "string" ? b.previous_tag_name : undefined;
+      const target = typeof b?.target_commitish === "string" ? b.target_commitish : "main";
+      const range = opts.bare
+        ? git(opts.bare, [
+            "log",
+            "--format=%s",
+            prev ? `refs/tags/${prev}..refs/heads/${target}` : `refs/heads/${target}`,
+          ]).out
+        : "";
+      const items = range ? range.split("\n").map((s) => `* ${s} by @octocat`) : [];
+      const full = prev ? `${web}/compare/${prev}...${tag}` : `${web}/commits/${tag}`;
+      return json({
+        name: tag,
+        body: `## What's Changed\n${items.join("\n")}\n\n\n**Full Changelog**: ${full}`,
+      });
+    }
     const byTag = /^\/releases\/tags\/(.+)$/.exec(path);
     if (byTag && m === "GET") {
       // Like GitHub: drafts are not returned by tag.
@@ -945,6 +971,7 @@ export async function startGitHub(
     permissions,
     settings,
     verified,
+    generatedNotes,
     merge(number, sha) {
       const p = pulls.find((x) => x.number === number);
       if (!p) throw new Error(`no PR #${number}`);
