@@ -39,3 +39,63 @@ describe.skipIf(!hasBinary())("changelog-type github", () => {
     expect(plan.stderr).toContain("`shipline pr` and `run` ask GitHub for the notes");
   }, 60_000);
 });
+
+describe("changelog-type github, against release-please itself", () => {
+  test("the same release PR body as release-please's GitHubChangelogNotes, given the same generated notes", async () => {
+    const { createRequire } = await import("node:module");
+    const require = createRequire(import.meta.url);
+    const rp = (p: string) => require(`release-please/build/src/${p}`);
+    rp("util/logger.js").setLogger({ error() {}, warn() {}, info() {}, debug() {}, trace() {} });
+    f.repo.commit("feat: add widgets", { "w.py": "1\n" });
+    f.repo.commit("fix: widget rounding", { "x.py": "1\n" });
+    f.repo.git("push", "-q", "origin", "HEAD:refs/heads/main");
+    // both ask the stand-in's generate-notes endpoint
+    const notes = async (tag: string, target: string, previous?: string) => {
+      const res = await fetch(`${f.gh.url}/repos/octo/sample/releases/generate-notes`, {
+        method: "POST",
+        headers: { authorization: `token ${f.gh.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ tag_name: tag, target_commitish: target, previous_tag_name: previous }),
+      });
+      return ((await res.json()) as { body: string }).body;
+    };
+    const { LocalGitHub } = rp("local-github.js");
+    const { Manifest } = rp("manifest.js");
+    const none = async function* () {};
+    const api = { pullRequestIterator: none, releaseIterator: none, generateReleaseNotes: notes };
+    const gh = new LocalGitHub({ owner: "octo", repo: "sample", defaultBranch: "main" }, api, f.repo.dir, {});
+    const m = await Manifest.fromManifest(
+      gh,
+      "main",
+      "release-please-config.json",
+      ".release-please-manifest.json",
+    );
+    const theirs = (await m.buildPullRequests([], []))[0].body.toString();
+
+    const { loadReleasePleaseConfig } = await import("../../src/config/release-please.ts");
+    const { planReleases } = await import("../../src/plan/planner.ts");
+    const { groupPullRequests } = await import("../../src/github/layout.ts");
+    const { applyGeneratedNotes } = await import("../../src/github/generated-notes.ts");
+    const { GitHub } = await import("../../src/github/client.ts");
+    const { createLogger } = await import("../../src/ui/log.ts");
+    const cfg = loadReleasePleaseConfig(f.repo.dir);
+    const plan = await planReleases(f.repo.dir, {
+      repo: "octo/sample",
+      targetBranch: "main",
+      env: {},
+      config: cfg,
+    });
+    const client = new GitHub({
+      owner: "octo",
+      repo: "sample",
+      token: f.gh.token,
+      baseUrl: f.gh.url,
+      log: createLogger({ quiet: true }),
+    });
+    expect(await applyGeneratedNotes(client, cfg, plan, "main", undefined)).toBe(1);
+    const ours = groupPullRequests(cfg, plan.releases, "main")[0]!.body;
+    expect(theirs).toContain("## What's Changed");
+    expect(ours).toBe(theirs);
+    // the same arguments both times
+    expect(f.gh.generatedNotes[0]).toEqual(f.gh.generatedNotes[1]!);
+  }, 60_000);
+});
