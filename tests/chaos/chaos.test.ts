@@ -87,6 +87,7 @@ interface RunReport {
   windowMs: number;
   order: Order;
   assets: boolean;
+  behind: boolean;
   converged: boolean;
   attempts: Attempt[];
   faults: string[];
@@ -138,6 +139,7 @@ async function chaosRun(tpl: Template, index: number, work: string, baselineMs: 
       index,
       order: tpl.order,
       assets: tpl.assets,
+      behind: tpl.behind,
       converged,
       attempts,
       faults: faults.map(describeServerFault),
@@ -152,7 +154,7 @@ async function chaosRun(tpl: Template, index: number, work: string, baselineMs: 
 
 function explain(rep: RunReport): string {
   const lines = [
-    `run ${rep.index} (${rep.order}${rep.assets ? ", github-assets" : ""}, reproduce: CHAOS_SEED=${SEED} CHAOS_ONLY=${rep.index} CHAOS_WINDOW_MS=${rep.windowMs} npm run chaos): ${rep.converged ? "converged" : "DID NOT CONVERGE"}`,
+    `run ${rep.index} (${rep.order}${rep.assets ? ", github-assets" : ""}${rep.behind ? ", merged behind HEAD" : ""}, reproduce: CHAOS_SEED=${SEED} CHAOS_ONLY=${rep.index} CHAOS_WINDOW_MS=${rep.windowMs} npm run chaos): ${rep.converged ? "converged" : "DID NOT CONVERGE"}`,
     ...rep.faults.map((f) => `  server fault: ${f}`),
     ...rep.attempts.map(
       (a) =>
@@ -177,21 +179,26 @@ describe.skipIf(!hasBinary() || !canBuild)("chaos: kill -9 and failing services,
       await makeTemplate(work, "publish-first"),
       await makeTemplate(work, "release-first", { assets: true }),
       await makeTemplate(work, "publish-first", { assets: true }),
+      await makeTemplate(work, "release-first", { behind: true }),
     );
   }, 180_000);
   afterAll(() => {
     if (work && !process.env.CHAOS_KEEP) rmSync(work, { recursive: true, force: true });
   });
 
-  for (const [order, assets] of [
-    ["release-first", false],
-    ["publish-first", false],
-    ["release-first", true],
-    ["publish-first", true],
+  for (const [order, assets, behind] of [
+    ["release-first", false, false],
+    ["publish-first", false, false],
+    ["release-first", true, false],
+    ["publish-first", true, false],
+    ["release-first", false, true],
   ] as const)
-    test(`a clean ${order} run${assets ? " with publish.github-assets" : ""} releases everything exactly once (and calibrates the kill window)`, async () => {
-      const tpl = templates.find((t) => t.order === order && t.assets === assets)!;
-      const w = await startWorld(tpl, join(work, `clean-${order}${assets ? "-assets" : ""}`));
+    test(`a clean ${order} run${assets ? " with publish.github-assets" : ""}${behind ? " of a release PR merged behind HEAD" : ""} releases everything exactly once (and calibrates the kill window)`, async () => {
+      const tpl = templates.find((t) => t.order === order && t.assets === assets && t.behind === behind)!;
+      const w = await startWorld(
+        tpl,
+        join(work, `clean-${order}${assets ? "-assets" : ""}${behind ? "-behind" : ""}`),
+      );
       try {
         const res = await attempt(w, ["run", ...w.flags], undefined);
         if (process.env.CHAOS_DEBUG) console.error(res.stderr);
@@ -214,8 +221,9 @@ describe.skipIf(!hasBinary() || !canBuild)("chaos: kill -9 and failing services,
       const indices = ONLY === undefined ? Array.from({ length: RUNS }, (_, i) => i) : [ONLY];
       const reports: RunReport[] = [];
       for (const i of indices) {
-        // release-first, publish-first, then both again with publish.github-assets
-        const rep = await chaosRun(templates[i % 4]!, i, work, baselineMs, largest);
+        // release-first, publish-first, both again with publish.github-assets, then a release
+        // PR merged behind HEAD (released there, built in a worktree)
+        const rep = await chaosRun(templates[i % templates.length]!, i, work, baselineMs, largest);
         reports.push(rep);
         if (!rep.converged || broken(rep.verdict)) console.error(explain(rep));
         rmSync(join(work, `run-${i}`), { recursive: true, force: true });

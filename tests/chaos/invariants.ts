@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { IDENTICAL_DUPLICATE } from "../servers/pypi.ts";
-import { PROJECT, sha256, TAG, type Template, VERSION, type World } from "./world.ts";
+import { git, PROJECT, sha256, TAG, type Template, VERSION, type World } from "./world.ts";
 
 export interface Verdict {
   duplicates: string[];
@@ -96,6 +96,11 @@ export function checkInvariants(w: World, tpl: Template, status: { next?: string
     (p) => /\.tmp-\d+/.test(p) || /(^|\/)lock(\.\d+\.tmp)?$/.test(p) || p.endsWith(".part"),
   );
   if (leftovers.length) v.other.push(`left behind: ${leftovers.join(", ")}`);
+  // a release built behind HEAD uses a throwaway worktree: none may stay registered
+  const trees = git(["worktree", "list", "--porcelain"], w.project)
+    .split("\n")
+    .filter((l) => l.startsWith("worktree "));
+  if (trees.length !== 1) v.other.push(`worktrees left registered: ${trees.slice(1).join(", ")}`);
   return v;
 }
 

@@ -34,8 +34,12 @@ export interface Template {
   assets: boolean;
   /** The merged release PR as the GitHub stand-in held it. */
   pull: PullState;
-  /** HEAD of the template: the squash-merged release commit. */
+  /** The squash-merged release commit (the release's tag goes here). */
   mergeSha: string;
+  /** HEAD of the template: the merge commit, or one commit past it when `behind`. */
+  head: string;
+  /** The release PR's merge is behind HEAD: `run` releases it there and builds it in a worktree. */
+  behind: boolean;
   /** Prebuilt distributions: filename → sha256. */
   dists: Map<string, string>;
 }
@@ -88,10 +92,13 @@ export const canBuild =
 export async function makeTemplate(
   work: string,
   order: Order,
-  o: { assets?: boolean; realBuild?: boolean } = {},
+  o: { assets?: boolean; realBuild?: boolean; behind?: boolean } = {},
 ): Promise<Template> {
   const assets = o.assets === true;
-  const root = join(work, `${order}${assets ? "-assets" : ""}${o.realBuild ? "-built" : ""}`);
+  const root = join(
+    work,
+    `${order}${assets ? "-assets" : ""}${o.realBuild ? "-built" : ""}${o.behind ? "-behind" : ""}`,
+  );
   const project = join(root, "project");
   const bare = join(root, "origin.git");
   mkdirSync(root, { recursive: true });
@@ -137,11 +144,22 @@ export async function makeTemplate(
     git(["merge", "-q", "--squash", "FETCH_HEAD"], project);
     const mergeSha = commit(project, `${pr.title} (#${pr.number})`);
     gh.merge(pr.number, mergeSha);
+    // behind: another commit lands before any run, so the release is made (and built) behind HEAD
+    const head = o.behind ? commit(project, "chore: tidy the docs", { "docs/notes.md": "tidy\n" }) : mergeSha;
     // The `pr` run's checkpoint is done and belongs to another commit: a CI runner starts clean.
     rmSync(join(project, ".shipline"), { recursive: true, force: true });
     const dir = buildOnce(work, project);
     const dists = new Map(readdirSync(dir).map((f) => [f, sha256(readFileSync(join(dir, f)))]));
-    return { root, order, assets, pull: structuredClone(pr), mergeSha, dists };
+    return {
+      root,
+      order,
+      assets,
+      behind: o.behind === true,
+      pull: structuredClone(pr),
+      mergeSha,
+      head,
+      dists,
+    };
   } finally {
     gh.stop();
   }
@@ -196,7 +214,7 @@ export async function startWorld(tpl: Template, dir: string): Promise<World> {
     SHIPLINE_TRUSTED_ROOT: root,
     GITHUB_EVENT_NAME: "push",
     GITHUB_REF: "refs/heads/main",
-    GITHUB_SHA: tpl.mergeSha,
+    GITHUB_SHA: tpl.head,
   }))
     if (
       v !== undefined &&
