@@ -7,7 +7,7 @@ import { loadReleasePleaseConfig } from "../config/release-please.ts";
 import { ShiplineError } from "../errors.ts";
 import { headSha } from "../git/git.ts";
 import { ensureFullHistory } from "../git/shallow.ts";
-import type { Stage, StageContext } from "../pipeline/stage.ts";
+import type { RunOptions, Stage, StageContext } from "../pipeline/stage.ts";
 import { onReleasePrBranch } from "../plan/pending.ts";
 import type { PendingRelease, PlanStageResult } from "../plan/types.ts";
 import { GitHub } from "./client.ts";
@@ -16,6 +16,10 @@ import { publishReleases } from "./github-release.ts";
 import type { ReleaseStageResult } from "./outputs.ts";
 import { pendingReleases } from "./plan-source.ts";
 import { guardVersions } from "./version-guard.ts";
+
+/** publish.github-assets with publishing on: the release waits as a draft for its files. */
+const heldForAssets = (o: RunOptions) =>
+  o.githubAssets === true && (o.publish || o.publishElsewhere === true || o.command === "release");
 
 export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageResult> {
   const { root, options: o, env, log } = ctx;
@@ -48,7 +52,7 @@ export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageRe
   if (o.dryRun) {
     for (const p of pending) {
       log.info(
-        `tag ${p.tag} at ${p.sha.slice(0, 7)}; release "${p.name}"${p.draft ? " (draft)" : o.githubAssets && (o.publish || o.publishElsewhere) ? " (a draft until its files are attached)" : ""}${p.prerelease ? " (prerelease)" : ""}`,
+        `tag ${p.tag} at ${p.sha.slice(0, 7)}; release "${p.name}"${p.draft ? " (draft)" : heldForAssets(o) ? " (a draft until its files are attached)" : ""}${p.prerelease ? " (prerelease)" : ""}`,
       );
       for (const line of p.notes.split("\n")) log.info(`  ${line}`);
     }
@@ -84,8 +88,9 @@ export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageRe
     pending,
     log,
     progress: { get: () => ctx.progress, save: (p) => ctx.saveProgress(p) },
-    // the files are attached after the upload, in this run or in the publish job
-    holdForAssets: o.githubAssets === true && (o.publish || o.publishElsewhere === true),
+    // the files are attached after the upload: in this run, in the publish job, or by the
+    // `shipline publish` that follows a `shipline release`
+    holdForAssets: heldForAssets(o),
   });
 }
 

@@ -220,6 +220,16 @@ describe.skipIf(!hasBinary() || !canBuild)("publish.github-assets", () => {
     expectAttached(w, templates.get("release-first")!);
   }, 120_000);
 
+  test("`shipline release`, then `shipline publish`: the release waits as a draft for the publish to attach its files", async () => {
+    const w = await world();
+    const r1 = await run(w, ["release"]);
+    expect(r1.code).toBe(0);
+    expect(w.gh.releases.find((r) => r.tag_name === TAG)).toMatchObject({ draft: true, assets: [] });
+    const r2 = await run(w, ["publish", ...w.flags]);
+    expect(r2.code).toBe(0);
+    expectAttached(w, templates.get("release-first")!);
+  }, 120_000);
+
   test("a release already published as immutable without files: warned, the index still gets them", async () => {
     const w = await world();
     w.gh.settings.immutableReleases = true;
