@@ -4,7 +4,6 @@
  * extracting anything. Every problem becomes a FAILED verdict with a reason; nothing here throws
  * for a bad file.
  */
-
 import { basename } from "node:path";
 import { ArchiveError, MAX_METADATA_BYTES } from "./archive-limits.ts";
 import { classifierProblems } from "./classifiers.ts";
@@ -114,13 +113,14 @@ function verdictOf(errors: string[], warnings: string[]): Verdict {
   return errors.length ? "FAILED" : warnings.length ? "PASSED with warnings" : "PASSED";
 }
 
+/** A metadata field that may repeat, as a list (absent: none). */
+const listField = (v: string | string[] | undefined): string[] =>
+  Array.isArray(v) ? v : v === undefined ? [] : [v];
+
 /**
  * Check one distribution file. Never throws for a bad file: problems are in `errors`.
  * `digests` limits the digests computed (the others are ""): an upload needs only what it sends.
  */
-/** A metadata field that may repeat, as a list (absent: none). */
-const listField = (v: string | string[] | undefined): string[] =>
-  Array.isArray(v) ? v : v === undefined ? [] : [v];
 
 export async function checkDistribution(
   path: string,

@@ -8,6 +8,7 @@
 import type { ReleasePleaseConfig } from "../config/release-please.ts";
 import { ShiplineError } from "../errors.ts";
 import { fault } from "../pipeline/fault.ts";
+import type { RunOptions } from "../pipeline/stage.ts";
 import type { PendingRelease } from "../plan/types.ts";
 import type { Logger } from "../ui/log.ts";
 import {
@@ -230,6 +231,14 @@ async function findReleasePr(gh: GitHub, cfg: ReleasePleaseConfig, target: strin
   if (tagged) return { pr: tagged, already: true };
   return undefined;
 }
+
+/**
+ * publish.github-assets with publishing to follow (this run, the publish job of `run
+ * --no-publish`, or the `shipline publish` after a `shipline release`): the release waits as a
+ * draft until the assets stage has attached its files.
+ */
+export const heldForAssets = (o: RunOptions): boolean =>
+  o.githubAssets === true && (o.publish || o.publishElsewhere === true || o.command === "release");
 
 export interface ReleaseInputs {
   gh: GitHub;

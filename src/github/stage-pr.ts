@@ -14,7 +14,7 @@ import type { Stage, StageContext } from "../pipeline/stage.ts";
 import type { PrereleaseChoice } from "../plan/prerelease.ts";
 import { GitHub, type Pull } from "./client.ts";
 import { githubContext, githubToken, headMismatch } from "./context.ts";
-import { publishReleases, type ReleaseRecord } from "./github-release.ts";
+import { heldForAssets, publishReleases, type ReleaseRecord } from "./github-release.ts";
 import { groupPullRequests, type PrCandidate } from "./layout.ts";
 import type { PrStageResult } from "./outputs.ts";
 import { currentPlan, fileChanges, overridePullRequests, pendingReleases } from "./plan-source.ts";
@@ -85,9 +85,8 @@ async function releaseUntaggedMerged(
         get: () => (ctx.progress.released as Record<string, unknown> | undefined) ?? {},
         save: (p) => ctx.saveProgress({ released: { ...(ctx.progress.released as object), ...p } }),
       },
-      // publish.github-assets: a draft until `shipline publish` from its tag attaches its files
-      holdForAssets:
-        ctx.options.githubAssets === true && (ctx.options.publish || ctx.options.publishElsewhere === true),
+      // publish.github-assets: a draft until the assets stage (this run's, or a later publish's)
+      holdForAssets: heldForAssets(ctx.options),
     });
     for (const rel of r.releases) {
       // the tag exists on GitHub now; the plan that follows reads local tags

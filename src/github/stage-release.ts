@@ -7,19 +7,15 @@ import { loadReleasePleaseConfig } from "../config/release-please.ts";
 import { ShiplineError } from "../errors.ts";
 import { headSha } from "../git/git.ts";
 import { ensureFullHistory } from "../git/shallow.ts";
-import type { RunOptions, Stage, StageContext } from "../pipeline/stage.ts";
+import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { onReleasePrBranch } from "../plan/pending.ts";
 import type { PendingRelease, PlanStageResult } from "../plan/types.ts";
 import { GitHub } from "./client.ts";
 import { githubContext, githubToken, headMismatch } from "./context.ts";
-import { publishReleases } from "./github-release.ts";
+import { heldForAssets, publishReleases } from "./github-release.ts";
 import type { ReleaseStageResult } from "./outputs.ts";
 import { pendingReleases } from "./plan-source.ts";
 import { guardVersions } from "./version-guard.ts";
-
-/** publish.github-assets with publishing on: the release waits as a draft for its files. */
-const heldForAssets = (o: RunOptions) =>
-  o.githubAssets === true && (o.publish || o.publishElsewhere === true || o.command === "release");
 
 export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageResult> {
   const { root, options: o, env, log } = ctx;
