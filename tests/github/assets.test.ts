@@ -230,6 +230,17 @@ describe.skipIf(!hasBinary() || !canBuild)("publish.github-assets", () => {
     expectAttached(w, templates.get("release-first")!);
   }, 120_000);
 
+  test("--dry-run: says what it would attach, creates nothing", async () => {
+    const w = await world();
+    const r = await run(w, ["run", "--dry-run", ...w.flags]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("(a draft until its files are attached)");
+    expect(r.stderr).toContain("[dry-run] assets:");
+    expect(r.stderr).toContain("then publish each release held as a draft");
+    expect(w.gh.releases).toEqual([]);
+    expect(onIndex(w)).toEqual([]);
+  }, 120_000);
+
   test("a release already published as immutable without files: warned, the index still gets them", async () => {
     const w = await world();
     w.gh.settings.immutableReleases = true;
