@@ -13,7 +13,7 @@ import trove from "./trove-classifiers.json" with { type: "json" };
 const KNOWN = new Set(trove.classifiers);
 const DEPRECATED = trove.deprecated as Record<string, string[]>;
 
-export const TROVE_VERSION = trove.version;
+const TROVE_VERSION = trove.version;
 
 export function classifierProblems(classifiers: string[]): { errors: string[]; warnings: string[] } {
   const errors: string[] = [];

@@ -89,14 +89,13 @@ function contentTypeParams(ct: string): Map<string, string> {
  * padded, whitespace-split, case-insensitive AND/OR/WITH, every other token an operand. (It then
  * also refuses ids missing from its bundled SPDX list; we carry no list, so unknown ids pass.)
  */
+/** packaging's tokens of a License-Expression: parentheses padded, split on whitespace. */
+export const licenseTokens = (expr: string): string[] =>
+  expr.replaceAll("(", " ( ").replaceAll(")", " ) ").split(/\s+/).filter(Boolean);
+
 export function licenseExpressionSyntaxOk(expr: string): boolean {
   if (!expr) return false;
-  const tokens = expr
-    .replaceAll("(", " ( ")
-    .replaceAll(")", " ) ")
-    .toLowerCase()
-    .split(/\s+/)
-    .filter(Boolean);
+  const tokens = licenseTokens(expr).map((t) => t.toLowerCase());
   const py: string[] = [];
   for (const t of tokens) {
     if (!["or", "and", "with", "(", ")"].includes(t)) py.push("F");

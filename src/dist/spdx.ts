@@ -5,6 +5,7 @@
  * version, since SPDX adds ids and a newer one is valid. Regenerate with `npm run gen:spdx`.
  */
 
+import { licenseTokens } from "./metadata-rules.ts";
 import { nearest } from "./near-miss.ts";
 import { pyRepr } from "./py-repr.ts";
 import spdx from "./spdx-licenses.json" with { type: "json" };
@@ -15,7 +16,7 @@ const OPERATORS = new Set(["or", "and", "with", "(", ")"]);
 
 /** packaging's message for the first unknown id of a syntactically valid expression, with a guess. */
 export function unknownLicenseId(expr: string): string | undefined {
-  const tokens = expr.replaceAll("(", " ( ").replaceAll(")", " ) ").split(/\s+/).filter(Boolean);
+  const tokens = licenseTokens(expr);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const lower = token.toLowerCase();

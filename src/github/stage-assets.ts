@@ -129,8 +129,8 @@ async function runAssets(ctx: StageContext, preview: boolean): Promise<AssetsSta
       const bundle = signed?.files.find((f) => f.path === rel)?.bundle;
       if (bundle) files.push({ path: join(root, bundle), sha256: await sha256Of(root, bundle) });
     }
+    // no progress to save: what is attached is read back from GitHub on every attempt
     out.push(await attachAssets(gh(), t, files, t.held, log));
-    ctx.saveProgress({ attached: out.map((x) => x.tag) });
   }
   return { releases: out };
 }
