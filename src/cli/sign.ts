@@ -18,7 +18,8 @@ export default defineShiplineCommand({
     },
     "identity-token": {
       type: "string",
-      description: "Path to a file holding the OIDC token (default: GitHub Actions or SIGSTORE_ID_TOKEN)",
+      description:
+        "Path to a file holding the OIDC token (default: SIGSTORE_ID_TOKEN, else the CI's identity)",
       valueHint: "FILE",
     },
   },

@@ -1,7 +1,8 @@
 /**
  * Which index, and with which credentials (README "Publishing to PyPI"):
  *   URL:    --repository-url › TWINE_REPOSITORY_URL › --repository/TWINE_REPOSITORY in ~/.pypirc › config default
- *   secret: SHIPLINE_PYPI_TOKEN › TWINE_USERNAME/TWINE_PASSWORD › ~/.pypirc password › Trusted Publishing (Actions OIDC)
+ *   secret: SHIPLINE_PYPI_TOKEN › TWINE_USERNAME/TWINE_PASSWORD › ~/.pypirc password › Trusted Publishing
+ *           (the CI's OIDC identity: GitHub Actions, GitLab CI/CD, Buildkite, CircleCI, Google Cloud)
  * Every secret found is registered at once so it is redacted from all output.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -9,7 +10,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { type IniSections, parseIni } from "../config/ini.ts";
 import { ShiplineError, UsageError } from "../errors.ts";
-import { oidcAvailable } from "../github/oidc.ts";
+import { CI_NAMES, type CiKind, detectCi } from "../net/ambient-oidc.ts";
 import { checkServiceUrl } from "../net/service-url.ts";
 import { registerSecret } from "../ui/secrets.ts";
 
@@ -20,7 +21,7 @@ export const PYPI_DEFAULTS: Record<string, string> = {
 
 export type Credentials =
   | { kind: "password"; username: string; password: string; source: string }
-  | { kind: "trusted-publishing"; source: string };
+  | { kind: "trusted-publishing"; source: string; ci: CiKind };
 
 export interface Target {
   url: string;
@@ -143,9 +144,10 @@ function credentialsFor(
       source: rcFile ?? "~/.pypirc",
     };
   }
-  if (oidcAvailable(env)) return { kind: "trusted-publishing", source: "GitHub Actions OIDC" };
+  const ci = detectCi(env);
+  if (ci) return { kind: "trusted-publishing", source: `${CI_NAMES[ci]} OIDC`, ci };
   throw new ShiplineError(
-    "no credentials for the package index: SHIPLINE_PYPI_TOKEN, TWINE_PASSWORD and ~/.pypirc give none, and this is not a GitHub Actions job with an OIDC token",
-    "in GitHub Actions give the job `permissions: id-token: write` and register a Trusted Publisher on PyPI; elsewhere set SHIPLINE_PYPI_TOKEN to an API token",
+    "no credentials for the package index: SHIPLINE_PYPI_TOKEN, TWINE_PASSWORD and ~/.pypirc give none, and this job has no CI identity for Trusted Publishing",
+    "in GitHub Actions give the job `permissions: id-token: write` (in GitLab CI/CD declare `id_tokens: PYPI_ID_TOKEN: aud: pypi`) and register a Trusted Publisher on PyPI; elsewhere set SHIPLINE_PYPI_TOKEN to an API token",
   );
 }

@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { CheckedFile } from "../dist/types.ts";
 import { ShiplineError } from "../errors.ts";
+import { CI_NAMES, type CiKind } from "../net/ambient-oidc.ts";
 import { ResponseTooLarge, textLimited } from "../net/bounded-body.ts";
 import { fault, InjectedFault } from "../pipeline/fault.ts";
 import type { Logger } from "../ui/log.ts";
@@ -48,6 +49,13 @@ export interface UploaderOptions {
   verifyWhileSending?: boolean;
 }
 
+/**
+ * Trusted Publishers whose uploads may carry PEP 740 attestations: warehouse refuses the upload
+ * ("Attestations are not currently supported with … publishers") for one without an
+ * `attestation_identity` (Buildkite, CircleCI, ActiveState).
+ */
+const ATTESTING_PUBLISHERS = new Set<CiKind>(["github", "gitlab", "google"]);
+
 export const attestationPathFor = (file: string) => `${file}.publish.attestation`;
 
 const conflict = (filename: string, remote: string, local: string) =>
@@ -67,7 +75,7 @@ export class Uploader {
     this.indexBase = indexBaseFor(o.url);
     this.backoff = backoffFromEnv(o.env);
     if (o.credentials.kind === "trusted-publishing")
-      this.tp = new TrustedPublisher(o.url, o.log, o.env ?? process.env, this.backoff);
+      this.tp = new TrustedPublisher(o.url, o.log, o.env ?? process.env, this.backoff, o.credentials.ci);
   }
 
   probe(f: CheckedFile): Promise<Presence> {
@@ -116,11 +124,15 @@ export class Uploader {
     if (this.o.attestations === false) return undefined;
     const att = attestationPathFor(path);
     if (!existsSync(att)) return undefined;
-    if (this.o.credentials.kind !== "trusted-publishing") {
-      if (!this.warnedAttestations)
-        this.o.log.warn(
-          `not attaching ${filename}'s attestation: PyPI accepts attestations only with Trusted Publishing, not with an API token`,
-        );
+    const c = this.o.credentials;
+    const refusal =
+      c.kind !== "trusted-publishing"
+        ? "PyPI accepts attestations only with Trusted Publishing, not with an API token"
+        : !ATTESTING_PUBLISHERS.has(c.ci)
+          ? `PyPI does not take attestations from ${CI_NAMES[c.ci]} publishers (only GitHub Actions, GitLab CI/CD and Google Cloud)`
+          : undefined;
+    if (refusal) {
+      if (!this.warnedAttestations) this.o.log.warn(`not attaching ${filename}'s attestation: ${refusal}`);
       this.warnedAttestations = true;
       return undefined;
     }

@@ -1,17 +1,19 @@
 /**
  * Where the Sigstore OIDC identity token comes from, in order: `--identity-token FILE`, the
- * SIGSTORE_ID_TOKEN environment variable, or (in GitHub Actions) a fresh Actions ID token with
- * audience `sigstore` — never the `pypi`-audience token. Registered as a secret at once.
+ * SIGSTORE_ID_TOKEN environment variable (also GitLab CI/CD's `id_tokens:` name for it), or the
+ * CI's own identity with audience `sigstore` (src/net/ambient-oidc.ts: GitHub Actions,
+ * Buildkite, CircleCI, Google Cloud) — never the `pypi`-audience token. Registered as a secret at once.
  */
 import { readFileSync } from "node:fs";
 import { ShiplineError } from "../errors.ts";
-import { fetchActionsIdToken, oidcAvailable } from "../github/oidc.ts";
+import { ambientIdToken, detectCi } from "../net/ambient-oidc.ts";
 import { registerSecret } from "../ui/secrets.ts";
 
 export async function sigstoreIdentityToken(
   opts: { tokenFile?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<string> {
   const env = opts.env ?? process.env;
+  const ci = detectCi(env);
   let token: string | undefined;
   if (opts.tokenFile) {
     try {
@@ -26,12 +28,12 @@ export async function sigstoreIdentityToken(
   } else if (env.SIGSTORE_ID_TOKEN) {
     token = env.SIGSTORE_ID_TOKEN.trim();
     registerSecret(token);
-  } else if (oidcAvailable(env)) {
-    return fetchActionsIdToken("sigstore", env);
+  } else if (ci) {
+    return ambientIdToken(ci, "sigstore", env);
   } else
     throw new ShiplineError(
       "no OIDC identity token for Sigstore signing",
-      "run in GitHub Actions with `permissions: id-token: write`, or set SIGSTORE_ID_TOKEN, or pass --identity-token FILE",
+      "run in GitHub Actions with `permissions: id-token: write` (GitLab CI/CD: `id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore`), or set SIGSTORE_ID_TOKEN, or pass --identity-token FILE",
     );
   if (token.split(".").length !== 3)
     throw new ShiplineError("the Sigstore identity token is not a JWT (expected three dot-separated parts)");

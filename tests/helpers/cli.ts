@@ -25,7 +25,12 @@ export async function shipline(
   for (const [k, v] of Object.entries({
     ...process.env,
     NO_COLOR: "1",
+    // whatever CI runs these tests, a test's shipline sees only the CI identity it is given
     GITHUB_ACTIONS: undefined,
+    GITLAB_CI: undefined,
+    BUILDKITE: undefined,
+    CIRCLECI: undefined,
+    GCE_METADATA_HOST: undefined,
     ...opts.env,
   }))
     if (v !== undefined) env[k] = v;

@@ -6,6 +6,12 @@
 import { Faults } from "./faults.ts";
 
 export interface OidcClaimsInput {
+  /**
+   * Whose tokens: GitHub Actions (default), GitLab CI/CD (`iss` https://gitlab.com, the claims
+   * of GitLab's `id_tokens`; `repository` is the project path, `workflow` the pipeline file) or
+   * Buildkite (`iss` https://agent.buildkite.com; `repository` is organization/pipeline).
+   */
+  provider?: "github" | "gitlab" | "buildkite";
   repository?: string;
   ref?: string;
   workflow?: string;
@@ -39,21 +45,78 @@ export async function startOidc(
     "verify",
   ])) as CryptoKeyPair;
   const requestToken = opts.requestToken ?? `ghs_oidcrequest${crypto.randomUUID().replace(/-/g, "")}`;
-  const issuer = opts.issuer ?? "https://token.actions.githubusercontent.com";
+  const provider = opts.provider ?? "github";
+  const issuer =
+    opts.issuer ??
+    {
+      github: "https://token.actions.githubusercontent.com",
+      gitlab: "https://gitlab.com",
+      buildkite: "https://agent.buildkite.com",
+    }[provider];
   const repository = opts.repository ?? "octo/sample";
   const ref = opts.ref ?? "refs/heads/main";
-  const workflow = opts.workflow ?? "release.yml";
+  const workflow = opts.workflow ?? (provider === "gitlab" ? ".gitlab-ci.yml" : "release.yml");
   const faults = new Faults();
   const issued: { audience: string }[] = [];
   const kid = "standin-1";
 
   async function mint(audience: string, overrides: Record<string, unknown> = {}): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
+    const claims = { ...claimsOf(now), aud: audience, ...overrides };
+    const header = b64url(JSON.stringify({ alg: "ES256", typ: "JWT", kid }));
+    const body = b64url(JSON.stringify(claims));
+    const sig = await crypto.subtle.sign(
+      { name: "ECDSA", hash: "SHA-256" },
+      keys.privateKey,
+      new TextEncoder().encode(`${header}.${body}`),
+    );
+    return `${header}.${body}.${b64url(new Uint8Array(sig))}`;
+  }
+
+  function claimsOf(now: number): Record<string, unknown> {
+    const sha = opts.sha ?? "0".repeat(40);
+    const times = { iss: issuer, nbf: now - 5, iat: now, exp: now + 300 };
+    const branch = ref.replace(/^refs\/(heads|tags)\//, "");
+    const refType = ref.startsWith("refs/tags/") ? "tag" : "branch";
+    if (provider === "gitlab")
+      return {
+        jti: crypto.randomUUID(),
+        sub: `project_path:${repository}:ref_type:${refType}:ref:${branch}`,
+        namespace_path: repository.slice(0, repository.lastIndexOf("/")),
+        project_path: repository,
+        pipeline_source: "push",
+        ref: branch,
+        ref_type: refType,
+        ref_path: ref,
+        ref_protected: "true",
+        sha,
+        ci_config_ref_uri: `gitlab.com/${repository}//${workflow}@${ref}`,
+        ci_config_sha: sha,
+        runner_environment: "gitlab-hosted",
+        ...(opts.environment ? { environment: opts.environment } : {}),
+        ...times,
+      };
+    if (provider === "buildkite") {
+      const [org, pipeline] = repository.split("/");
+      return {
+        jti: crypto.randomUUID(),
+        sub: `organization:${org}:pipeline:${pipeline}:ref:${ref}:commit:${sha}:step:publish`,
+        organization_slug: org,
+        pipeline_slug: pipeline,
+        build_number: 1,
+        build_branch: refType === "branch" ? branch : "",
+        build_tag: refType === "tag" ? branch : "",
+        build_commit: sha,
+        step_key: "publish",
+        job_id: crypto.randomUUID(),
+        agent_id: crypto.randomUUID(),
+        ...times,
+      };
+    }
     const workflowRef = `${repository}/.github/workflows/${workflow}@${ref}`;
-    const claims = {
+    return {
       jti: crypto.randomUUID(),
       sub: `repo:${repository}:${opts.environment ? `environment:${opts.environment}` : `ref:${ref}`}`,
-      aud: audience,
       ref,
       sha: opts.sha ?? "0".repeat(40),
       repository,
@@ -69,20 +132,8 @@ export async function startOidc(
       workflow_ref: workflowRef,
       job_workflow_ref: workflowRef,
       ...(opts.environment ? { environment: opts.environment } : {}),
-      iss: issuer,
-      nbf: now - 5,
-      iat: now,
-      exp: now + 300,
-      ...overrides,
+      ...times,
     };
-    const header = b64url(JSON.stringify({ alg: "ES256", typ: "JWT", kid }));
-    const body = b64url(JSON.stringify(claims));
-    const sig = await crypto.subtle.sign(
-      { name: "ECDSA", hash: "SHA-256" },
-      keys.privateKey,
-      new TextEncoder().encode(`${header}.${body}`),
-    );
-    return `${header}.${body}.${b64url(new Uint8Array(sig))}`;
   }
 
   async function verify(token: string): Promise<Record<string, unknown> | undefined> {

@@ -19,10 +19,12 @@ import { MultipartError, type Part, parseMultipartStream } from "./multipart.ts"
 import { canonicalName, canonicalVersion, normalizeVersion, parseVersion } from "./pep440.ts";
 
 export interface TrustedPublisher {
+  /** GitHub (default), GitLab or Buildkite — warehouse oidc/models/{github,gitlab,buildkite}.py. */
+  kind?: "github" | "gitlab" | "buildkite";
   project: string;
-  /** owner/name, compared case-insensitively like PyPI. */
+  /** owner/name (GitLab: namespace/project; Buildkite: organization/pipeline), compared case-insensitively like PyPI. */
   repository: string;
-  /** Workflow file name, e.g. "release.yml". */
+  /** Workflow file name, e.g. "release.yml" (GitLab: the pipeline file path, ".gitlab-ci.yml"; Buildkite: unused). */
   workflow: string;
   environment?: string;
   repositoryOwnerId?: string;
@@ -34,8 +36,8 @@ export interface PypiOptions {
   /** Per-file limit in bytes (PyPI default 100 MiB). */
   maxFileSize?: number;
   audience?: string;
-  /** The GitHub OIDC issuer stand-in whose ES256 key signs the JWTs. */
-  oidc?: { publicKey: CryptoKey; issuer: string };
+  /** The OIDC issuer stand-in(s) whose ES256 keys sign the JWTs (each `iss` maps to a publisher kind). */
+  oidc?: { publicKey: CryptoKey; issuer: string } | { publicKey: CryptoKey; issuer: string }[];
   publishers?: TrustedPublisher[];
   /** Lifetime of minted tokens in seconds (PyPI: 900). */
   tokenTtl?: number;
@@ -551,6 +553,8 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
     if (fields.attestations !== undefined) {
       const bad = (r: string) => new HttpError(400, `Invalid attestations supplied during upload: ${r}`);
       if (identity.kind !== "tp") throw bad("Attestations are only supported when using Trusted Publishing");
+      if (identity.publisher.kind === "buildkite")
+        throw bad("Attestations are not currently supported with Buildkite publishers");
       let parsed: unknown;
       try {
         parsed = JSON.parse(fields.attestations);
@@ -625,6 +629,82 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
     return uploadOk();
   }
 
+  /** warehouse oidc/models/github.py: the publisher, or why none matches. */
+  function githubPublisher(claims: Record<string, unknown>): TrustedPublisher | string {
+    const repository = String(claims.repository ?? "");
+    const jwr = typeof claims.job_workflow_ref === "string" ? claims.job_workflow_ref : "";
+    const workflowFile = /\/\.github\/workflows\/([^@/]+)@/.exec(jwr)?.[1];
+    if (!workflowFile) return "Could not job extract workflow filename from OIDC claims";
+    const candidates = (opts.publishers ?? []).filter(
+      (p) =>
+        (p.kind ?? "github") === "github" &&
+        p.repository.toLowerCase() === repository.toLowerCase() &&
+        p.workflow === workflowFile,
+    );
+    const publisher = forEnvironment(candidates, claims.environment);
+    if (!publisher)
+      return candidates.length
+        ? "Check failed for optional claim 'environment'"
+        : "Publisher with matching claims was not found";
+    if (publisher.repositoryOwnerId && publisher.repositoryOwnerId !== claims.repository_owner_id)
+      return "Check failed for required claim 'repository_owner_id'";
+    if (claims.event_name === "pull_request_target")
+      return "Publishing from a workflow invoked via 'pull_request_target' is not supported.";
+    if (!claims.ref && !claims.sha) return "The ref and sha claims are empty";
+    const prefix = `${repository}/.github/workflows/${workflowFile}`;
+    const allowed = [`${prefix}@${claims.ref}`, `${prefix}@${claims.sha}`];
+    if (!allowed.includes(jwr))
+      return `The job_workflow_ref claim does not match, expecting one of ${JSON.stringify(allowed)}, got '${jwr}'`;
+    return publisher;
+  }
+
+  /** warehouse oidc/models/gitlab.py (gitlab.com only): project_path + the pipeline file in ci_config_ref_uri. */
+  function gitlabPublisher(claims: Record<string, unknown>): TrustedPublisher | string {
+    const path = String(claims.project_path ?? "");
+    const uri = String(claims.ci_config_ref_uri ?? "");
+    const file = /(?<=\/\/)(.+[^/]\.(yml|yaml))(?=@)/.exec(uri)?.[0];
+    if (!file) return "Could not extract workflow filename from OIDC claims";
+    const candidates = (opts.publishers ?? []).filter(
+      (p) => p.kind === "gitlab" && p.repository.toLowerCase() === path.toLowerCase() && p.workflow === file,
+    );
+    const publisher = forEnvironment(candidates, claims.environment);
+    if (!publisher) return "Publisher with matching claims was not found";
+    if (!claims.ref_path || !claims.sha) return "The ref_path and sha claims are empty";
+    const base = `gitlab.com/${publisher.repository}//${file}`;
+    const expected = [`${base}@${claims.ref_path}`, `${base}@${claims.sha}`];
+    if (!expected.includes(uri))
+      return `The ci_config_ref_uri claim does not match, expecting one of ${JSON.stringify(expected.sort())}, got '${uri}'`;
+    if (
+      !String(claims.sub ?? "")
+        .toLowerCase()
+        .startsWith(`project_path:${path.toLowerCase()}`)
+    )
+      return "Check failed for required claim 'sub'";
+    return publisher;
+  }
+
+  /** warehouse oidc/models/buildkite.py: organization_slug + pipeline_slug. */
+  function buildkitePublisher(claims: Record<string, unknown>): TrustedPublisher | string {
+    const slug = `${claims.organization_slug}/${claims.pipeline_slug}`;
+    const publisher = (opts.publishers ?? []).find((p) => p.kind === "buildkite" && p.repository === slug);
+    if (!publisher) return "Publisher with matching claims was not found";
+    const prefix = `organization:${claims.organization_slug}:pipeline:${claims.pipeline_slug}:`;
+    if (!String(claims.sub ?? "").startsWith(prefix)) return "Check failed for required claim 'sub'";
+    return publisher;
+  }
+
+  /** The most specific publisher: one naming this environment, else one naming none. */
+  function forEnvironment(
+    candidates: TrustedPublisher[],
+    environment: unknown,
+  ): TrustedPublisher | undefined {
+    const env = typeof environment === "string" ? environment.toLowerCase() : undefined;
+    return (
+      candidates.find((p) => p.environment && p.environment.toLowerCase() === env) ??
+      candidates.find((p) => !p.environment)
+    );
+  }
+
   async function mintToken(req: Request): Promise<Response> {
     const fail = (code: string, description: string) =>
       Response.json({ message: "Token request failed", errors: [{ code, description }] }, { status: 422 });
@@ -645,12 +725,12 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
       return fail("invalid-payload", "malformed JWT");
     }
     if (parts.length !== 3) return fail("invalid-payload", "malformed JWT");
-    if (!opts.oidc || claims.iss !== opts.oidc.issuer)
-      return fail("invalid-payload", "unknown trusted publishing issuer");
+    const issuer = [opts.oidc ?? []].flat().find((o) => o.issuer === claims.iss);
+    if (!issuer) return fail("invalid-payload", "unknown trusted publishing issuer");
     const now = Date.now() / 1000;
     const leeway = 30;
     if (
-      !(await verifyEs256(opts.oidc.publicKey, jwt)) ||
+      !(await verifyEs256(issuer.publicKey, jwt)) ||
       typeof claims.exp !== "number" ||
       claims.exp + leeway < now ||
       typeof claims.iat !== "number" ||
@@ -660,34 +740,15 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
       return fail("invalid-token", "malformed or invalid token");
     const jti = String(claims.jti ?? "");
     if (usedJti.has(jti)) return fail("invalid-reuse-token", "invalid token: already used");
-    const invalid = (d: string) =>
-      fail("invalid-publisher", `valid token, but no corresponding publisher (${d})`);
-    const repository = String(claims.repository ?? "");
-    const jwr = typeof claims.job_workflow_ref === "string" ? claims.job_workflow_ref : "";
-    const workflowFile = /\/\.github\/workflows\/([^@/]+)@/.exec(jwr)?.[1];
-    if (!workflowFile) return invalid("Could not job extract workflow filename from OIDC claims");
-    const candidates = (opts.publishers ?? []).filter(
-      (p) => p.repository.toLowerCase() === repository.toLowerCase() && p.workflow === workflowFile,
-    );
-    const env = typeof claims.environment === "string" ? claims.environment.toLowerCase() : undefined;
-    const publisher =
-      candidates.find((p) => p.environment && p.environment.toLowerCase() === env) ??
-      candidates.find((p) => !p.environment);
-    if (!publisher) {
-      if (candidates.length) return invalid("Check failed for optional claim 'environment'");
-      return invalid("Publisher with matching claims was not found");
-    }
-    if (publisher.repositoryOwnerId && publisher.repositoryOwnerId !== claims.repository_owner_id)
-      return invalid("Check failed for required claim 'repository_owner_id'");
-    if (claims.event_name === "pull_request_target")
-      return invalid("Publishing from a workflow invoked via 'pull_request_target' is not supported.");
-    if (!claims.ref && !claims.sha) return invalid("The ref and sha claims are empty");
-    const prefix = `${repository}/.github/workflows/${workflowFile}`;
-    const allowed = [`${prefix}@${claims.ref}`, `${prefix}@${claims.sha}`];
-    if (!allowed.includes(jwr))
-      return invalid(
-        `The job_workflow_ref claim does not match, expecting one of ${JSON.stringify(allowed)}, got '${jwr}'`,
-      );
+    const match =
+      claims.iss === "https://gitlab.com"
+        ? gitlabPublisher
+        : claims.iss === "https://agent.buildkite.com"
+          ? buildkitePublisher
+          : githubPublisher;
+    const publisher = match(claims);
+    if (typeof publisher === "string")
+      return fail("invalid-publisher", `valid token, but no corresponding publisher (${publisher})`);
     usedJti.add(jti);
     const value = `pypi-${Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString("base64url")}`;
     const expires = Math.floor(now) + ttl;
@@ -872,13 +933,22 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
           version: 1,
           attestation_bundles: [
             {
-              publisher: {
-                kind: "GitHub",
-                repository: f.publisher.repository,
-                workflow: f.publisher.workflow,
-                environment: f.publisher.environment ?? null,
-                claims: null,
-              },
+              publisher:
+                f.publisher.kind === "gitlab"
+                  ? {
+                      kind: "GitLab",
+                      repository: f.publisher.repository,
+                      workflow_filepath: f.publisher.workflow,
+                      environment: f.publisher.environment ?? null,
+                      claims: null,
+                    }
+                  : {
+                      kind: "GitHub",
+                      repository: f.publisher.repository,
+                      workflow: f.publisher.workflow,
+                      environment: f.publisher.environment ?? null,
+                      claims: null,
+                    },
               attestations: f.attestations,
             },
           ],

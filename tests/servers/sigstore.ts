@@ -6,7 +6,8 @@
  * Small adapters around the mock, each for a reason found by running it (research/sigstore-bun.md):
  * - Fulcio: the mock trusts any JWT and takes the SAN from one claim. We verify the token with
  *   the OIDC stand-in's key first (a forged token gets 401, like real Fulcio), then derive the SAN
- *   the way Fulcio does for GitHub Actions (`https://github.com/` + job_workflow_ref), else
+ *   the way Fulcio does for GitHub Actions (`https://github.com/` + job_workflow_ref), GitLab
+ *   (`https://` + ci_config_ref_uri) and Buildkite (`https://buildkite.com/ORG/PIPELINE`), else
  *   email/sub, and hand the mock a copy of the claims with that SAN in a claim of its own.
  * - Rekor: the mock stores the proposed entry as the log body; for `dsse` entries real Rekor
  *   stores hashes of the envelope and payload instead, which is what sigstore-js checks. We
@@ -115,7 +116,11 @@ export async function startSigstore(
     const san =
       typeof claims.job_workflow_ref === "string"
         ? `https://github.com/${claims.job_workflow_ref}`
-        : String(claims.email ?? claims.sub ?? "");
+        : typeof claims.ci_config_ref_uri === "string"
+          ? `https://${claims.ci_config_ref_uri}` // Fulcio's GitLab CI/CD principal
+          : typeof claims.organization_slug === "string"
+            ? `https://buildkite.com/${claims.organization_slug}/${claims.pipeline_slug}` // Buildkite's
+            : String(claims.email ?? claims.sub ?? "");
     const copy = `${b64url('{"alg":"none"}')}.${b64url(JSON.stringify({ ...claims, _shipline_san: san }))}.x`;
     body.credentials!.oidcIdentityToken = copy;
     const r = await fulcio.fn(JSON.stringify(body));

@@ -394,6 +394,31 @@ jobs:
     expect(yes.status).toBe("ok");
   });
 
+  test("GitLab CI/CD: the id_tokens publishing needs (PYPI_ID_TOKEN unless an API token, SIGSTORE_ID_TOKEN); SHIPLINE_OIDC checked", async () => {
+    const r = healthy();
+    const none = find(await doctor(r, { GITLAB_CI: "true" }), "trusted-publishing");
+    expect(none.status).toBe("error");
+    expect(none.title).toBe("running in GitLab CI/CD without PYPI_ID_TOKEN and SIGSTORE_ID_TOKEN");
+    expect(none.fix).toContain(
+      "id_tokens: { PYPI_ID_TOKEN: { aud: pypi }, SIGSTORE_ID_TOKEN: { aud: sigstore } }",
+    );
+    const token = find(
+      await doctor(r, { GITLAB_CI: "true", SHIPLINE_PYPI_TOKEN: "pypi-x", SIGSTORE_ID_TOKEN: "a.b.c" }),
+      "trusted-publishing",
+    );
+    expect(token.status).toBe("ok");
+    const both = find(
+      await doctor(r, { GITLAB_CI: "true", PYPI_ID_TOKEN: "a.b.c", SIGSTORE_ID_TOKEN: "a.b.c" }),
+      "trusted-publishing",
+    );
+    expect(both.status).toBe("ok");
+    const bk = find(await doctor(r, { BUILDKITE: "true" }), "trusted-publishing");
+    expect(bk.title).toContain("Buildkite OIDC identity is available");
+    const bad = find(await doctor(r, { SHIPLINE_OIDC: "jenkins" }), "trusted-publishing");
+    expect(bad.status).toBe("error");
+    expect(bad.title).toContain("SHIPLINE_OIDC=jenkins");
+  });
+
   test("the embedded trusted root: dated, ok now, warned about once old, error when every CA expired", () => {
     const info = embeddedTrustedRoot();
     expect(info.root).toBeDefined();

@@ -5,6 +5,7 @@
  */
 import type { ShiplineConfig } from "../../config/shipline.ts";
 import { errorMessage } from "../../errors.ts";
+import { CI_NAMES, detectCi, gitlabTokenVariable } from "../../net/ambient-oidc.ts";
 import { events, readWorkflows, steps, uploadsReleaseAssets } from "../existing-workflows.ts";
 import type { EmbeddedRootInfo } from "./embedded-root.ts";
 import { type DoctorContext, error, type Finding, ok, warn } from "./finding.ts";
@@ -271,6 +272,34 @@ export function checkTrustedPublishing(ctx: DoctorContext, cfg: ShiplineConfig):
       ),
     ];
   }
+  let ci: ReturnType<typeof detectCi>;
+  try {
+    ci = detectCi(env);
+  } catch (e) {
+    return [error("trusted-publishing", errorMessage(e), "", "fix or unset SHIPLINE_OIDC")];
+  }
+  if (ci === "gitlab") {
+    // the API token (if any) is used before Trusted Publishing; signing always needs its token
+    const needed = [...(token ? [] : ["pypi"]), ...(cfg.publish.attestations ? ["sigstore"] : [])];
+    const missing = needed.map(gitlabTokenVariable).filter((v) => !env[v]);
+    if (!missing.length)
+      return [ok("trusted-publishing", "GitLab CI/CD: the ID tokens publishing needs are declared")];
+    return [
+      error(
+        "trusted-publishing",
+        `running in GitLab CI/CD without ${missing.join(" and ")}`,
+        "PYPI_ID_TOKEN is Trusted Publishing's (test.pypi.org: TESTPYPI_ID_TOKEN), SIGSTORE_ID_TOKEN signing's.",
+        `declare them on the publishing job: \`id_tokens: { ${missing.map((v) => `${v}: { aud: ${v.replace(/_ID_TOKEN$/, "").toLowerCase()} }`).join(", ")} }\`; on PyPI, add this project and pipeline file as a GitLab Trusted Publisher`,
+      ),
+    ];
+  }
+  if (ci)
+    return [
+      ok(
+        "trusted-publishing",
+        `${CI_NAMES[ci]} OIDC identity is available (Trusted Publishing, Sigstore signing)${token ? "; the API token from the environment is used first" : ""}`,
+      ),
+    ];
   if (token)
     return [
       ok(
@@ -281,8 +310,8 @@ export function checkTrustedPublishing(ctx: DoctorContext, cfg: ShiplineConfig):
   return [
     ok(
       "trusted-publishing",
-      "not in GitHub Actions: Trusted Publishing applies in the release workflow",
-      "publishing from here needs SHIPLINE_PYPI_TOKEN; in CI it needs `id-token: write` and a Trusted Publisher on PyPI for this repository + workflow file.",
+      "not in CI: Trusted Publishing applies in the release workflow",
+      "publishing from here needs SHIPLINE_PYPI_TOKEN; in CI it needs the CI's OIDC identity (GitHub Actions: `id-token: write`) and a Trusted Publisher on PyPI for this repository + workflow file.",
     ),
   ];
 }
