@@ -15,7 +15,11 @@
  *   isolation (so setuptools is fetched for a Python that has none). When neither works (no pip, a
  *   setuptools too old for editable installs) a `.pth` file puts the project's source on
  *   sys.path, which is what an editable install does, and the log says so.
- * - Reinstalled only when pyproject.toml/setup.cfg/setup.py or the interpreter changed
+ * - A monorepo's packages (release-please `packages` paths, uv workspace members) are installed
+ *   editable beside the root project (or alone, when the root is no project), in one command so
+ *   one resolve sees them all: a package that depends on another is satisfied by the local copy,
+ *   which no index has.
+ * - Reinstalled only when a pyproject.toml/setup.cfg/setup.py or the interpreter changed
  *   (a stamp file records what was installed), or when the last install fell back to a .pth.
  */
 import { createHash } from "node:crypto";
@@ -29,8 +33,9 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { readSetupCfg } from "../config/ini.ts";
+import { loadReleasePleaseConfig } from "../config/release-please.ts";
 import { readPyproject } from "../config/shipline.ts";
 import { ShiplineError } from "../errors.ts";
 import { runGroup } from "./process.ts";
@@ -54,6 +59,8 @@ export function venvPaths(root: string, version: string, platform: NodeJS.Platfo
 }
 
 interface Project {
+  /** pip's argument for it: "." or "./packages/a" (with "[extra]" added when it has one). */
+  spec: string;
   installable: boolean;
   extra?: string;
   /** The PEP 735 dependency group installed beside it, and its requirements (includes resolved). */
@@ -64,7 +71,8 @@ interface Project {
   hasDependencies: boolean;
 }
 
-function readProject(root: string): Project {
+function readProject(repo: string, dir = "."): Project {
+  const root = join(repo, dir);
   const py = readPyproject(root);
   const project = py?.data.project as Record<string, unknown> | undefined;
   // the test extra from [project.optional-dependencies], else setup.cfg's [options.extras_require]
@@ -75,6 +83,7 @@ function readProject(root: string): Project {
   const group = dependencyGroup(py?.data["dependency-groups"]);
   return {
     ...group,
+    spec: dir === "." ? "." : `./${dir}`,
     // a [build-system] table (Poetry, flit, hatch without [project]) or setup.py: pip can install it
     installable: Boolean(project) || Boolean(py?.data["build-system"]) || existsSync(join(root, "setup.py")),
     extra,
@@ -126,12 +135,29 @@ export function dependencyGroup(table: unknown): { group?: string; groupRequirem
   return { group, groupRequirements: [...new Set(out)] };
 }
 
-function installKey(root: string, interp: PythonInterpreter): string {
+/**
+ * The folders whose projects the venv gets: the root, then each monorepo package (release-please
+ * `packages`, with uv workspace members when `uv-workspace` is on) inside the repository. A config
+ * that cannot be read installs the root alone: the plan, not the gates, reports it.
+ */
+function projectDirs(root: string): string[] {
+  const dirs = ["."];
+  try {
+    for (const p of loadReleasePleaseConfig(root).packages) {
+      const rel = relative(root, resolve(root, p.path));
+      if (rel && !rel.startsWith("..") && !dirs.includes(rel)) dirs.push(rel);
+    }
+  } catch {}
+  return dirs;
+}
+
+function installKey(root: string, interp: PythonInterpreter, dirs: string[]): string {
   const h = createHash("sha256").update(`${interp.path}\0${interp.full}\0`);
-  for (const f of ["pyproject.toml", "setup.cfg", "setup.py"]) {
-    const p = join(root, f);
-    h.update(`${f}\0`).update(existsSync(p) ? readFileSync(p) : "");
-  }
+  for (const dir of dirs)
+    for (const f of ["pyproject.toml", "setup.cfg", "setup.py"]) {
+      const p = join(root, dir, f);
+      h.update(`${dir}/${f}\0`).update(existsSync(p) ? readFileSync(p) : "");
+    }
   return h.digest("hex");
 }
 
@@ -165,7 +191,8 @@ export async function ensureVenv(o: EnsureOptions): Promise<Venv & { reused: boo
   const { root, interp, logFile } = o;
   const platform = o.discovery.platform;
   const v = venvPaths(root, interp.version, platform);
-  const key = installKey(root, interp);
+  const dirs = projectDirs(root);
+  const key = installKey(root, interp, dirs);
   const stamp = readStamp(v.dir);
   const note = (s: string) => appendFileSync(logFile, `[shipline] ${s}\n`);
   // A .pth fallback is not a result to keep: the next run tries to install the project again.
@@ -207,7 +234,7 @@ export async function ensureVenv(o: EnsureOptions): Promise<Venv & { reused: boo
       rmSync(tmp, { recursive: true, force: true });
     }
   }
-  const method = await installProject(root, v, o, run, note);
+  const method = await installProject(root, dirs, v, o, run, note);
   writeFileSync(
     join(v.dir, STAMP),
     `${JSON.stringify({ interpreter: interp.path, full: interp.full, key, method })}\n`,
@@ -217,31 +244,36 @@ export async function ensureVenv(o: EnsureOptions): Promise<Venv & { reused: boo
 
 async function installProject(
   root: string,
+  dirs: string[],
   v: Venv,
   o: EnsureOptions,
   run: (argv: string[], what: string) => Promise<boolean>,
   note: (s: string) => void,
 ): Promise<string> {
-  const p = readProject(root);
-  if (!p.installable) return "no project to install";
-  const target = p.extra ? `.[${p.extra}]` : ".";
-  // the group's requirements go beside the project, so one resolve covers both
-  const reqs = p.groupRequirements;
-  const shown = `${target}${p.group ? ` (+ dependency group ${p.group})` : ""}`;
+  const projects = dirs.map((d) => readProject(root, d)).filter((p) => p.installable);
+  if (!projects.length) return "no project to install";
+  const editable = projects.flatMap((p) => ["-e", p.extra ? `${p.spec}[${p.extra}]` : p.spec]);
+  // the groups' requirements go beside the projects, so one resolve covers all
+  const reqs = [...new Set(projects.flatMap((p) => p.groupRequirements))];
+  const groups = projects
+    .filter((p) => p.group)
+    .map((p) => (p.spec === "." ? p.group : `${p.spec}:${p.group}`));
+  const shown = `${editable.filter((a) => a !== "-e").join(" -e ")}${groups.length ? ` (+ dependency group ${groups.join(", ")})` : ""}`;
   const uv = which("uv", o.discovery);
   if (
     uv &&
-    (await run([uv, "pip", "install", "--python", v.python, "-e", target, ...reqs], "installing the project"))
+    (await run([uv, "pip", "install", "--python", v.python, ...editable, ...reqs], "installing the project"))
   )
     return `uv pip install -e ${shown}`;
-  const pip = [v.python, "-m", "pip", "install", "--no-build-isolation", "-e", target, ...reqs];
+  const pip = [v.python, "-m", "pip", "install", "--no-build-isolation", ...editable, ...reqs];
   if (await run([...pip.slice(0, 4), "--no-index", ...pip.slice(4)], "installing the project"))
     return `pip install --no-index -e ${shown}`;
   const log = readFileSync(o.logFile, "utf8");
   // From the index when something is missing: a dependency, or the build backend itself (a
   // Python with no setuptools, as actions/setup-python's 3.12+ and pyenv's are, or one too old
   // for editable installs) — with build isolation, so pip fetches the backend the project names.
-  const missing = /No matching distribution|Could not find a version/.test(log) && p.hasDependencies;
+  const missing =
+    /No matching distribution|Could not find a version/.test(log) && projects.some((p) => p.hasDependencies);
   const noBackend =
     /BackendUnavailable|No module named '?setuptools|invalid command 'bdist_wheel'|editable mode is not supported|build_editable/.test(
       log,
@@ -252,8 +284,7 @@ async function installProject(
       "-m",
       "pip",
       "install",
-      "-e",
-      target,
+      ...editable,
       ...reqs,
       "--retries",
       "1",
@@ -262,10 +293,11 @@ async function installProject(
     ];
     if (await run(online, "installing the project")) return `pip install -e ${shown}`;
   }
-  // Last resort: what an editable install amounts to, so tests can still import the project.
-  writeFileSync(join(sitePackages(v), "shipline-project.pth"), `${p.sourceDir}\n`);
+  // Last resort: what an editable install amounts to, so tests can still import the projects.
+  const sources = projects.map((p) => p.sourceDir);
+  writeFileSync(join(sitePackages(v), "shipline-project.pth"), `${sources.join("\n")}\n`);
   note(
-    `could not install the project with pip; added ${p.sourceDir} to sys.path via a .pth file (dependencies not installed)`,
+    `could not install the project with pip; added ${sources.join(", ")} to sys.path via a .pth file (dependencies not installed)`,
   );
   return PTH_FALLBACK;
 }

@@ -7,8 +7,7 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from "node
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { BIN, shipline } from "../helpers/cli.ts";
-import type { TestRepo } from "../helpers/repo.ts";
-import { tempDir } from "../helpers/repo.ts";
+import { TestRepo, tempDir } from "../helpers/repo.ts";
 import { alive, PY, sampleProject, standInRuff, testEnv } from "./sample.ts";
 
 const repos: TestRepo[] = [];
@@ -354,6 +353,48 @@ describe("shipline gates (compiled binary)", () => {
     },
     30_000,
   );
+
+  test("a monorepo without a root project: each release-please package installed editable, in one resolve", async () => {
+    const repo = TestRepo.create();
+    repos.push(repo);
+    const pkg = (name: string, extra: string) =>
+      [
+        "[build-system]",
+        'requires = ["setuptools>=61"]',
+        'build-backend = "setuptools.build_meta"',
+        "",
+        "[project]",
+        `name = "${name}"`,
+        'version = "0.1.0"',
+        extra,
+        "",
+      ].join("\n");
+    repo.commit("feat: two packages", {
+      ".gitignore": ".shipline/\n",
+      "release-please-config.json": JSON.stringify({ packages: { "packages/a": {}, "packages/b": {} } }),
+      ".release-please-manifest.json": JSON.stringify({ "packages/a": "0.1.0", "packages/b": "0.1.0" }),
+      "packages/a/pyproject.toml": pkg("pkg-a", ""),
+      "packages/a/src/pkg_a/__init__.py": "def one() -> int:\n    return 1\n",
+      // pkg-b needs pkg-a, which no index has: only the local copy in the same command satisfies it
+      "packages/b/pyproject.toml": pkg(
+        "pkg-b",
+        'dependencies = ["pkg-a"]\n\n[project.optional-dependencies]\ntest = ["pytest"]',
+      ),
+      "packages/b/src/pkg_b/__init__.py":
+        "from pkg_a import one\n\n\ndef two() -> int:\n    return one() + 1\n",
+      "tests/test_ab.py": "from pkg_b import two\n\n\ndef test_two() -> None:\n    assert two() == 2\n",
+    });
+    const r = await shipline(["gates", "--only", "tests", "--python", PY, "--json"], {
+      cwd: repo.dir,
+      env: testEnv(),
+      timeoutMs: 120_000,
+    });
+    expect(row(r.stdout, "tests").status, r.stderr).toBe("pass");
+    const log = readFileSync(join(repo.dir, `.shipline/logs/venv-${PY}.log`), "utf8");
+    expect(log).toContain("install --no-index --no-build-isolation -e ./packages/a -e ./packages/b[test]");
+    expect(log).not.toContain("no project to install");
+    expect(log).not.toContain(".pth");
+  }, 180_000);
 
   test("in GitHub Actions: ::group:: per gate, ::error annotations, step summary table", async () => {
     const repo = make({ failTest: true, mypyError: true });
