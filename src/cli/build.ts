@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { projectFolders } from "../config/release-please.ts";
 import { loadShiplineConfig } from "../config/shipline.ts";
 import { printJson } from "../ui/log.ts";
 import { defineShiplineCommand } from "./common.ts";
@@ -6,7 +7,7 @@ import { defineShiplineCommand } from "./common.ts";
 export default defineShiplineCommand({
   name: "build",
   description:
-    "Build sdist and wheel into dist/ (uv build, python -m build, or [tool.shipline.build] command).",
+    "Build sdist and wheel into dist/ (uv build, python -m build, or [tool.shipline.build] command); in a monorepo, every package.",
   args: {
     "out-dir": { type: "string", description: "Output directory (default dist)", valueHint: "DIR" },
     check: { type: "boolean", description: "Also check the built files (like twine check)" },
@@ -24,25 +25,35 @@ export default defineShiplineCommand({
     const outDirSource = args["out-dir"]
       ? `--out-dir ${args["out-dir"]}`
       : `[tool.shipline.build] out-dir "${cfg.build.outDir}"`;
-    const outcome = await buildDistributions({
-      projectDir: cwd,
-      outDir,
-      outDirSource,
-      command: cfg.build.command,
-      log,
-    });
-    if (outcome.noIsolation) log.info("built without build isolation (no package index was reachable)");
-    // At a release commit the files must carry the release's version; elsewhere (a gate on a
-    // feature branch) any version is fine, so it is only shown.
-    const release = (await expectedReleases(cwd, undefined)).find((r) => r.path === ".");
-    if (release) verifyVersion(outcome.files, release.version);
-    const rel = outcome.files.map((f) => report.relativeTo(cwd, f));
-    for (const [name, v] of builtVersions(outcome.files)) log.success(`built ${name} (version ${v})`);
+    // the root project and each monorepo package, into one out-dir (as the publish flow does);
+    // no project anywhere: the root, whose build says what is missing
+    const found = projectFolders(cwd);
+    const dirs = found.length ? found : ["."];
+    const releases = await expectedReleases(cwd, undefined);
+    const files: string[] = [];
+    for (const dir of dirs) {
+      if (dirs.length > 1) log.info(`building ${dir === "." ? "the root project" : dir}`);
+      const outcome = await buildDistributions({
+        projectDir: join(cwd, dir),
+        outDir,
+        outDirSource,
+        command: cfg.build.command,
+        log,
+      });
+      if (outcome.noIsolation) log.info("built without build isolation (no package index was reachable)");
+      // At a release commit the files must carry the release's version; elsewhere (a gate on a
+      // feature branch) any version is fine, so it is only shown.
+      const release = releases.find((r) => r.path === dir);
+      if (release) verifyVersion(outcome.files, release.version);
+      files.push(...outcome.files);
+    }
+    const rel = files.map((f) => report.relativeTo(cwd, f));
+    for (const [name, v] of builtVersions(files)) log.success(`built ${name} (version ${v})`);
     let failed = false;
     const checked = [];
     if (args.check) {
       const { checkDistribution } = await import("../dist/check.ts");
-      for (const [k, f] of outcome.files.entries()) {
+      for (const [k, f] of files.entries()) {
         const c = { ...(await checkDistribution(f)), path: rel[k]! };
         report.printCheck(log, c);
         if (c.verdict === "FAILED") failed = true;

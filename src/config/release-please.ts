@@ -10,7 +10,7 @@
  * and a value of the wrong type is a ShiplineError naming file, key, expected and found.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { ShiplineError } from "../errors.ts";
 import { readJsonFile, typeName } from "./json-file.ts";
 import { type UvMember, uvWorkspaceMembers } from "./uv-workspace.ts";
@@ -462,4 +462,23 @@ export function loadReleasePleaseConfig(root: string): ReleasePleaseConfig {
     uvWorkspace,
     warnings,
   };
+}
+
+/**
+ * The folders of the repository's Python projects, for commands that act on every package
+ * (gates' venv installs, `shipline build`): the root when it is a project, then each package
+ * path (release-please `packages`, uv workspace members with `uv-workspace`) that is one, inside
+ * the repository. A config that cannot be read leaves the root alone: `plan` reports it.
+ */
+export function projectFolders(root: string): string[] {
+  const isProject = (dir: string) =>
+    existsSync(join(root, dir, "pyproject.toml")) || existsSync(join(root, dir, "setup.py"));
+  const dirs = isProject(".") ? ["."] : [];
+  try {
+    for (const p of loadReleasePleaseConfig(root).packages) {
+      const rel = relative(root, resolve(root, p.path));
+      if (rel && !rel.startsWith("..") && !dirs.includes(rel) && isProject(rel)) dirs.push(rel);
+    }
+  } catch {}
+  return dirs;
 }

@@ -33,9 +33,9 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { join } from "node:path";
 import { readSetupCfg } from "../config/ini.ts";
-import { loadReleasePleaseConfig } from "../config/release-please.ts";
+import { projectFolders } from "../config/release-please.ts";
 import { readPyproject } from "../config/shipline.ts";
 import { ShiplineError } from "../errors.ts";
 import { runGroup } from "./process.ts";
@@ -135,22 +135,6 @@ export function dependencyGroup(table: unknown): { group?: string; groupRequirem
   return { group, groupRequirements: [...new Set(out)] };
 }
 
-/**
- * The folders whose projects the venv gets: the root, then each monorepo package (release-please
- * `packages`, with uv workspace members when `uv-workspace` is on) inside the repository. A config
- * that cannot be read installs the root alone: the plan, not the gates, reports it.
- */
-function projectDirs(root: string): string[] {
-  const dirs = ["."];
-  try {
-    for (const p of loadReleasePleaseConfig(root).packages) {
-      const rel = relative(root, resolve(root, p.path));
-      if (rel && !rel.startsWith("..") && !dirs.includes(rel)) dirs.push(rel);
-    }
-  } catch {}
-  return dirs;
-}
-
 function installKey(root: string, interp: PythonInterpreter, dirs: string[]): string {
   const h = createHash("sha256").update(`${interp.path}\0${interp.full}\0`);
   for (const dir of dirs)
@@ -191,7 +175,8 @@ export async function ensureVenv(o: EnsureOptions): Promise<Venv & { reused: boo
   const { root, interp, logFile } = o;
   const platform = o.discovery.platform;
   const v = venvPaths(root, interp.version, platform);
-  const dirs = projectDirs(root);
+  const found = projectFolders(root);
+  const dirs = found.length ? found : ["."]; // no project at all: readProject says so
   const key = installKey(root, interp, dirs);
   const stamp = readStamp(v.dir);
   const note = (s: string) => appendFileSync(logFile, `[shipline] ${s}\n`);
