@@ -394,6 +394,30 @@ jobs:
     expect(yes.status).toBe("ok");
   });
 
+  test("monorepo packages without components share tag names: an error naming both and the package-names to add", async () => {
+    const r = healthy();
+    r.commit("build: two packages", {
+      "release-please-config.json": JSON.stringify({
+        "release-type": "python",
+        packages: { "libs/a": {}, "libs/b": {}, "libs/c": { "package-name": "c" } },
+      }),
+      ".release-please-manifest.json": JSON.stringify({
+        "libs/a": "1.0.0",
+        "libs/b": "1.0.0",
+        "libs/c": "1.0.0",
+      }),
+      "libs/a/pyproject.toml": '[project]\nname = "acme-a"\nversion = "1.0.0"\n',
+    });
+    const f = find(await doctor(r), "tag-collision");
+    expect(f.status).toBe("error");
+    expect(f.title).toBe("libs/a, libs/b both tag their releases `v<version>`");
+    expect(f.fix).toContain(
+      'packages["libs/a"]: {"package-name": "acme-a"}, packages["libs/b"]: {"package-name": "b"}',
+    );
+    const fine = await doctor(healthy());
+    expect(fine.some((x) => x.id === "tag-collision")).toBe(false);
+  });
+
   test("GitLab CI/CD: the id_tokens publishing needs (PYPI_ID_TOKEN unless an API token, SIGSTORE_ID_TOKEN); SHIPLINE_OIDC checked", async () => {
     const r = healthy();
     const none = find(await doctor(r, { GITLAB_CI: "true" }), "trusted-publishing");

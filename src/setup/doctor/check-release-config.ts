@@ -17,6 +17,7 @@ import {
   type ReleasePleaseConfig,
   tagComponentOf,
 } from "../../config/release-please.ts";
+import { readPyproject } from "../../config/shipline.ts";
 import { sameVersion } from "../../dist/pep440.ts";
 import { errorMessage } from "../../errors.ts";
 import { git } from "../../git/git.ts";
@@ -303,6 +304,39 @@ export function checkReleaseConfig(ctx: DoctorContext): {
     );
     return { findings, config };
   }
-  findings.push(...versionFindings(ctx.root, config));
+  findings.push(...tagCollisionFindings(ctx.root, config), ...versionFindings(ctx.root, config));
   return { findings, config };
+}
+
+/**
+ * Packages whose releases get the same tag names (no component, or the same one): release-please
+ * takes one package's tag for the other's last release, and the second `v1.0.0` cannot be made.
+ * Each needs a `package-name` (or `component`); the fix suggests the pyproject's project name.
+ */
+function tagCollisionFindings(root: string, cfg: ReleasePleaseConfig): Finding[] {
+  const byTag = new Map<string, PackageConfig[]>();
+  for (const p of cfg.packages) {
+    const shape = tagFor(p, "<version>");
+    byTag.set(shape, [...(byTag.get(shape) ?? []), p]);
+  }
+  const out: Finding[] = [];
+  for (const [shape, pkgs] of byTag) {
+    if (pkgs.length < 2) continue;
+    const suggest = pkgs.map((p) => {
+      let name: unknown;
+      try {
+        name = (readPyproject(join(root, p.path))?.data.project as { name?: unknown } | undefined)?.name;
+      } catch {}
+      return `packages["${p.path}"]: {"package-name": "${typeof name === "string" ? name : (p.path.split("/").pop() ?? p.path)}"}`;
+    });
+    out.push(
+      error(
+        "tag-collision",
+        `${pkgs.map((p) => p.path).join(", ")} ${pkgs.length === 2 ? "both" : "all"} tag their releases \`${shape}\``,
+        "release-please takes one package's tag as the other's last release, and the second tag of a version cannot be created.",
+        `give each its own component in ${cfg.configFile}: ${suggest.join(", ")} (existing tags keep their names: tag the last releases again under the new names)`,
+      ),
+    );
+  }
+  return out;
 }
