@@ -6,6 +6,7 @@ import { githubApiUrl } from "../github/context.ts";
 import type { PrStageResult, ReleaseStageResult } from "../github/outputs.ts";
 import { checkSlug } from "../github/slug.ts";
 import type { AssetsStageResult } from "../github/stage-assets.ts";
+import { detectCi } from "../net/ambient-oidc.ts";
 import { checkServiceUrl } from "../net/service-url.ts";
 import type { Checkpoint } from "../pipeline/checkpoint.ts";
 import type { FlowOutcome, MachineEnv } from "../pipeline/machine.ts";
@@ -84,6 +85,8 @@ export function buildRunOptions(
       : undefined;
   const repo = str("repo");
   if (repo !== undefined) checkSlug(repo, "--repo");
+  // a misspelt SHIPLINE_OIDC would otherwise stop the run at the sign or upload stage
+  if (command === "run" || command === "publish") detectCi(env);
   // read by the pr and release stages, after the gates: a bad one is better found now
   if (command !== "publish" || cfg.publish.githubAssets) githubApiUrl(env);
   // publish.github-assets in a publish job: the token is needed after the upload, so a job

@@ -13,7 +13,6 @@ export async function sigstoreIdentityToken(
   opts: { tokenFile?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<string> {
   const env = opts.env ?? process.env;
-  const ci = detectCi(env);
   let token: string | undefined;
   if (opts.tokenFile) {
     try {
@@ -28,13 +27,14 @@ export async function sigstoreIdentityToken(
   } else if (env.SIGSTORE_ID_TOKEN) {
     token = env.SIGSTORE_ID_TOKEN.trim();
     registerSecret(token);
-  } else if (ci) {
-    return ambientIdToken(ci, "sigstore", env);
-  } else
+  } else {
+    const ci = detectCi(env);
+    if (ci) return ambientIdToken(ci, "sigstore", env);
     throw new ShiplineError(
       "no OIDC identity token for Sigstore signing",
       "run in GitHub Actions with `permissions: id-token: write` (GitLab CI/CD: `id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore`), or set SIGSTORE_ID_TOKEN, or pass --identity-token FILE",
     );
+  }
   if (token.split(".").length !== 3)
     throw new ShiplineError("the Sigstore identity token is not a JWT (expected three dot-separated parts)");
   return token;

@@ -205,6 +205,30 @@ describe.skipIf(!hasBinary())("Trusted Publishing from GitLab CI/CD", () => {
   });
 });
 
+describe.skipIf(!hasBinary())("SHIPLINE_OIDC", () => {
+  test("a CI name shipline does not know is a usage error before anything runs", async () => {
+    const repo = repoWithDists("gl-pkg", "1.0.3");
+    const r = await shipline(["publish", "dist/*", "--no-sign", "--repository-url", pypi.uploadUrl], {
+      cwd: repo.dir,
+      env: { ...(await gitlabJob(repo)), SHIPLINE_OIDC: "jenkins" },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("SHIPLINE_OIDC=jenkins: not a CI shipline knows");
+    expect(r.stderr).not.toContain("Checking dist/");
+    expect(pypi.files("gl-pkg").filter((f) => f.version === "1.0.3")).toEqual([]);
+  });
+
+  test("none: ambient identity off, so a GitLab job without an API token has no credentials", async () => {
+    const repo = repoWithDists("gl-pkg", "1.0.4");
+    const r = await shipline(["upload", "--repository-url", pypi.uploadUrl, "dist/gl_pkg-1.0.4.tar.gz"], {
+      cwd: repo.dir,
+      env: { ...(await gitlabJob(repo)), SHIPLINE_OIDC: "none" },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("no credentials for the package index");
+  });
+});
+
 describe.skipIf(!hasBinary())("Trusted Publishing from Buildkite", () => {
   test("tokens from `buildkite-agent oidc request-token`; signed, but no attestation sent (PyPI takes none from Buildkite)", async () => {
     const repo = repoWithDists("bk-pkg");
