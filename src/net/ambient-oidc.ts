@@ -101,7 +101,7 @@ async function fromCommand(ci: CiKind, argv: string[], env: NodeJS.ProcessEnv, f
   if (r.code !== 0) {
     const why = (r.stderr.trim() || r.stdout.trim()).split("\n").slice(-3).join(" ").slice(0, 500);
     throw new ShiplineError(
-      `${CI_NAMES[ci]}: \`${shown}\` failed (${r.error?.code ?? `exit ${r.code}`})${why ? `: ${why}` : ""}`,
+      `${CI_NAMES[ci]}: \`${shown}\` failed (${r.error?.code ?? (r.code === null ? `no answer in ${TIMEOUT_MS / 1000} s` : `exit ${r.code}`)})${why ? `: ${why}` : ""}`,
       fix,
     );
   }
