@@ -263,7 +263,9 @@ export class Uploader {
         attempt--;
         continue;
       }
-      if (TRANSIENT.has(res.status) && !last) {
+      // PyPI's hourly limit on new projects: retrying within minutes cannot help (spec §5.3)
+      const projectLimit = res.status === 429 && /Too many new projects/i.test(msg);
+      if (TRANSIENT.has(res.status) && !last && !projectLimit) {
         const wait = delayFor(this.backoff, attempt, res.headers.get("retry-after"));
         log.warn(
           `${f.filename}: ${msg}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 2} of ${this.backoff.attempts})`,
@@ -326,6 +328,10 @@ function hintFor(status: number, msg: string, trusted: boolean): string {
   if (status === 405)
     return "that URL does not take uploads: use the upload URL (…/legacy/), not the simple index";
   if (status === 410) return "the index no longer supports this action";
+  if (status === 429 && /Too many new projects/i.test(msg))
+    return "PyPI limits how many projects an account (and an IP) may create per hour: run again (or `shipline resume`) in an hour; files already uploaded are not sent again";
+  if (status === 429)
+    return "the index is limiting requests: wait a few minutes, then run again (or `shipline resume`); files already uploaded are not sent again";
   if (/metadata|Invalid value|is not a valid|field/i.test(msg))
     return "fix the package metadata and build again (`shipline check` shows it)";
   return "fix what the index names and run again; files already uploaded are not sent again";

@@ -96,6 +96,30 @@ describe.skipIf(!hasBinary())("shipline upload", () => {
     expect(posts("up_race-1.0.0-py3-none-any.whl").map((u) => u.status)).toEqual([400]);
   });
 
+  test("PyPI's hourly new-project limit (429 Too many new projects created): stopped at once, not hammered", async () => {
+    const limited = await startPypi({ newProjectsPerHour: 1 });
+    try {
+      const dir = tempDir();
+      const first = makeWheel(dir, { name: "up-first" });
+      const second = makeWheel(dir, { name: "up-second" });
+      const r = await shipline(["upload", "--repository-url", limited.uploadUrl, first, second], {
+        env: { ...env(), SHIPLINE_PYPI_TOKEN: limited.token },
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        "PyPI refused up_second-1.0.0-py3-none-any.whl: 429 Too many new projects created",
+      );
+      expect(r.stderr).toContain("run again (or `shipline resume`) in an hour");
+      expect(r.stderr).not.toContain("retrying");
+      expect(limited.uploads.filter((u) => u.filename.startsWith("up_second")).map((u) => u.status)).toEqual([
+        429,
+      ]);
+      expect(limited.files("up-first")).toHaveLength(1);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   test("injected 503, 429 and a connection reset: retried with backoff, stored once", async () => {
     const wheel = makeWheel(tempDir(), { name: "up-retry" });
     const fn = "up_retry-1.0.0-py3-none-any.whl";

@@ -53,6 +53,8 @@ export interface PypiOptions {
   expireTokensAfterUploads?: number;
   /** false: `/_/oidc/audience` answers 403 (Trusted Publishing disabled). */
   trustedPublishing?: boolean;
+  /** PyPI's hourly limit on projects created by uploads (warehouse `project.create` ratelimits): 429 past it. */
+  newProjectsPerHour?: number;
 }
 
 export interface StoredFile {
@@ -230,6 +232,7 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
   const minted = new Map<string, { expires: number; publisher: TrustedPublisher }>();
   const usedJti = new Set<string>();
   const uploads: PypiServer["uploads"] = [];
+  let projectsCreated = 0;
   const faults = new Faults();
   let base = "";
   let stored = 0;
@@ -418,6 +421,8 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
         400,
         "Non-user identities cannot create new projects. This was probably caused by successfully using a pending publisher but specifying the project name incorrectly (either in the publisher or in your project's metadata). Please ensure that both match. See: https://docs.pypi.org/trusted-publishers/troubleshooting/",
       );
+    if (!project && opts.newProjectsPerHour !== undefined && projectsCreated >= opts.newProjectsPerHour)
+      throw new HttpError(429, "Too many new projects created");
     if (identity.kind === "token" && identity.projects && !identity.projects.map(canonicalName).includes(key))
       throw new HttpError(403, `Invalid API Token: project-scoped token is not valid for project: '${key}'`);
     if (identity.kind === "tp" && canonicalName(identity.publisher.project) !== key)
@@ -599,6 +604,7 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
     if (!project) {
       project = { name, releases: new Map(), files: [] };
       projects.set(key, project);
+      projectsCreated++;
     }
     project.name = name;
     if (!release)
