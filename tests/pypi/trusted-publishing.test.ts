@@ -101,6 +101,35 @@ describe.skipIf(!hasBinary())("Trusted Publishing", () => {
     expect(outsideMasks(r.stderr)).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/); // no JWT
   });
 
+  test("a pending publisher: the first Trusted Publishing upload creates the project (D24)", async () => {
+    const index = await startPypi({
+      oidc: { publicKey: oidc.publicKey, issuer: oidc.issuer },
+      publishers: [{ project: "tp-new", repository: "octo/tp-pkg", workflow: "release.yml", pending: true }],
+    });
+    try {
+      const dir = tempDir();
+      const r = await shipline(
+        [
+          "upload",
+          "--repository-url",
+          index.uploadUrl,
+          makeWheel(dir, { name: "tp-new" }),
+          makeSdist(dir, { name: "tp-new" }),
+        ],
+        { env: actionsEnv() },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(
+        index
+          .files("tp-new")
+          .map((f) => f.filename)
+          .sort(),
+      ).toEqual(["tp_new-1.0.0-py3-none-any.whl", "tp_new-1.0.0.tar.gz"]);
+    } finally {
+      await index.stop();
+    }
+  });
+
   test("a publisher that does not match: PyPI's reasons, the claims it matched, and what to fix", async () => {
     // This job runs .github/workflows/ci.yml; the project's publisher names publish.yml + environment pypi.
     const ci = await startOidc({ repository: "octo/tp-pkg", ref: "refs/tags/v1.0.0", workflow: "ci.yml" });

@@ -28,6 +28,12 @@ export interface TrustedPublisher {
   workflow: string;
   environment?: string;
   repositoryOwnerId?: string;
+  /**
+   * A *pending* publisher (warehouse PendingOIDCPublisher): the first token it matches creates
+   * the project (reify), after which it is an ordinary publisher. Refused, like PyPI, when the
+   * project already exists.
+   */
+  pending?: boolean;
 }
 
 export interface PypiOptions {
@@ -755,6 +761,13 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
     const publisher = match(claims);
     if (typeof publisher === "string")
       return fail("invalid-publisher", `valid token, but no corresponding publisher (${publisher})`);
+    if (publisher.pending) {
+      const key = canonicalName(publisher.project);
+      if (projects.has(key))
+        return fail("invalid-pending-publisher", "valid token, but project already exists");
+      projects.set(key, { name: publisher.project, releases: new Map(), files: [] });
+      publisher.pending = false;
+    }
     usedJti.add(jti);
     const value = `pypi-${Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString("base64url")}`;
     const expires = Math.floor(now) + ttl;
