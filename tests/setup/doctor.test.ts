@@ -436,8 +436,14 @@ jobs:
       "trusted-publishing",
     );
     expect(both.status).toBe("ok");
-    const bk = find(await doctor(r, { BUILDKITE: "true" }), "trusted-publishing");
+    const bin = tempDir("bk-bin-");
+    writeFileSync(join(bin, "buildkite-agent"), "#!/bin/sh\n");
+    chmodSync(join(bin, "buildkite-agent"), 0o755);
+    const bk = find(await doctor(r, { BUILDKITE: "true", PATH: `${bin}:${PATH}` }), "trusted-publishing");
     expect(bk.title).toContain("Buildkite OIDC identity is available");
+    const noAgent = find(await doctor(r, { CIRCLECI: "true" }), "trusted-publishing");
+    expect(noAgent.status).toBe("error");
+    expect(noAgent.title).toBe("running in CircleCI without `circleci` on PATH");
     const bad = find(await doctor(r, { SHIPLINE_OIDC: "jenkins" }), "trusted-publishing");
     expect(bad.status).toBe("error");
     expect(bad.title).toContain("SHIPLINE_OIDC=jenkins");

@@ -293,6 +293,16 @@ export function checkTrustedPublishing(ctx: DoctorContext, cfg: ShiplineConfig):
       ),
     ];
   }
+  const cli = ci === "buildkite" ? "buildkite-agent" : ci === "circleci" ? "circleci" : undefined;
+  if (cli && !Bun.which(cli, { PATH: env.PATH ?? "" }))
+    return [
+      error(
+        "trusted-publishing",
+        `running in ${CI_NAMES[ci!]} without \`${cli}\` on PATH`,
+        `its OIDC tokens (Trusted Publishing, Sigstore signing) come from \`${cli}\`.`,
+        `run the step where \`${cli}\` is installed (the agent's own environment), or set SHIPLINE_PYPI_TOKEN and pass --no-sign`,
+      ),
+    ];
   if (ci)
     return [
       ok(
