@@ -81,8 +81,10 @@ export function githubToken(env: NodeJS.ProcessEnv): string {
   if (!token)
     throw new ShiplineError(
       "GITHUB_TOKEN is not set",
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, shown as is
-      "in Actions add `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}` with `permissions: contents: write, pull-requests: write`; locally export a token",
+      env.GITLAB_CI
+        ? "release PRs, tags and releases are made on GitHub; in GitLab CI/CD publish a release commit or tag with `shipline publish --require-release`"
+        : // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, shown as is
+          "in Actions add `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}` with `permissions: contents: write, pull-requests: write`; locally export a token",
     );
   registerSecret(token);
   return token;

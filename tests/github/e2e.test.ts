@@ -270,6 +270,11 @@ describe.skipIf(!hasBinary())("shipline pr / release end to end", () => {
     const none = await run(["pr", "--date", DATE], { GITHUB_TOKEN: "" });
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("GITHUB_TOKEN is not set");
+    // in a GitLab job the hint points to what works there
+    const gitlab = await run(["pr", "--date", DATE], { GITHUB_TOKEN: "", GITLAB_CI: "true" });
+    expect(gitlab.stderr).toContain(
+      "in GitLab CI/CD publish a release commit or tag with `shipline publish --require-release`",
+    );
     f.gh.permissions.pullRequests = "read";
     const denied = await run(["pr", "--date", DATE, "--state", join(outDir, "s.json")]);
     expect(denied.code).toBe(1);
