@@ -7,7 +7,7 @@
  * conflicts that only `--force` may replace.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import {
   CONFIG_FILE,
   DOT_CONFIG_FILE,
@@ -137,21 +137,39 @@ function extraFileOf(root: string, file: string): boolean {
   }
 }
 
+/** Tracked pyproject.toml files below the root that name a project: a monorepo's packages. */
+function nestedProjects(root: string): { path: string; name: string }[] {
+  const files = git(["ls-files", "--", "*/pyproject.toml"], { cwd: root, allowFailure: true })
+    .stdout.split("\n")
+    .filter(Boolean)
+    .sort();
+  const out: { path: string; name: string }[] = [];
+  for (const f of files) {
+    const dir = dirname(f);
+    let data: Record<string, unknown> | undefined;
+    try {
+      data = readPyproject(join(root, dir))?.data;
+    } catch {
+      continue; // invalid TOML: not a package init can describe; doctor names it
+    }
+    const name =
+      (data?.project as { name?: unknown } | undefined)?.name ??
+      ((data?.tool as { poetry?: { name?: unknown } } | undefined)?.poetry?.name as unknown);
+    if (typeof name === "string" && name) out.push({ path: dir, name });
+  }
+  return out;
+}
+
 export function planInit(root: string): InitPlan {
   const py = readPyproject(root);
-  if (!py) {
-    // a monorepo whose packages each have their own pyproject.toml: shipline's settings
-    // ([tool.shipline]) and the gates' project still live at the root
-    const nested = git(["ls-files", "--", "*/pyproject.toml"], { cwd: root, allowFailure: true })
-      .stdout.split("\n")
-      .filter(Boolean);
+  // A monorepo without a root project: each tracked pyproject.toml with a name is a package
+  // (gates install them all, `build` builds them all); [tool.shipline] has no home, so defaults.
+  const nested = py ? [] : nestedProjects(root);
+  if (!py && !nested.length)
     throw new ShiplineError(
       `no pyproject.toml in ${root}`,
-      nested.length
-        ? `this looks like a monorepo (${nested.slice(0, 3).join(", ")}${nested.length > 3 ? ", …" : ""}): add a root pyproject.toml (a uv workspace root with [tool.shipline] uv-workspace = true makes each member a package), then run init again`
-        : "shipline releases Python packages: run init at the root of a project with a pyproject.toml",
+      "shipline releases Python packages: run init at the root of a project with a pyproject.toml",
     );
-  }
   const workflows = readWorkflows(root);
   const hints = migrationHints(workflows);
   const plan: InitPlan = { root, changes: [], kept: [], notes: [], migrated: hints.replaced.length > 0 };
@@ -164,6 +182,7 @@ export function planInit(root: string): InitPlan {
     environment: hints.environment,
     tokenSecret: hints.tokenSecret,
     githubAssets: hints.attachesAssets,
+    ...(nested.length && { projects: nested.map((m) => `./${m.path}`) }),
   };
   if (hints.environment)
     plan.notes.push(
@@ -171,7 +190,7 @@ export function planInit(root: string): InitPlan {
     );
   if (hints.tokenSecret)
     plan.notes.push(`shipline gets the token release-please-action used: secrets.${hints.tokenSecret}`);
-  const hasTool = (py.data.tool as Record<string, unknown> | undefined)?.shipline;
+  const hasTool = (py?.data.tool as Record<string, unknown> | undefined)?.shipline;
   if (hints.attachesAssets)
     plan.notes.push(
       hasTool === undefined
@@ -187,9 +206,27 @@ export function planInit(root: string): InitPlan {
     );
   // [tool.shipline] uv-workspace = true: every member is a package of its own (the config
   // loader adds them), the root is none of them.
-  const members = uvWorkspaceMembers(root)?.filter((m) => !m.root);
-  const found = members?.length ? undefined : currentVersion(root, py.data);
+  const uvMembers = uvWorkspaceMembers(root)?.filter((m) => !m.root);
+  const members = uvMembers?.length ? uvMembers : nested.length ? nested : undefined;
+  const found = members?.length || !py ? undefined : currentVersion(root, py.data);
   if (existingConfig) plan.kept.push({ path: existingConfig, why: "release-please config, used unchanged" });
+  else if (nested.length)
+    plan.changes.push({
+      path: CONFIG_FILE,
+      before: null,
+      after: `${JSON.stringify(
+        {
+          $schema: "https://raw.githubusercontent.com/googleapis/release-please/main/schemas/config.json",
+          "release-type": "python",
+          // a package-name each: without one every package would tag v1.2.3 (doctor: tag-collision)
+          packages: Object.fromEntries(nested.map((m) => [m.path, { "package-name": m.name }])),
+        },
+        null,
+        2,
+      )}\n`,
+      conflict: false,
+      why: `release-please config; the ${nested.length} project(s) below the root are its packages, tagged <name>-v<version>`,
+    });
   else if (members?.length)
     plan.changes.push({
       path: CONFIG_FILE,
@@ -314,9 +351,13 @@ export function planInit(root: string): InitPlan {
   }
 
   // pyproject.toml: append [tool.shipline] when absent (never rewrites what is there).
-  const tool = (py.data.tool as Record<string, unknown> | undefined)?.shipline;
-  const pyText = readFileSync(py.path, "utf8");
-  if (tool === undefined)
+  const tool = (py?.data.tool as Record<string, unknown> | undefined)?.shipline;
+  const pyText = py ? readFileSync(py.path, "utf8") : "";
+  if (!py)
+    plan.notes.push(
+      "no root pyproject.toml: shipline runs with its defaults (Pythons 3.9–3.13, every gate); to change them, add a root pyproject.toml with a [tool.shipline] table",
+    );
+  else if (tool === undefined)
     plan.changes.push({
       path: "pyproject.toml",
       before: pyText,

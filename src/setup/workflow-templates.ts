@@ -20,6 +20,8 @@ export interface WorkflowOptions {
   tokenSecret?: string;
   /** publish.github-assets: the publish job attaches the files and publishes the held release. */
   githubAssets?: boolean;
+  /** The projects pip installs editable (default ["."]; a monorepo without a root project: each package). */
+  projects?: string[];
 }
 
 const q = (s: string) => JSON.stringify(s);
@@ -34,7 +36,7 @@ ${list}`;
 }
 
 function toolInstall(o: WorkflowOptions): string {
-  const pkgs = ["-e", ".", ...o.tools].join(" ");
+  const pkgs = [...(o.projects ?? ["."]).flatMap((p) => ["-e", p]), ...o.tools].join(" ");
   // Into every Python, not only the default one (the last listed): each Python's gates run in a
   // venv that sees that Python's packages, so pytest/mypy must be there for each.
   return `      - name: Install the project and the gates' tools on every Python

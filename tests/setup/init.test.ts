@@ -224,25 +224,37 @@ describe("shipline init (library, real git repos)", () => {
     expect(warnings.filter((w) => w.includes("holds the version the build reads"))).toEqual([]);
   });
 
-  test("no root pyproject.toml: a clear error; in a monorepo of packages, it says what to add", () => {
+  test("no root pyproject.toml: a clear error; a monorepo of packages gets each as a release-please package", () => {
     const r = TestRepo.create();
     repos.push(r);
     r.commit("feat: initial", { "README.md": "x\n" });
     expect(() => planInit(r.dir)).toThrow(/no pyproject\.toml in/);
     r.commit("feat: packages", {
-      "packages/a/pyproject.toml": '[project]\nname = "a"\nversion = "1.0.0"\n',
-      "packages/b/pyproject.toml": '[project]\nname = "b"\nversion = "1.0.0"\n',
+      "packages/a/pyproject.toml": '[project]\nname = "acme-a"\nversion = "1.0.0"\n',
+      "packages/b/pyproject.toml": '[tool.poetry]\nname = "acme-b"\nversion = "0.3.0"\n',
+      "tools/ruff/pyproject.toml": "[tool.ruff]\nline-length = 100\n", // names no project: not a package
     });
-    let hint = "";
-    try {
-      planInit(r.dir);
-    } catch (e) {
-      hint = (e as { hint?: string }).hint ?? "";
-    }
-    expect(hint).toContain(
-      "this looks like a monorepo (packages/a/pyproject.toml, packages/b/pyproject.toml)",
-    );
-    expect(hint).toContain("uv-workspace = true");
+    r.tag("acme-a-v1.2.0");
+    const plan = planInit(r.dir);
+    const config = JSON.parse(plan.changes.find((c) => c.path === "release-please-config.json")!.after!);
+    // a package-name each, so their tags differ (acme-a-v…, acme-b-v…)
+    expect(config.packages).toEqual({
+      "packages/a": { "package-name": "acme-a" },
+      "packages/b": { "package-name": "acme-b" },
+    });
+    expect(config["release-type"]).toBe("python");
+    const manifest = JSON.parse(plan.changes.find((c) => c.path === ".release-please-manifest.json")!.after!);
+    expect(manifest).toEqual({ "packages/a": "1.0.0", "packages/b": "0.3.0" });
+    // the workflows install each package, not a root project there is none of
+    const ci = plan.changes.find((c) => c.path === ".github/workflows/ci.yml")!.after!;
+    expect(ci).toContain("pip install -e ./packages/a -e ./packages/b ");
+    expect(ci).not.toContain("-e . ");
+    expect(workflowProblems(parse(ci), ci)).toEqual([]);
+    expect(plan.changes.map((c) => c.path)).not.toContain("pyproject.toml");
+    expect(plan.notes.join("\n")).toContain("no root pyproject.toml: shipline runs with its defaults");
+    applyInit(plan, false);
+    const again = planInit(r.dir);
+    expect(again.changes).toEqual([]);
   });
 
   test("an existing release-please config is kept: the extra-files fix is a note, unless it is there", () => {
