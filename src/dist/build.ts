@@ -2,10 +2,18 @@
  * Running the project's PEP 517 build: `[tool.shipline.build] command`, else `uv build`, else
  * `python -m build` from a Python that has the `build` module. The files the build wrote into the
  * output directory (new or rewritten) are the result; their version must be the release's.
+ *
+ * SOURCE_DATE_EPOCH is the built commit's time unless the caller set one: wheel, hatchling, flit,
+ * pdm, poetry-core and uv's backend then write the same bytes whenever the same commit is built
+ * (file mtimes of a fresh checkout no longer leak in). A release job re-run on a fresh runner,
+ * after an earlier attempt uploaded some files, rebuilds files PyPI already holds: identical
+ * bytes are recognised as uploaded, where different ones could never be sent (PyPI never takes
+ * a second file under a name). setuptools' sdist still carries mtimes; it is uploaded last.
  */
 import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ShiplineError } from "../errors.ts";
+import { git } from "../git/git.ts";
 import { ensureDir } from "../pipeline/atomic-write.ts";
 import { fault } from "../pipeline/fault.ts";
 import type { Logger } from "../ui/log.ts";
@@ -119,6 +127,10 @@ export async function buildDistributions(req: BuildRequest): Promise<BuildOutcom
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.env ?? process.env)) if (v !== undefined) env[k] = v;
   env.SHIPLINE_OUT_DIR = req.outDir;
+  if (!env.SOURCE_DATE_EPOCH) {
+    const time = git(["log", "-1", "--format=%ct"], { cwd: req.projectDir, allowFailure: true });
+    if (time.exitCode === 0 && /^\d+$/.test(time.stdout.trim())) env.SOURCE_DATE_EPOCH = time.stdout.trim();
+  }
   ensureDir(req.outDir, req.outDirSource ?? "the build's output directory");
   const before = snapshot(req.outDir);
   let tool: string;

@@ -1,7 +1,8 @@
 /**
  * The verify stage: after upload, every file must be on the index under its name with the
  * sha256 the check stage recorded (a short lag is waited out). For files uploaded with an
- * attestation, the index's provenance (PEP 740, spec §3.6) must carry that same attestation,
+ * attestation, the index's provenance (PEP 740, spec §3.6) must carry that same attestation
+ * (for a file an earlier job had already uploaded: the attestation that upload carried),
  * whose signed statement names this file and digest, and that attestation must verify
  * cryptographically (Sigstore chain, transparency log, signer = this repository's workflow)
  * against the embedded public-good trusted root — or SHIPLINE_TRUSTED_ROOT for a private
@@ -152,16 +153,36 @@ export const verifyStage: Stage<VerifyStageResult> = {
       const prov = (await res.json()) as { attestation_bundles?: { attestations?: Signature[] }[] };
       const local = JSON.parse(readFileSync(attPath, "utf8")) as Signature;
       const remoteAtts = (prov.attestation_bundles ?? []).flatMap((b) => b.attestations ?? []);
-      const same = remoteAtts.find(
+      const ours = remoteAtts.find(
         (a) =>
           a.envelope?.signature === local.envelope?.signature &&
           a.envelope?.statement === local.envelope?.statement,
       );
+      // A file this run found already on the index (an earlier job uploaded the same bytes, with
+      // its own signature) carries that job's attestation: judged the same way as ours would be.
+      const earlier = upload.files.some((u) => u.path === f.path && u.status === "already-present");
+      const same =
+        ours ??
+        (earlier
+          ? remoteAtts.find(
+              (a) =>
+                a.envelope?.statement !== undefined &&
+                !statementMismatch(
+                  Buffer.from(a.envelope.statement, "base64"),
+                  { name: f.filename, sha256: f.digests.sha256 },
+                  true,
+                ),
+            )
+          : undefined);
       if (!same)
         throw new ShiplineError(
-          `${f.filename}: the index's provenance does not carry the attestation shipline uploaded`,
+          earlier
+            ? `${f.filename}: on the index from an earlier upload, but its provenance has no attestation of this file`
+            : `${f.filename}: the index's provenance does not carry the attestation shipline uploaded`,
           `compare ${entry.provenance} with ${attestationPathFor(f.path)}`,
         );
+      if (!ours)
+        ctx.log.info(`${f.filename}: uploaded earlier; checking the attestation that upload carried`);
       const why = statementMismatch(
         Buffer.from(same.envelope!.statement!, "base64"),
         { name: f.filename, sha256: f.digests.sha256 },

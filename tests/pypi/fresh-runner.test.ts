@@ -1,0 +1,159 @@
+/**
+ * A release job re-run on a fresh runner (peers.md D1): the first attempt uploaded the wheel and
+ * died; the re-run has no checkpoint and no dist/, checks the code out again (new mtimes) and
+ * builds again. With SOURCE_DATE_EPOCH set to the commit's time the wheel comes out byte for
+ * byte the same, so it is recognised as uploaded, and the sdist completes the release. Signed
+ * under Trusted Publishing, the wheel's attestation on the index is the first attempt's, which
+ * the verify stage judges (file, digest, signer) instead of demanding its own.
+ * Real builds: setuptools through `python -m build --no-isolation`, the compiled binary.
+ */
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { readdirSync, rmSync, statSync, utimesSync } from "node:fs";
+import { join } from "node:path";
+import { canBuild, PY } from "../dist/helpers/projects.ts";
+import { hasBinary, shipline } from "../helpers/cli.ts";
+import { TestRepo } from "../helpers/repo.ts";
+import { type OidcServer, startOidc } from "../servers/oidc.ts";
+import { type PypiServer, startPypi } from "../servers/pypi.ts";
+import { type SigstoreServer, startSigstore } from "../servers/sigstore.ts";
+
+setDefaultTimeout(120_000);
+
+let oidc: OidcServer;
+let ss: SigstoreServer;
+let pypi: PypiServer;
+beforeAll(async () => {
+  oidc = await startOidc({ repository: "octo/fresh", ref: "refs/heads/main" });
+  ss = await startSigstore({ verifyToken: oidc.verify });
+  pypi = await startPypi({
+    oidc: { publicKey: oidc.publicKey, issuer: oidc.issuer },
+    publishers: [{ project: "freshtp", repository: "octo/fresh", workflow: "release.yml" }],
+  });
+  pypi.seed({
+    project: "freshtp",
+    version: "0.1.0",
+    filename: "freshtp-0.1.0.tar.gz",
+    bytes: new Uint8Array(3),
+  });
+});
+afterAll(async () => {
+  oidc.stop();
+  ss.stop();
+  await pypi.stop();
+});
+
+/** One-word names: Debian's setuptools 66 still names a dashed project's sdist `a-b-1.0.tar.gz`. */
+function project(name: string): TestRepo {
+  const r = TestRepo.create();
+  r.commit("feat: a package", {
+    "pyproject.toml": `[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "${name}"\nversion = "1.0.0"\ndescription = "x"\nreadme = "README.md"\n\n[tool.shipline.build]\ncommand = ["${PY}", "-m", "build", "--no-isolation", "--outdir", "dist"]\n`,
+    "README.md": `# ${name}\n`,
+    [`src/${name.replace(/-/g, "_")}/__init__.py`]: "VALUE = 1\n",
+    ".gitignore": "dist/\nbuild/\n*.egg-info/\n.shipline/\nroot.json\n",
+  });
+  return r;
+}
+
+/** What a fresh runner has: the commit checked out again (every file newer), nothing else. */
+function freshRunner(r: TestRepo): void {
+  for (const d of [".shipline", "dist", "build"]) rmSync(join(r.dir, d), { recursive: true, force: true });
+  const later = new Date(Date.now() + 60_000);
+  const touch = (dir: string) => {
+    for (const n of readdirSync(dir)) {
+      if (n === ".git") continue;
+      const p = join(dir, n);
+      if (n.endsWith(".egg-info")) rmSync(p, { recursive: true, force: true });
+      else if (statSync(p).isDirectory()) touch(p);
+      else utimesSync(p, later, later);
+    }
+  };
+  touch(r.dir);
+}
+
+describe.skipIf(!hasBinary() || !canBuild())("re-run on a fresh runner after a partial upload", () => {
+  test("the rebuilt wheel is the uploaded one (SOURCE_DATE_EPOCH): skipped, the sdist completes the release", async () => {
+    const r = project("freshtok");
+    try {
+      const env = { SHIPLINE_PYPI_TOKEN: pypi.token, SHIPLINE_HTTP_BACKOFF_MS: "5", HOME: r.dir };
+      const args = ["publish", "--no-sign", "--repository-url", pypi.uploadUrl];
+      const first = await shipline(args, {
+        cwd: r.dir,
+        env: { ...env, SHIPLINE_FAULT: "upload:after-send:kill" },
+        timeoutMs: 120_000,
+      });
+      expect(first.code, first.stderr).not.toBe(0);
+      const wheel = "freshtok-1.0.0-py3-none-any.whl";
+      expect(pypi.files("freshtok").map((f) => f.filename)).toEqual([wheel]);
+      freshRunner(r);
+      const again = await shipline(args, { cwd: r.dir, env, timeoutMs: 120_000 });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toContain(`${wheel}: already on the index with the same sha256`);
+      expect(
+        pypi
+          .files("freshtok")
+          .map((f) => f.filename)
+          .sort(),
+      ).toEqual([wheel, "freshtok-1.0.0.tar.gz"]);
+      expect(pypi.uploads.filter((u) => u.filename === wheel && u.status === 200)).toHaveLength(1);
+    } finally {
+      r.remove();
+    }
+  });
+
+  test("signed under Trusted Publishing: the wheel's attestation on the index is the first attempt's, judged and accepted", async () => {
+    const r = project("freshtp");
+    try {
+      ss.writeTrustedRoot(join(r.dir, "root.json"));
+      const env = {
+        ...oidc.env,
+        GITHUB_ACTIONS: "true",
+        SHIPLINE_PYPI_TOKEN: undefined,
+        TWINE_PASSWORD: undefined,
+        SIGSTORE_ID_TOKEN: undefined,
+        SHIPLINE_HTTP_BACKOFF_MS: "5",
+        HOME: r.dir,
+        SHIPLINE_TRUSTED_ROOT: join(r.dir, "root.json"),
+        GITHUB_REPOSITORY: "octo/fresh",
+        GITHUB_WORKFLOW_REF: "octo/fresh/.github/workflows/release.yml@refs/heads/main",
+      };
+      const args = [
+        "publish",
+        "--repository-url",
+        pypi.uploadUrl,
+        "--fulcio-url",
+        ss.fulcioUrl,
+        "--rekor-url",
+        ss.rekorUrl,
+        "--json",
+      ];
+      const first = await shipline(args, {
+        cwd: r.dir,
+        env: { ...env, SHIPLINE_FAULT: "upload:after-send:kill" },
+        timeoutMs: 120_000,
+      });
+      expect(first.code).not.toBe(0);
+      const wheel = "freshtp-1.0.0-py3-none-any.whl";
+      const onIndex = () => pypi.files("freshtp").filter((f) => f.version === "1");
+      expect(onIndex().map((f) => f.filename)).toEqual([wheel]);
+      const firstAttestation = JSON.stringify(onIndex()[0]!.attestations);
+      freshRunner(r);
+      const again = await shipline(args, { cwd: r.dir, env, timeoutMs: 120_000 });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toContain(
+        `${wheel}: uploaded earlier; checking the attestation that upload carried`,
+      );
+      const out = JSON.parse(again.stdout);
+      expect(out.stages.verify.result.files.map((f: { provenance: string }) => f.provenance)).toEqual([
+        "verified",
+        "verified",
+      ]);
+      // the wheel kept the first attempt's attestation: attestations cannot be replaced
+      expect(JSON.stringify(onIndex().find((f) => f.filename === wheel)!.attestations)).toBe(
+        firstAttestation,
+      );
+      expect(onIndex()).toHaveLength(2);
+    } finally {
+      r.remove();
+    }
+  });
+});
