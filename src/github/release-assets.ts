@@ -8,7 +8,9 @@
  * Re-runnable: an asset already there with the same bytes counts as done (no 422 already_exists
  * on a re-run); one an interrupted upload left behind (state "open"/"starter", GitHub's own
  * advice: "it can be safely deleted") is deleted and sent again; one with other bytes stops the
- * run — shipline never replaces a finished release asset.
+ * run — shipline never replaces a finished asset of a published release. A draft's are replaced:
+ * nobody has seen them, and by now the index holds exactly these files (a fresh runner's re-run
+ * signs the same wheel again, so its bundle differs from the earlier attempt's).
  */
 import { statSync } from "node:fs";
 import { basename } from "node:path";
@@ -90,7 +92,9 @@ export function listAssets(gh: GitHub, r: Release): Promise<ReleaseAsset[]> {
 
 async function deleteAsset(gh: GitHub, r: Release, a: ReleaseAsset, log: Logger): Promise<void> {
   log.warn(
-    `${r.tag_name}: ${a.name} is an unfinished upload (state ${a.state}): deleting it to send it again`,
+    a.state === "uploaded"
+      ? `${r.tag_name}: ${a.name} on the draft has other bytes, left by an earlier attempt: replacing it (the draft is not public)`
+      : `${r.tag_name}: ${a.name} is an unfinished upload (state ${a.state}): deleting it to send it again`,
   );
   try {
     await gh.kit.rest.repos.deleteReleaseAsset({ owner: gh.owner, repo: gh.repo, asset_id: a.id });
@@ -169,7 +173,7 @@ export async function attachAssets(
   // Check everything before sending anything: a conflict found half-way would leave half the files.
   for (const f of files) {
     const { a, match } = status(f);
-    if (a && match === "different") throw differs(r, basename(f.path), a, f.sha256);
+    if (a && match === "different" && !r.draft) throw differs(r, basename(f.path), a, f.sha256);
   }
   const outcome: AttachOutcome = {
     tag: r.tag_name,

@@ -126,26 +126,41 @@ describe.skipIf(!hasBinary() || !canBuild)("publish.github-assets", () => {
     expectAttached(w, templates.get("release-first")!);
   }, 120_000);
 
-  test("an asset of the same name with other bytes stops the run; the release stays a draft", async () => {
-    const w = await world();
+  test("other bytes under an asset's name: replaced on a draft (nobody saw it), never on a published release", async () => {
     const tpl = templates.get("release-first")!;
-    const r1 = await run(w, ["run", ...w.flags], { SHIPLINE_FAULT: "stage:before:assets:exit" });
-    expect(r1.code).toBe(70);
-    const rel = w.gh.releases.find((r) => r.tag_name === TAG)!;
     const wheel = [...tpl.dists.keys()].find((d) => d.endsWith(".whl"))!;
-    const res = await fetch(`${w.gh.url}/repos/octo/chaos/releases/${rel.id}/assets?name=${wheel}`, {
-      method: "POST",
-      headers: { authorization: `token ${w.gh.token}`, "content-type": "application/zip" },
-      body: "not the wheel",
-    });
-    expect(res.status).toBe(201);
-    const r2 = await run(w, ["resume"]);
+    const foreign = async (w: Awaited<ReturnType<typeof world>>) => {
+      expect((await run(w, ["run", ...w.flags], { SHIPLINE_FAULT: "stage:before:assets:exit" })).code).toBe(
+        70,
+      );
+      const rel = w.gh.releases.find((r) => r.tag_name === TAG)!;
+      const res = await fetch(`${w.gh.url}/repos/octo/chaos/releases/${rel.id}/assets?name=${wheel}`, {
+        method: "POST",
+        headers: { authorization: `token ${w.gh.token}`, "content-type": "application/zip" },
+        body: "not the wheel",
+      });
+      expect(res.status).toBe(201);
+      return rel;
+    };
+    // a draft: what an earlier attempt left (a fresh runner's re-run signs again: other bundle bytes)
+    const w = await world();
+    await foreign(w);
+    const r = await run(w, ["resume"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      `${wheel} on the draft has other bytes, left by an earlier attempt: replacing it`,
+    );
+    expectAttached(w, tpl);
+    // published by someone in between: its assets are public, so the run stops instead
+    const w2 = await world();
+    const rel2 = await foreign(w2);
+    rel2.draft = false;
+    const r2 = await run(w2, ["resume"]);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toContain(`the release ${TAG} already has an asset ${wheel} with other bytes`);
     expect(r2.stderr).toContain("never replaces a release asset");
-    expect(rel.draft).toBe(true);
-    expect(rel.assets.map((a) => a.name)).toEqual([wheel]);
-  }, 120_000);
+    expect(rel2.assets.map((a) => a.name)).toEqual([wheel]);
+  }, 180_000);
 
   test("an upload that broke off (an asset left in state open) is deleted and sent again", async () => {
     const w = await world();
