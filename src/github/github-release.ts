@@ -48,7 +48,7 @@ export interface ReleaseRecord {
 
 export interface ReleaseRunResult {
   releases: ReleaseRecord[];
-  pr?: { number: number; url: string; labels: "swapped" | "already" | "not-found" };
+  pr?: { number: number; url: string; labels: "swapped" | "already" | "deferred" | "not-found" };
 }
 
 export interface Progress {
@@ -250,6 +250,13 @@ export interface ReleaseInputs {
   progress: Progress;
   /** Make each release a draft until the assets stage has attached its files. */
   holdForAssets?: boolean;
+  /**
+   * Leave the PR labelled pending: the caller swaps the labels (swapReleaseLabels) once the
+   * release is on the index. A release `run` makes behind HEAD is published from its commit in
+   * the same run; until the labels move, any later run (a fresh runner, with no checkpoint)
+   * still finds the PR and finishes the publish instead of seeing nothing to do.
+   */
+  deferLabels?: boolean;
 }
 
 export async function publishReleases(i: ReleaseInputs): Promise<ReleaseRunResult> {
@@ -333,30 +340,39 @@ export async function publishReleases(i: ReleaseInputs): Promise<ReleaseRunResul
   }
   if (found.already)
     return { releases: records, pr: { number: pr.number, url: pr.html_url, labels: "already" } };
+  if (i.deferLabels)
+    return { releases: records, pr: { number: pr.number, url: pr.html_url, labels: "deferred" } };
+  await swapReleaseLabels(gh, i.cfg, pr.number, log);
+  return { releases: records, pr: { number: pr.number, url: pr.html_url, labels: "swapped" } };
+}
+
+/** pending → tagged labels on a merged release PR; repeatable (labels already there stay). */
+export async function swapReleaseLabels(
+  gh: GitHub,
+  cfg: ReleasePleaseConfig,
+  number: number,
+  log: Logger,
+): Promise<void> {
   // The tagged labels go on first, the pending ones come off after: a run killed between the
   // two leaves the PR with both — still found as pending on resume, which finishes the swap.
   // (The other order left it with neither, and no later run could find it again.)
-  await gh.call({ what: `label pull request #${pr.number}`, permission: PERM.pullsWrite }, () =>
+  await gh.call({ what: `label pull request #${number}`, permission: PERM.pullsWrite }, () =>
     gh.kit.rest.issues.addLabels({
       owner: gh.owner,
       repo: gh.repo,
-      issue_number: pr.number,
-      labels: i.cfg.releaseLabels,
+      issue_number: number,
+      labels: cfg.releaseLabels,
     }),
   );
   fault("release:after-label");
-  for (const name of i.cfg.labels) {
-    if (i.cfg.releaseLabels.includes(name)) continue;
+  for (const name of cfg.labels) {
+    if (cfg.releaseLabels.includes(name)) continue;
     try {
-      await gh.kit.rest.issues.removeLabel({ owner: gh.owner, repo: gh.repo, issue_number: pr.number, name });
+      await gh.kit.rest.issues.removeLabel({ owner: gh.owner, repo: gh.repo, issue_number: number, name });
     } catch (e) {
       if (!isRequestError(e) || e.status !== 404)
-        throw gh.explain(
-          { what: `remove label "${name}" from #${pr.number}`, permission: PERM.pullsWrite },
-          e,
-        );
+        throw gh.explain({ what: `remove label "${name}" from #${number}`, permission: PERM.pullsWrite }, e);
     }
   }
-  log.success(`PR #${pr.number}: labels ${i.cfg.labels.join(", ")} → ${i.cfg.releaseLabels.join(", ")}`);
-  return { releases: records, pr: { number: pr.number, url: pr.html_url, labels: "swapped" } };
+  log.success(`PR #${number}: labels ${cfg.labels.join(", ")} → ${cfg.releaseLabels.join(", ")}`);
 }

@@ -15,6 +15,8 @@ export interface PrStageResult {
   dryRun?: boolean;
   /** Merged release PRs left untagged, released by this run before it opened PRs (`run` only). */
   released?: ReleaseRunResult["releases"];
+  /** Those PRs, still labelled pending until this run has published them (the assets stage swaps). */
+  labelsAfterPublish?: number[];
   prs: {
     headBranchName: string;
     baseBranchName: string;

@@ -66,6 +66,11 @@ export function fileChanges(
   return releaseChanges(root, plan, { config, warn });
 }
 
-export function pendingReleases(root: string, config: ReleasePleaseConfig, rev = "HEAD"): PendingRelease[] {
-  return findPendingReleases(root, config, rev);
+export function pendingReleases(
+  root: string,
+  config: ReleasePleaseConfig,
+  rev = "HEAD",
+  taggedHere = false,
+): PendingRelease[] {
+  return findPendingReleases(root, config, rev, taggedHere);
 }

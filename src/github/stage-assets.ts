@@ -3,10 +3,12 @@
  * the release), attach each release's distributions and their Sigstore bundles to its GitHub
  * release, then publish the release if it waits as a draft for them. In a `publish` job (the
  * second job of a two-job workflow, or a tag checkout) the releases are the ones made at HEAD,
- * found on GitHub by tag.
+ * found on GitHub by tag. Last, with or without github-assets: a merged release PR `run`
+ * released behind HEAD gets its labels moved from pending to tagged, now that it is published.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { loadReleasePleaseConfig } from "../config/release-please.ts";
 import { digestFile } from "../dist/digests.ts";
 import { pendingFromGit } from "../dist/expected-version.ts";
 import { parseDistFilename } from "../dist/filename.ts";
@@ -16,12 +18,14 @@ import { ShiplineError } from "../errors.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { GitHub } from "./client.ts";
 import { githubContext, githubToken } from "./context.ts";
-import { findRelease } from "./github-release.ts";
+import { findRelease, swapReleaseLabels } from "./github-release.ts";
 import type { PrStageResult, ReleaseStageResult } from "./outputs.ts";
 import { type AssetFile, type AttachOutcome, attachAssets } from "./release-assets.ts";
 
 export interface AssetsStageResult {
   releases: AttachOutcome[];
+  /** Release PRs whose labels this stage moved to tagged (released behind HEAD, now published). */
+  labeled?: number[];
   dryRun?: boolean;
 }
 
@@ -81,10 +85,6 @@ async function targets(ctx: StageContext, gh: () => GitHub): Promise<Target[]> {
 
 async function runAssets(ctx: StageContext, preview: boolean): Promise<AssetsStageResult> {
   const { root, log, env, options: o } = ctx;
-  const check = ctx.resultOf<CheckStageResult>("check");
-  const signed = ctx.resultOf<SignStageResult>("sign");
-  const build = ctx.resultOf<BuildStageResult>("build");
-  const dists = (check?.files ?? []).map((f) => f.path);
   let client: GitHub | undefined;
   const gh = () => {
     if (!client) {
@@ -93,6 +93,20 @@ async function runAssets(ctx: StageContext, preview: boolean): Promise<AssetsSta
     }
     return client;
   };
+  const waiting = ctx.resultOf<PrStageResult>("pr")?.labelsAfterPublish ?? [];
+  const result = o.githubAssets ? await attachAll(ctx, gh, preview) : { releases: [] };
+  if (preview || !waiting.length) return result;
+  const cfg = loadReleasePleaseConfig(root);
+  for (const n of waiting) await swapReleaseLabels(gh(), cfg, n, log);
+  return { ...result, labeled: waiting };
+}
+
+async function attachAll(ctx: StageContext, gh: () => GitHub, preview: boolean): Promise<AssetsStageResult> {
+  const { root, log } = ctx;
+  const check = ctx.resultOf<CheckStageResult>("check");
+  const signed = ctx.resultOf<SignStageResult>("sign");
+  const build = ctx.resultOf<BuildStageResult>("build");
+  const dists = (check?.files ?? []).map((f) => f.path);
   if (preview) {
     const made = ctx.resultOf<ReleaseStageResult>("release")?.releases ?? [];
     const tags = made.length ? made.map((r) => r.tag) : (await pendingFromGit(root)).map((p) => p.tag);
@@ -127,7 +141,8 @@ async function runAssets(ctx: StageContext, preview: boolean): Promise<AssetsSta
         );
       files.push({ path: join(root, rel), sha256 });
       const bundle = signed?.files.find((f) => f.path === rel)?.bundle;
-      if (bundle) files.push({ path: join(root, bundle), sha256: await sha256Of(root, bundle) });
+      if (bundle)
+        files.push({ path: join(root, bundle), sha256: await sha256Of(root, bundle), signs: sha256 });
     }
     // no progress to save: what is attached is read back from GitHub on every attempt
     out.push(await attachAssets(gh(), t, files, t.held, log));

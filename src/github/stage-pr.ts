@@ -54,18 +54,25 @@ async function releaseUntaggedMerged(
   gh: GitHub,
   cfg: ReleasePleaseConfig,
   target: string,
-): Promise<{ released: ReleaseRecord[]; left: Pull | null }> {
+): Promise<{ released: ReleaseRecord[]; left: Pull | null; labelsAfterPublish: number[] }> {
   const { root, log } = ctx;
   const skip = new Set(cfg.packages.filter((p) => p.skipGithubRelease).map((p) => p.path));
   const out: ReleaseRecord[] = [];
+  const labelsAfterPublish: number[] = [];
   const tried = new Set<number>();
   for (;;) {
     const pr = (await findUntaggedMerged({ gh, cfg, target })) ?? null;
-    if (!pr || tried.has(pr.number)) return { released: out, left: pr };
+    // a PR whose labels wait for this run's publish is handled, not an outstanding one
+    if (pr && labelsAfterPublish.includes(pr.number))
+      return { released: out, left: null, labelsAfterPublish };
+    if (!pr || tried.has(pr.number)) return { released: out, left: pr, labelsAfterPublish };
     tried.add(pr.number);
     const sha = pr.merge_commit_sha;
-    const pending = sha ? pendingReleases(root, cfg, sha).filter((p) => !skip.has(p.path)) : [];
-    if (!sha || pending.length === 0) return { released: out, left: pr }; // not a release commit here
+    // tagged there already counts: an earlier attempt tagged it and died before the publish (and
+    // before the labels moved), so this run finishes the job; every step below looks first
+    const pending = sha ? pendingReleases(root, cfg, sha, true).filter((p) => !skip.has(p.path)) : [];
+    // not a release commit here
+    if (!sha || pending.length === 0) return { released: out, left: pr, labelsAfterPublish };
     // the release guard (stage-release.ts): its tag is published later, from the tag
     guardVersions(root, pending, headSha(root), {
       refuse: ctx.options.publish || ctx.options.publishElsewhere === true,
@@ -87,7 +94,10 @@ async function releaseUntaggedMerged(
       },
       // publish.github-assets: a draft until the assets stage (this run's, or a later publish's)
       holdForAssets: heldForAssets(ctx.options),
+      // published in this run: the PR stays pending (findable by a fresh runner) until it is
+      deferLabels: publishesHere,
     });
+    if (r.pr?.labels === "deferred") labelsAfterPublish.push(r.pr.number);
     for (const rel of r.releases) {
       // the tag exists on GitHub now; the plan that follows reads local tags
       if (!tagCommit(root, rel.tag)) git(["tag", rel.tag, rel.sha], { cwd: root });
@@ -123,6 +133,7 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
       ? await releaseUntaggedMerged(ctx, reader, cfg, gctx.target)
       : undefined;
   const released = early?.released ?? [];
+  const labelsAfterPublish = early?.labelsAfterPublish ?? [];
   const pullRequests = reader
     ? await overridePullRequests(reader, gctx.target, log).catch((e) => {
         if (!o.dryRun) throw e;
@@ -150,7 +161,11 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
   assertNoDuplicateBranches(candidates);
   if (candidates.length === 0) {
     log.info("nothing to release: no release PR needed");
-    return { ...(released.length ? { released } : {}), prs: [] };
+    return {
+      ...(released.length ? { released } : {}),
+      ...(labelsAfterPublish.length ? { labelsAfterPublish } : {}),
+      prs: [],
+    };
   }
   const files = new Map(
     candidates.map((c) => [c, fileChanges(root, { ...plan, releases: c.releases }, cfg, log)] as const),
@@ -192,6 +207,7 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
   );
   return {
     ...(released.length ? { released } : {}),
+    ...(labelsAfterPublish.length ? { labelsAfterPublish } : {}),
     prs: candidates.map((c, i) => ({
       ...base(c),
       action: outcomes[i]?.action ?? "none",

@@ -10,7 +10,8 @@
  * With publish.github-assets, the flow ends in `assets` instead of `done` once both the release
  * and the upload happened (`publish` alone: after verify): attach the files, publish the draft.
  * A merged release PR HEAD had moved past is released by `pr`, then built from its own commit:
- * plan ──► pr ──► build … verify (──► assets) ──► done.
+ * plan ──► pr ──► build … verify ──► assets ──► done, where `assets` (files only with
+ * github-assets) moves the PR's labels from pending to tagged once the release is published.
  */
 import { NotAvailableError } from "../errors.ts";
 import type { RunOptions, Stage } from "./stage.ts";
@@ -31,7 +32,12 @@ export interface StageDef {
   next: (result: unknown, o: RunOptions, resultOf: ResultOf) => Next;
 }
 
-const assetsOrDone = (o: RunOptions): Next => (o.githubAssets ? "assets" : "done");
+/** PRs whose labels wait for this run's publish (a release it made behind HEAD). */
+const labelsWait = (resultOf?: ResultOf) =>
+  (resultOf?.<{ labelsAfterPublish?: unknown[] }>("pr")?.labelsAfterPublish?.length ?? 0) > 0;
+
+const assetsOrDone = (o: RunOptions, resultOf?: ResultOf): Next =>
+  o.githubAssets || labelsWait(resultOf) ? "assets" : "done";
 
 /** Releases the pr stage made for a merged release PR HEAD had moved past (`run` only). */
 const releasedBehind = (resultOf: ResultOf) =>
@@ -40,7 +46,7 @@ const releasedBehind = (resultOf: ResultOf) =>
 const afterPublish = (o: RunOptions, resultOf: ResultOf): Next =>
   o.order === "publish-first" && o.command === "run" && !releasedBehind(resultOf)
     ? "release"
-    : assetsOrDone(o);
+    : assetsOrDone(o, resultOf);
 
 export const FLOW: Record<StageName, StageDef> = {
   gates: {

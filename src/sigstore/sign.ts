@@ -33,6 +33,7 @@ import {
   publishStatement,
   statementMismatch,
 } from "./attestation.ts";
+import { bundleSigns } from "./bundle-digest.ts";
 
 export const DEFAULT_FULCIO_URL = "https://fulcio.sigstore.dev";
 export const DEFAULT_REKOR_URL = "https://rekor.sigstore.dev";
@@ -67,16 +68,7 @@ function sha256(data: Buffer): string {
 /** Does an existing bundle sign exactly these bytes? (Structure only: full verification needs a root.) */
 export function bundleMatches(path: string, digest: string): boolean {
   try {
-    const b = JSON.parse(readFileSync(path, "utf8"));
-    const d = b?.messageSignature?.messageDigest?.digest;
-    const entries = b?.verificationMaterial?.tlogEntries;
-    return (
-      typeof d === "string" &&
-      Buffer.from(d, "base64").toString("hex") === digest &&
-      Array.isArray(entries) &&
-      entries.length > 0 &&
-      typeof b?.verificationMaterial?.certificate?.rawBytes === "string"
-    );
+    return bundleSigns(readFileSync(path, "utf8"), digest);
   } catch {
     return false;
   }

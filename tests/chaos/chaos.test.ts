@@ -3,8 +3,9 @@
  * build, check, sign, upload, verify) against the GitHub, PyPI, OIDC and Sigstore stand-ins,
  * and is killed at seeded random moments — named fault points (SHIPLINE_FAULT) and SIGKILLs
  * after random delays — while the stand-ins answer 5xx/429, reset connections and stall.
- * Then `shipline resume` (or `run` again, as a re-run workflow would) until it succeeds, and
- * the invariants in invariants.ts must hold: nothing twice, nothing lost.
+ * Then `shipline resume` (or `run` again, as a re-run workflow would; one attempt in five after
+ * the first on a "fresh runner": no checkpoint and no dist/) until it succeeds, and the
+ * invariants in invariants.ts must hold: nothing twice, nothing lost.
  *
  *   CHAOS_RUNS=100 npm run chaos           the long run (CI runs a bounded count)
  *   CHAOS_SEED=7 CHAOS_ONLY=42 CHAOS_WINDOW_MS=3100 npm run chaos   replay one run of a seed
@@ -107,6 +108,8 @@ async function statusOf(w: World): Promise<{ next?: string } | undefined> {
 
 async function chaosRun(tpl: Template, index: number, work: string, baselineMs: number, largest: number) {
   const r = rng(SEED * 1_000_003 + index);
+  // a separate stream, so the kills and faults of a seed stay what they were before fresh runners
+  const freshRng = rng(SEED * 7_000_003 + index);
   const w = await startWorld(tpl, join(work, `run-${index}`));
   const faults = chooseServerFaults(r);
   applyServerFaults(w, faults);
@@ -121,9 +124,17 @@ async function chaosRun(tpl: Template, index: number, work: string, baselineMs: 
           : a <= 3 && r() < 0.5
             ? chooseKill(r, baselineMs, largest)
             : undefined;
+      // A re-run on a fresh runner: no checkpoint, no dist/ (nor its signatures), a new build.
+      // (not in the merged-behind-HEAD world, whose HEAD has only a hidden-type commit: there a
+      // fresh runner's plan ends the run before the pr stage could find the unpublished release;
+      // README "Reliability" says so)
+      const fresh = !tpl.behind && a > 0 && freshRng() < 0.2;
+      if (fresh)
+        for (const d of [".shipline", "dist"]) rmSync(join(w.project, d), { recursive: true, force: true });
       const hasState = existsSync(join(w.project, ".shipline", "state.json"));
       const args = !hasState || r() < 0.3 ? ["run", ...w.flags] : ["resume"];
       const res = await attempt(w, args, kill);
+      if (fresh) res.argv = `(fresh runner) ${res.argv}`;
       attempts.push(res);
       // A timed kill is named by the stage the checkpoint says it interrupted and its moment.
       if (kill && res.code !== 0)
@@ -235,7 +246,7 @@ describe.skipIf(!hasBinary() || !canBuild)("chaos: kill -9 and failing services,
       const stagesHit = new Set([...points].map((p) => p.split(":").slice(0, 2).join(":")));
       const kills = reports.reduce((n, r) => n + r.killPoints.length, 0);
       const summary = `chaos: ${converged}/${reports.length} converged, ${duplicates} duplicates, ${lost} lost`;
-      const detail = `${kills} kills at ${points.size} distinct points (${stagesHit.size} distinct fault points or stages), ${reports.reduce((n, r) => n + r.faults.length, 0)} server faults, ${reports.reduce((n, r) => n + r.attempts.length, 0)} attempts, ${reports.reduce((n, r) => n + r.verdict.resent, 0)} identical re-sends of a killed run's in-flight upload (stored once) (seed ${SEED}, kill window ${baselineMs} ms: CHAOS_WINDOW_MS replays timed kills exactly)`;
+      const detail = `${kills} kills at ${points.size} distinct points (${stagesHit.size} distinct fault points or stages), ${reports.reduce((n, r) => n + r.faults.length, 0)} server faults, ${reports.reduce((n, r) => n + r.attempts.length, 0)} attempts (${reports.reduce((n, r) => n + r.attempts.filter((x) => x.argv.startsWith("(fresh runner)")).length, 0)} on a fresh runner), ${reports.reduce((n, r) => n + r.verdict.resent, 0)} identical re-sends of a killed run's in-flight upload (stored once) (seed ${SEED}, kill window ${baselineMs} ms: CHAOS_WINDOW_MS replays timed kills exactly)`;
       console.log(`${summary}\n${detail}`);
       mkdirSync(join(ROOT, ".test-results"), { recursive: true });
       writeFileSync(

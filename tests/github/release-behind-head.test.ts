@@ -74,5 +74,46 @@ describe.skipIf(!hasBinary() || !canBuild)("a release made behind HEAD", () => {
     expect(w.gh.pulls.some((p) => p.state === "open" && p.title.includes("0.3.0"))).toBe(true);
     expect(git(["rev-parse", "HEAD"], w.project)).toBe(head);
     expect(git(["worktree", "list"], w.project).split("\n")).toHaveLength(1);
+    // labelled tagged only once it was published
+    const merged = w.gh.pulls.find((p) => p.number === tpl.pull.number)!;
+    expect(merged.labels).toEqual(["autorelease: tagged"]);
+  }, 180_000);
+
+  test("killed after the tag, re-run on a fresh runner: the PR still says pending, so the release is published", async () => {
+    const w = await startWorld(tpl, join(work, "fresh"));
+    worlds.push(w);
+    // a releasable commit after the merge: the re-run's plan goes on to the pr stage, which finds
+    // the PR. (After only hidden-type commits the plan ends the run first: see README, Reliability.)
+    git(["commit", "-q", "--allow-empty", "-m", "fix: later"], w.project);
+    git(["push", "-q", "origin", "HEAD:refs/heads/main"], w.project);
+    const head = git(["rev-parse", "HEAD"], w.project);
+    const env = { ...w.env, GITHUB_SHA: head };
+    const first = await shipline(["run", "--date", "2026-12-01", ...w.flags], {
+      cwd: w.project,
+      env: { ...env, SHIPLINE_FAULT: "stage:before:build:kill" },
+      timeoutMs: 120_000,
+    });
+    expect(first.code).not.toBe(0);
+    expect(w.gh.tagSha(TAG)).toBe(tpl.mergeSha);
+    expect(w.pypi.files(PROJECT).filter((f) => f.filename.startsWith(`${PROJECT}-0.2.0`))).toEqual([]);
+    const merged = w.gh.pulls.find((p) => p.number === tpl.pull.number)!;
+    expect(merged.labels).toEqual(["autorelease: pending"]);
+    // a fresh runner: no checkpoint, no dist/
+    for (const d of [".shipline", "dist"]) rmSync(join(w.project, d), { recursive: true, force: true });
+    const again = await shipline(["run", "--date", "2026-12-01", ...w.flags], {
+      cwd: w.project,
+      env,
+      timeoutMs: 120_000,
+    });
+    expect(again.code, again.stderr).toBe(0);
+    expect(
+      w.pypi
+        .files(PROJECT)
+        .filter((f) => f.filename.startsWith(`${PROJECT}-0.2.0`))
+        .map((f) => f.filename)
+        .sort(),
+    ).toEqual([`${PROJECT}-0.2.0-py3-none-any.whl`, `${PROJECT}-0.2.0.tar.gz`]);
+    expect(merged.labels).toEqual(["autorelease: tagged"]);
+    expect(w.gh.releases.filter((r) => r.tag_name === TAG)).toHaveLength(1);
   }, 180_000);
 });

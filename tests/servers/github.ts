@@ -925,6 +925,11 @@ export async function startGitHub(
       const holder = releases.find((r) => r.assets.some((a) => a.id === Number(assetById[1])));
       const a = holder?.assets.find((x) => x.id === Number(assetById[1]));
       if (!holder || !a) return error(404, "Not Found");
+      // the asset's bytes (GitHub redirects to its storage; the stand-in answers them at once)
+      if (m === "GET" && req.headers.get("accept") === "application/octet-stream")
+        return new Response(Buffer.from(a.bytes), {
+          headers: { "content-type": "application/octet-stream" },
+        });
       if (m === "GET") return json(assetJson(a));
       if (m === "DELETE") {
         const no = denied("contents");
