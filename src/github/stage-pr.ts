@@ -78,7 +78,12 @@ async function releaseUntaggedMerged(
       refuse: ctx.options.publish || ctx.options.publishElsewhere === true,
       log,
     });
-    log.info(`merged release PR #${pr.number} was never released: releasing it at ${sha.slice(0, 7)}`);
+    const tagged = pending.filter((p) => tagCommit(root, p.tag) === sha).map((p) => p.tag);
+    if (tagged.length)
+      log.info(
+        `merged release PR #${pr.number} still says pending though ${tagged.join(", ")} exists at ${sha.slice(0, 7)}: an earlier run stopped before publishing; this run finishes it (if another pipeline published it, swap the PR's label to ${cfg.releaseLabels.join(", ")} instead)`,
+      );
+    else log.info(`merged release PR #${pr.number} was never released: releasing it at ${sha.slice(0, 7)}`);
     // `run` goes on to build it from that commit (src/pipeline/flow.ts)
     const publishesHere = ctx.options.command === "run" && ctx.options.publish;
     const r = await publishReleases({

@@ -106,6 +106,9 @@ describe.skipIf(!hasBinary() || !canBuild)("a release made behind HEAD", () => {
       timeoutMs: 120_000,
     });
     expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(
+      `merged release PR #${tpl.pull.number} still says pending though ${TAG} exists at ${tpl.mergeSha.slice(0, 7)}: an earlier run stopped before publishing; this run finishes it`,
+    );
     expect(
       w.pypi
         .files(PROJECT)
