@@ -137,6 +137,18 @@ function extraFileOf(root: string, file: string): boolean {
   }
 }
 
+/** A new release-please config file (with the schema, so editors complete its keys). */
+function newConfig(body: Record<string, unknown>, why: string): InitPlan["changes"][number] {
+  const $schema = "https://raw.githubusercontent.com/googleapis/release-please/main/schemas/config.json";
+  return {
+    path: CONFIG_FILE,
+    before: null,
+    after: `${JSON.stringify({ $schema, ...body }, null, 2)}\n`,
+    conflict: false,
+    why,
+  };
+}
+
 /** Tracked pyproject.toml files below the root that name a project: a monorepo's packages. */
 function nestedProjects(root: string): { path: string; name: string }[] {
   const files = git(["ls-files", "--", "*/pyproject.toml"], { cwd: root, allowFailure: true })
@@ -211,38 +223,23 @@ export function planInit(root: string): InitPlan {
   const found = members?.length || !py ? undefined : currentVersion(root, py.data);
   if (existingConfig) plan.kept.push({ path: existingConfig, why: "release-please config, used unchanged" });
   else if (nested.length)
-    plan.changes.push({
-      path: CONFIG_FILE,
-      before: null,
-      after: `${JSON.stringify(
+    plan.changes.push(
+      newConfig(
         {
-          $schema: "https://raw.githubusercontent.com/googleapis/release-please/main/schemas/config.json",
           "release-type": "python",
           // a package-name each: without one every package would tag v1.2.3 (doctor: tag-collision)
           packages: Object.fromEntries(nested.map((m) => [m.path, { "package-name": m.name }])),
         },
-        null,
-        2,
-      )}\n`,
-      conflict: false,
-      why: `release-please config; the ${nested.length} project(s) below the root are its packages, tagged <name>-v<version>`,
-    });
+        `release-please config; the ${nested.length} project(s) below the root are its packages, tagged <name>-v<version>`,
+      ),
+    );
   else if (members?.length)
-    plan.changes.push({
-      path: CONFIG_FILE,
-      before: null,
-      after: `${JSON.stringify(
-        {
-          $schema: "https://raw.githubusercontent.com/googleapis/release-please/main/schemas/config.json",
-          "release-type": "python",
-          packages: {},
-        },
-        null,
-        2,
-      )}\n`,
-      conflict: false,
-      why: `release-please config; the uv workspace's ${members.length} member(s) are its packages`,
-    });
+    plan.changes.push(
+      newConfig(
+        { "release-type": "python", packages: {} },
+        `release-please config; the uv workspace's ${members.length} member(s) are its packages`,
+      ),
+    );
   else {
     // No package-name: release-please would then put it in every tag (name-v1.2.3), breaking
     // the v1.2.3 tags an existing project already has. The python strategy reads the name itself.
@@ -254,20 +251,7 @@ export function planInit(root: string): InitPlan {
       pkg["extra-files"] = [marked.path];
       plan.changes.push(marked);
     }
-    plan.changes.push({
-      path: CONFIG_FILE,
-      before: null,
-      after: `${JSON.stringify(
-        {
-          $schema: "https://raw.githubusercontent.com/googleapis/release-please/main/schemas/config.json",
-          packages: { ".": pkg },
-        },
-        null,
-        2,
-      )}\n`,
-      conflict: false,
-      why: "release-please config (python release type)",
-    });
+    plan.changes.push(newConfig({ packages: { ".": pkg } }, "release-please config (python release type)"));
   }
   if (read(root, MANIFEST_FILE) !== null)
     plan.kept.push({ path: MANIFEST_FILE, why: "release-please manifest, used unchanged" });
