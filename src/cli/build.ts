@@ -26,8 +26,9 @@ export default defineShiplineCommand({
       ? `--out-dir ${args["out-dir"]}`
       : `[tool.shipline.build] out-dir "${cfg.build.outDir}"`;
     // the root project and each monorepo package, into one out-dir (as the publish flow does);
-    // no project anywhere: the root, whose build says what is missing
-    const found = projectFolders(cwd);
+    // no project anywhere: the root, whose build says what is missing. A configured command
+    // decides its own scope (`uv build --all-packages`…): it runs once, at the root.
+    const found = cfg.build.command?.length ? [] : projectFolders(cwd);
     const dirs = found.length ? found : ["."];
     const releases = await expectedReleases(cwd, undefined);
     const files: string[] = [];
