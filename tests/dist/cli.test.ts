@@ -218,6 +218,30 @@ describe.skipIf(!canBuild())("shipline build", () => {
     }
   }, 120_000);
 
+  test("a monorepo whose root configures the build command: it runs once, at the root (it decides its scope)", async () => {
+    const repo = sampleRepo("1.2.0");
+    try {
+      repo.commit("feat: a package beside the root project", {
+        "release-please-config.json": JSON.stringify({
+          packages: { ".": {}, "libs/a": { "package-name": "liba" } },
+        }),
+        ".release-please-manifest.json": JSON.stringify({ ".": "1.2.0", "libs/a": "0.1.0" }),
+        "libs/a/pyproject.toml": '[project]\nname = "liba"\nversion = "0.1.0"\n',
+        "libs/a/src/liba/__init__.py": "",
+      });
+      const r = await shipline(["build", "--json"], { cwd: repo.dir, timeoutMs: 120_000 });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toContain("building libs/a");
+      expect(
+        JSON.parse(r.stdout)
+          .files.map((f: { path: string }) => f.path)
+          .sort(),
+      ).toEqual(["dist/sample-1.2.0-py3-none-any.whl", "dist/sample-1.2.0.tar.gz"]);
+    } finally {
+      repo.remove();
+    }
+  }, 120_000);
+
   test("--out-dir", async () => {
     const repo = sampleRepo("1.2.0");
     try {
