@@ -17,7 +17,7 @@
  * ambient identity off (`none`: API tokens only, no metadata-server probe on a GCE machine).
  * Every token is registered as a secret the moment it is read.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { ShiplineError, UsageError } from "../errors.ts";
 import { capture } from "../gates/process.ts";
 import { fetchActionsIdToken, oidcAvailable } from "../github/oidc.ts";
@@ -40,11 +40,9 @@ const DMI_PRODUCT_NAME = "/sys/class/dmi/id/product_name";
 function onGoogleCloud(env: NodeJS.ProcessEnv): boolean {
   if (env.GCE_METADATA_HOST) return true;
   try {
-    return existsSync(DMI_PRODUCT_NAME)
-      ? ["Google", "Google Compute Engine"].includes(readFileSync(DMI_PRODUCT_NAME, "utf8").trim())
-      : false;
+    return ["Google", "Google Compute Engine"].includes(readFileSync(DMI_PRODUCT_NAME, "utf8").trim());
   } catch {
-    return false;
+    return false; // no such file: not a GCE machine
   }
 }
 

@@ -54,6 +54,9 @@ export interface UploaderOptions {
  * ("Attestations are not currently supported with … publishers") for one without an
  * `attestation_identity` (Buildkite, CircleCI, ActiveState).
  */
+/** PyPI's answer past its hourly limit on new projects (warehouse packaging/services.py). */
+const NEW_PROJECT_LIMIT = /Too many new projects/i;
+
 const ATTESTING_PUBLISHERS = new Set<CiKind>(["github", "gitlab", "google"]);
 
 export const attestationPathFor = (file: string) => `${file}.publish.attestation`;
@@ -264,7 +267,7 @@ export class Uploader {
         continue;
       }
       // PyPI's hourly limit on new projects: retrying within minutes cannot help (spec §5.3)
-      const projectLimit = res.status === 429 && /Too many new projects/i.test(msg);
+      const projectLimit = res.status === 429 && NEW_PROJECT_LIMIT.test(msg);
       if (TRANSIENT.has(res.status) && !last && !projectLimit) {
         const wait = delayFor(this.backoff, attempt, res.headers.get("retry-after"));
         log.warn(
@@ -328,7 +331,7 @@ function hintFor(status: number, msg: string, trusted: boolean): string {
   if (status === 405)
     return "that URL does not take uploads: use the upload URL (…/legacy/), not the simple index";
   if (status === 410) return "the index no longer supports this action";
-  if (status === 429 && /Too many new projects/i.test(msg))
+  if (status === 429 && NEW_PROJECT_LIMIT.test(msg))
     return "PyPI limits how many projects an account (and an IP) may create per hour: run again (or `shipline resume`) in an hour; files already uploaded are not sent again";
   if (status === 429)
     return "the index is limiting requests: wait a few minutes, then run again (or `shipline resume`); files already uploaded are not sent again";

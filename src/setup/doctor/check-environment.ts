@@ -281,15 +281,17 @@ export function checkTrustedPublishing(ctx: DoctorContext, cfg: ShiplineConfig):
   if (ci === "gitlab") {
     // the API token (if any) is used before Trusted Publishing; signing always needs its token
     const needed = [...(token ? [] : ["pypi"]), ...(cfg.publish.attestations ? ["sigstore"] : [])];
-    const missing = needed.map(gitlabTokenVariable).filter((v) => !env[v]);
+    const missing = needed
+      .map((aud) => ({ aud, name: gitlabTokenVariable(aud) }))
+      .filter((t) => !env[t.name]);
     if (!missing.length)
       return [ok("trusted-publishing", "GitLab CI/CD: the ID tokens publishing needs are declared")];
     return [
       error(
         "trusted-publishing",
-        `running in GitLab CI/CD without ${missing.join(" and ")}`,
+        `running in GitLab CI/CD without ${missing.map((t) => t.name).join(" and ")}`,
         "PYPI_ID_TOKEN is Trusted Publishing's (test.pypi.org: TESTPYPI_ID_TOKEN), SIGSTORE_ID_TOKEN signing's.",
-        `declare them on the publishing job: \`id_tokens: { ${missing.map((v) => `${v}: { aud: ${v.replace(/_ID_TOKEN$/, "").toLowerCase()} }`).join(", ")} }\`; on PyPI, add this project and pipeline file as a GitLab Trusted Publisher`,
+        `declare them on the publishing job: \`id_tokens: { ${missing.map((t) => `${t.name}: { aud: ${t.aud} }`).join(", ")} }\`; on PyPI, add this project and pipeline file as a GitLab Trusted Publisher`,
       ),
     ];
   }
