@@ -166,6 +166,9 @@ function topConfig(r: R, monorepo: boolean): Record<string, unknown> {
       { type: "refactor", section: "Fixed" },
     ];
   if (chance(r, 0.1)) c.plugins = ["sentence-case"];
+  if (chance(r, 0.06)) c["commit-search-depth"] = 1 + Math.floor(r() * 6);
+  if (chance(r, 0.05)) c.versioning = "prerelease";
+  if (chance(r, 0.05)) c.prerelease = true;
   if (chance(r, 0.08)) c["pull-request-title-pattern"] = "chore${scope}: ship${component} v${version}";
   if (chance(r, 0.06)) c["pull-request-header"] = "Release notes below.";
   if (chance(r, 0.06)) c["changelog-host"] = "https://gh.example.invalid";
@@ -217,6 +220,27 @@ function extraFiles(r: R, v: string): { entries: unknown[]; files: Record<string
   return { entries, files };
 }
 
+/** The python project's own files at version `v`, in one of the layouts the strategy updates (spec §6.1). */
+function projectFiles(r: R, dir: string, name: string, v: string): Record<string, string> {
+  const f: Record<string, string> = {};
+  const layout = r();
+  if (layout < 0.6) f[`${dir}pyproject.toml`] = `[project]\nname = "${name}"\nversion = "${v}"\n`;
+  else if (layout < 0.75)
+    f[`${dir}pyproject.toml`] =
+      `[tool.poetry]\nname = "${name}"\nversion = "${v}"  # keep\n\n[build-system]\nrequires = ["poetry-core"]\n`;
+  else if (layout < 0.9) {
+    f[`${dir}pyproject.toml`] = `[project]\nname = "${name}"\ndynamic = ["version"]\n`;
+    f[`${dir}setup.cfg`] = `[metadata]\nname = ${name}\nversion = ${v}\n`;
+  } else
+    f[`${dir}setup.py`] =
+      `from setuptools import setup\n\nsetup(\n    name="${name}",\n    version="${v}",\n)\n`;
+  const init = r();
+  if (init < 0.3) f[`${dir}src/${name}/__init__.py`] = `__version__ = "${v}"\n`;
+  else if (init < 0.45) f[`${dir}${name}/__init__.py`] = `"""Doc."""\n__version__ = '${v}'\n`;
+  else if (init < 0.55) f[`${dir}${name}/version.py`] = `__version__ = "${v}"\n`;
+  return f;
+}
+
 /** A branch of `n` commits merged into main with a merge commit (two parents). */
 function mergeBranch(r: R, repo: TestRepo, i: number, touch: () => Record<string, string>) {
   const side = `side${i}`;
@@ -261,8 +285,7 @@ function buildCase(r: R): Case {
   const files: Record<string, string> = {};
   for (const p of pkgs) {
     const v = p.version ?? "0.0.0";
-    files[`${dirOf(p)}pyproject.toml`] = `[project]\nname = "${p.name}"\nversion = "${v}"\n`;
-    if (chance(r, 0.4)) files[`${dirOf(p)}src/${p.name}/__init__.py`] = `__version__ = "${v}"\n`;
+    Object.assign(files, projectFiles(r, dirOf(p), p.name, v));
     if (chance(r, 0.35))
       files[`${dirOf(p)}CHANGELOG.md`] =
         `# Changelog\n\n## ${v} (2026-01-01)\n\n### Features\n\n* old thing\n`;
@@ -314,12 +337,7 @@ function buildCase(r: R): Case {
     if (moved.length) {
       repo.commit("chore: release main", {
         ".release-please-manifest.json": manifest(),
-        ...Object.fromEntries(
-          moved.map((p) => [
-            `${dirOf(p)}pyproject.toml`,
-            `[project]\nname = "${p.name}"\nversion = "${p.version}"\n`,
-          ]),
-        ),
+        ...Object.fromEntries(moved.map((p) => [`${dirOf(p)}RELEASED.txt`, `${p.version}\n`])),
       });
       tagReleases(moved);
       history();
