@@ -263,7 +263,8 @@ function mergeBranch(r: R, repo: TestRepo, i: number, touch: () => Record<string
 
 function buildCase(r: R): Case {
   const monorepo = chance(r, 0.45);
-  const names = monorepo ? ["a", "b", "c"].slice(0, 1 + Math.floor(r() * 3)) : ["sample"];
+  // "ab" next to "a": packages/a must not take packages/ab's files (spec §2.2)
+  const names = monorepo ? pick(r, [["a"], ["a", "b"], ["a", "b", "c"], ["a", "ab"]]) : ["sample"];
   const withRoot = !monorepo || chance(r, 0.2);
   const pkgs: Pkg[] = [];
   if (withRoot)
@@ -287,8 +288,14 @@ function buildCase(r: R): Case {
     const v = p.version ?? "0.0.0";
     Object.assign(files, projectFiles(r, dirOf(p), p.name, v));
     if (chance(r, 0.35))
-      files[`${dirOf(p)}CHANGELOG.md`] =
-        `# Changelog\n\n## ${v} (2026-01-01)\n\n### Features\n\n* old thing\n`;
+      files[`${dirOf(p)}CHANGELOG.md`] = pick(r, [
+        `# Changelog\n\n## ${v} (2026-01-01)\n\n### Features\n\n* old thing\n`,
+        `## ${v} (2026-01-01)\n\n* old thing\n`,
+        `# Changes\n\nAll notable changes.\n\n## [${v}](https://x.invalid) (2026-01-01)\n\n* old\n`,
+        "# Changelog\n",
+        // (a CRLF file is left out: shipline writes the new entry with the file's own line
+        // endings, release-please with "\n" — a deliberate difference, see README)
+      ]);
     if (chance(r, 0.25)) {
       const extra = extraFiles(r, v);
       p.cfg["extra-files"] = extra.entries;
@@ -306,7 +313,11 @@ function buildCase(r: R): Case {
       if (!p.version) continue;
       const roll = r();
       const tag = roll < 0.75 ? tagOf(top, p, p.version) : roll < 0.85 ? `v${p.version}-other` : "";
-      if (tag && !tags.has(tag)) repo.tag(tag);
+      if (tag && !tags.has(tag)) {
+        // annotated tags are peeled to their commit (spec §7.1)
+        if (chance(r, 0.3)) repo.git("tag", "-a", "-m", `release ${tag}`, tag);
+        else repo.tag(tag);
+      }
       tags.add(tag);
     }
   };
