@@ -50,15 +50,15 @@ export async function ours(dir: string): Promise<Shape[]> {
 
 /**
  * The files of a merge commit as release-please's default (GitHub API) Scm sees them: the
- * diff against the first parent (spec §2.1). Its `--local` Scm lists none (`git log
- * --name-only` shows no diff for merges), which spec §2.1 leaves to the local Scm alone.
+ * diff against the first parent. Its `--local` Scm lists none (`git log --name-only` shows no
+ * diff for a merge); shipline follows the API Scm, as spec §2.1 asks.
  */
 function firstParentFiles(gh: Any, dir: string): void {
+  const git = (...args: string[]) =>
+    Bun.spawnSync(["git", ...args], { cwd: dir, stdout: "pipe", stderr: "ignore" }).stdout.toString();
   const walk = gh.mergeCommitIterator.bind(gh);
   gh.mergeCommitIterator = async function* (branch: string, options: Any) {
     for await (const commit of walk(branch, options)) {
-      const git = (...args: string[]) =>
-        Bun.spawnSync(["git", ...args], { cwd: dir, stdout: "pipe", stderr: "ignore" }).stdout.toString();
       const parents = git("rev-list", "--parents", "-n", "1", commit.sha).trim().split(" ");
       if (parents.length > 2 && commit.files?.length === 0)
         commit.files = git("diff", "--name-only", `${commit.sha}^1`, commit.sha).split("\n").filter(Boolean);
