@@ -8,7 +8,7 @@
  * change must be equal, byte for byte.
  *
  * REPO_DIFF_RUNS=500 REPO_DIFF_SEED=7 for a longer run; a failure prints its seed and case
- * number, and REPO_DIFF_CASE=<n> replays that one case alone.
+ * number, REPO_DIFF_CASE=<n> replays that one case alone, and REPO_DIFF_KEEP=1 keeps the repos.
  */
 
 import { describe, expect, test } from "bun:test";
@@ -394,18 +394,20 @@ async function quiet<T>(f: () => Promise<T>): Promise<T> {
 /** One case against the oracle: 1 when compared, 0 when release-please refused the set-up. */
 async function compare(c: Case, i: number): Promise<number> {
   let theirs: Awaited<ReturnType<typeof oracle>>;
+  const where = `case ${i} (REPO_DIFF_SEED=${SEED} REPO_DIFF_CASE=${i}) ${c.describe} in ${c.repo.dir}`;
   try {
     theirs = await quiet(() => oracle(c.repo.dir, TAG_RELEASES));
   } catch (e) {
     // release-please refused the set-up (e.g. a manifest version it cannot parse): so must we
-    const ourError = await ours(c.repo.dir).then(
-      () => "",
-      (x) => String(x),
+    const planned = await ours(c.repo.dir).then(
+      () => true,
+      () => false,
     );
-    if (!ourError) console.info(`case ${i}: release-please refused (${e}), shipline planned: ${c.describe}`);
+    expect({ where, refusedBy: String(e), shiplinePlanned: planned }).toMatchObject({
+      shiplinePlanned: false,
+    });
     return 0;
   }
-  const where = `case ${i} (REPO_DIFF_SEED=${SEED} REPO_DIFF_CASE=${i}) ${c.describe} in ${c.repo.dir}`;
   expect({ where, prs: await ours(c.repo.dir) }).toEqual({ where, prs: theirs });
   const mine = (await ourFilesByPr(c.repo.dir)).map((files) => Object.fromEntries(files));
   expect({ where, files: mine }).toEqual({ where, files: await changedFilesByPr(c.repo.dir) });
