@@ -162,7 +162,7 @@ export async function openOrUpdate(
       `there are untagged, merged release PRs outstanding (#${blocker.number} "${blocker.title}"): no release PR is opened or updated until it is released`,
     );
     w.log.info(
-      "  hint: run `shipline release` on its merge commit, or swap its label to `autorelease: tagged`",
+      "  hint: `shipline run` releases and publishes it (from its merge commit); or run `shipline release` on its merge commit, or swap its label to `autorelease: tagged`",
     );
     return candidates.map((c) => outcome(c, "blocked"));
   }

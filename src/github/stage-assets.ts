@@ -4,7 +4,8 @@
  * release, then publish the release if it waits as a draft for them. In a `publish` job (the
  * second job of a two-job workflow, or a tag checkout) the releases are the ones made at HEAD,
  * found on GitHub by tag. Last, with or without github-assets: a merged release PR `run`
- * released behind HEAD gets its labels moved from pending to tagged, now that it is published.
+ * released (at HEAD or behind it) gets its labels moved from pending to tagged, now that it is
+ * published.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -24,7 +25,7 @@ import { type AssetFile, type AttachOutcome, attachAssets } from "./release-asse
 
 export interface AssetsStageResult {
   releases: AttachOutcome[];
-  /** Release PRs whose labels this stage moved to tagged (released behind HEAD, now published). */
+  /** Release PRs whose labels this stage moved to tagged (released by this run, now published). */
   labeled?: number[];
   dryRun?: boolean;
 }
@@ -93,7 +94,11 @@ async function runAssets(ctx: StageContext, preview: boolean): Promise<AssetsSta
     }
     return client;
   };
-  const waiting = ctx.resultOf<PrStageResult>("pr")?.labelsAfterPublish ?? [];
+  const deferred = ctx.resultOf<ReleaseStageResult>("release")?.pr;
+  const waiting = [
+    ...(ctx.resultOf<PrStageResult>("pr")?.labelsAfterPublish ?? []),
+    ...(deferred?.labels === "deferred" ? [deferred.number] : []),
+  ];
   const result = o.githubAssets ? await attachAll(ctx, gh, preview) : { releases: [] };
   if (preview || !waiting.length) return result;
   const cfg = loadReleasePleaseConfig(root);

@@ -1,7 +1,8 @@
 /**
  * The `release` stage: HEAD is a merged release PR (the release commit set the manifest to a
  * version whose tag does not exist) → tag + GitHub release per package, then the PR's labels
- * go from `autorelease: pending` to `autorelease: tagged`. Idempotent; see github-release.ts.
+ * go from `autorelease: pending` to `autorelease: tagged` (in a `run` that publishes, only once
+ * the release is on the index: the assets stage). Idempotent; see github-release.ts.
  */
 import { loadReleasePleaseConfig } from "../config/release-please.ts";
 import { ShiplineError } from "../errors.ts";
@@ -87,6 +88,10 @@ export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageRe
     // the files are attached after the upload: in this run, in the publish job, or by the
     // `shipline publish` that follows a `shipline release`
     holdForAssets: heldForAssets(o),
+    // `run` publishes next: the PR stays pending until the release is on the index (the assets
+    // stage then swaps the labels), so a run that dies in between is finished by any later
+    // run, on a fresh runner too, instead of leaving a tagged release off the index
+    deferLabels: o.command === "run" && o.publish && o.order !== "publish-first",
   });
 }
 

@@ -11,7 +11,10 @@
  * and the upload happened (`publish` alone: after verify): attach the files, publish the draft.
  * A merged release PR HEAD had moved past is released by `pr`, then built from its own commit:
  * plan ──► pr ──► build … verify ──► assets ──► done, where `assets` (files only with
- * github-assets) moves the PR's labels from pending to tagged once the release is published.
+ * github-assets) moves the PR's labels from pending to tagged once the release is published —
+ * as it does after release ──► build … verify in a `run`: the labels say "published", so a run
+ * that died after the tag is found and finished by the next one. When `run`'s plan finds
+ * nothing new but GitHub still has a merged release PR labelled pending, plan goes to `pr`.
  */
 import { NotAvailableError } from "../errors.ts";
 import type { RunOptions, Stage } from "./stage.ts";
@@ -32,9 +35,10 @@ export interface StageDef {
   next: (result: unknown, o: RunOptions, resultOf: ResultOf) => Next;
 }
 
-/** PRs whose labels wait for this run's publish (a release it made behind HEAD). */
+/** PRs whose labels wait for this run's publish (a release it made, at HEAD or behind it). */
 const labelsWait = (resultOf?: ResultOf) =>
-  (resultOf?.<{ labelsAfterPublish?: unknown[] }>("pr")?.labelsAfterPublish?.length ?? 0) > 0;
+  (resultOf?.<{ labelsAfterPublish?: unknown[] }>("pr")?.labelsAfterPublish?.length ?? 0) > 0 ||
+  resultOf?.<{ pr?: { labels?: string } }>("release")?.pr?.labels === "deferred";
 
 const assetsOrDone = (o: RunOptions, resultOf?: ResultOf): Next =>
   o.githubAssets || labelsWait(resultOf) ? "assets" : "done";

@@ -66,10 +66,19 @@ export const planStage: Stage<PlanStageResult> = {
     }
     for (const r of plan.releases)
       ctx.log.info(`${r.component || r.path}: ${r.previousVersion ?? "-"} → ${r.version}`);
-    if (plan.releases.length === 0)
-      for (const s of plan.skipped) ctx.log.info(`${s.component || s.path}: no release — ${s.reason}`);
-    return {
-      result: { action: plan.releases.length > 0 ? "pr" : "none", releases: plan.releases, pending: [] },
-    };
+    if (plan.releases.length > 0) return { result: { action: "pr", releases: plan.releases, pending: [] } };
+    for (const s of plan.skipped) ctx.log.info(`${s.component || s.path}: no release — ${s.reason}`);
+    // Nothing new here; but a real `run` with a token asks GitHub for a merged release PR left
+    // pending (the GitHub client is loaded only then: planning itself never loads it)
+    const o = ctx.options;
+    const asks = o.command === "run" && !o.dryRun && Boolean(ctx.env.GITHUB_TOKEN || ctx.env.GH_TOKEN);
+    const outstanding = asks
+      ? await import("../github/outstanding.ts").then((m) => m.outstandingReleasePr(ctx, cfg))
+      : undefined;
+    if (outstanding)
+      ctx.log.info(
+        `merged release PR #${outstanding.number} is still labelled pending: releasing and publishing it is left to do`,
+      );
+    return { result: { action: outstanding ? "pr" : "none", releases: [], pending: [] } };
   },
 };

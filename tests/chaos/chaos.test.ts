@@ -31,6 +31,7 @@ import {
 } from "./plans.ts";
 import {
   canBuild,
+  git,
   makeTemplate,
   type Order,
   startWorld,
@@ -124,13 +125,14 @@ async function chaosRun(tpl: Template, index: number, work: string, baselineMs: 
           : a <= 3 && r() < 0.5
             ? chooseKill(r, baselineMs, largest)
             : undefined;
-      // A re-run on a fresh runner: no checkpoint, no dist/ (nor its signatures), a new build.
-      // (not in the merged-behind-HEAD world, whose HEAD has only a hidden-type commit: there a
-      // fresh runner's plan ends the run before the pr stage could find the unpublished release;
-      // README "Reliability" says so)
-      const fresh = !tpl.behind && a > 0 && freshRng() < 0.2;
-      if (fresh)
+      // A re-run on a fresh runner: no checkpoint, no dist/ (nor its signatures), a new build,
+      // and the tags origin has (actions/checkout with fetch-depth 0): a tag an earlier attempt
+      // made is there, so only GitHub's labels can say the release is not published yet.
+      const fresh = a > 0 && freshRng() < 0.2;
+      if (fresh) {
         for (const d of [".shipline", "dist"]) rmSync(join(w.project, d), { recursive: true, force: true });
+        git(["fetch", "-q", "--tags", "origin"], w.project);
+      }
       const hasState = existsSync(join(w.project, ".shipline", "state.json"));
       const args = !hasState || r() < 0.3 ? ["run", ...w.flags] : ["resume"];
       const res = await attempt(w, args, kill);

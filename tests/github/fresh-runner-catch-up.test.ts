@@ -1,0 +1,139 @@
+/**
+ * A `run` killed after it tagged, re-run on a fresh runner whose checkout has the tag (what
+ * actions/checkout with fetch-depth 0 gives): the local plan sees nothing left to do, so the
+ * release would stay off the index for good unless GitHub says otherwise. A `run` that
+ * publishes leaves the merged release PR labelled pending until the release is on the index,
+ * and a `run` whose plan finds nothing asks GitHub for such a PR (release-please-action's
+ * createReleases does on every push) and finishes it.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import {
+  canBuild,
+  git,
+  makeTemplate,
+  PROJECT,
+  startWorld,
+  TAG,
+  type Template,
+  tempWork,
+  type World,
+} from "../chaos/world.ts";
+import { hasBinary, shipline } from "../helpers/cli.ts";
+
+let work: string;
+let atMerge: Template;
+let behind: Template;
+const worlds: World[] = [];
+
+beforeAll(async () => {
+  if (!hasBinary() || !canBuild) return;
+  work = tempWork();
+  atMerge = await makeTemplate(work, "release-first");
+  behind = await makeTemplate(work, "release-first", { behind: true });
+}, 180_000);
+afterEach(async () => {
+  for (const w of worlds.splice(0)) await w.stop();
+});
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** No checkpoint, no dist/, and the tags origin has (fetch-depth 0). */
+function freshRunner(w: World): void {
+  for (const d of [".shipline", "dist"]) rmSync(join(w.project, d), { recursive: true, force: true });
+  git(["fetch", "-q", "--tags", "origin"], w.project);
+}
+
+const released = (w: World) =>
+  w.pypi
+    .files(PROJECT)
+    .filter((f) => f.filename.startsWith(`${PROJECT}-0.2.0`))
+    .map((f) => f.filename)
+    .sort();
+
+const labels = (w: World, tpl: Template) => w.gh.pulls.find((p) => p.number === tpl.pull.number)?.labels;
+
+describe.skipIf(!hasBinary() || !canBuild)("a run killed after the tag, re-run on a fresh runner", () => {
+  test("at the merge commit: the PR still says pending, so the re-run publishes the release; a later run finds nothing", async () => {
+    const w = await startWorld(atMerge, join(work, "at-merge"));
+    worlds.push(w);
+    const first = await shipline(["run", "--json", ...w.flags], {
+      cwd: w.project,
+      env: { ...w.env, SHIPLINE_FAULT: "stage:before:build:kill" },
+      timeoutMs: 120_000,
+    });
+    expect(first.code).not.toBe(0);
+    expect(w.gh.tagSha(TAG)).toBe(atMerge.mergeSha);
+    expect(released(w)).toEqual([]);
+    // tagged and released on GitHub, not yet published: the labels have not moved
+    expect(labels(w, atMerge)).toEqual(["autorelease: pending"]);
+
+    freshRunner(w);
+    expect(git(["rev-parse", `${TAG}^{commit}`], w.project)).toBe(atMerge.mergeSha);
+    const again = await shipline(["run", "--json", ...w.flags], {
+      cwd: w.project,
+      env: w.env,
+      timeoutMs: 120_000,
+    });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`merged release PR #${atMerge.pull.number} is still labelled pending`);
+    expect(again.stderr).toContain(
+      `merged release PR #${atMerge.pull.number} still says pending though ${TAG} exists at ${atMerge.mergeSha.slice(0, 7)}: an earlier run stopped before publishing; this run finishes it`,
+    );
+    expect(released(w)).toEqual([`${PROJECT}-0.2.0-py3-none-any.whl`, `${PROJECT}-0.2.0.tar.gz`]);
+    expect(labels(w, atMerge)).toEqual(["autorelease: tagged"]);
+    expect(w.gh.releases.filter((r) => r.tag_name === TAG)).toHaveLength(1);
+    expect(Object.keys(JSON.parse(again.stdout).stages)).toContain("assets");
+
+    // published and labelled: the next fresh run asks, finds nothing, and ends after plan
+    freshRunner(w);
+    const uploads = w.pypi.uploads.length;
+    const idle = await shipline(["run", "--json", ...w.flags], {
+      cwd: w.project,
+      env: w.env,
+      timeoutMs: 120_000,
+    });
+    expect(idle.code, idle.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(idle.stdout).stages)).toEqual(["gates", "plan"]);
+    expect(w.pypi.uploads.length).toBe(uploads);
+  }, 180_000);
+
+  test("merged behind HEAD with only a hidden-type commit after it: the re-run publishes it from its merge commit", async () => {
+    const w = await startWorld(behind, join(work, "behind"));
+    worlds.push(w);
+    const first = await shipline(["run", ...w.flags], {
+      cwd: w.project,
+      env: { ...w.env, SHIPLINE_FAULT: "stage:before:build:kill" },
+      timeoutMs: 120_000,
+    });
+    expect(first.code).not.toBe(0);
+    expect(w.gh.tagSha(TAG)).toBe(behind.mergeSha);
+    expect(labels(w, behind)).toEqual(["autorelease: pending"]);
+
+    freshRunner(w);
+    const again = await shipline(["run", ...w.flags], { cwd: w.project, env: w.env, timeoutMs: 120_000 });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(
+      `building ${TAG} from its release commit ${behind.mergeSha.slice(0, 7)}, behind HEAD`,
+    );
+    expect(released(w)).toEqual([`${PROJECT}-0.2.0-py3-none-any.whl`, `${PROJECT}-0.2.0.tar.gz`]);
+    expect(labels(w, behind)).toEqual(["autorelease: tagged"]);
+    expect(w.gh.releases.filter((r) => r.tag_name === TAG)).toHaveLength(1);
+  }, 180_000);
+
+  test("`run --no-publish` (a publish job follows) swaps the labels at once, as release-please does", async () => {
+    const w = await startWorld(atMerge, join(work, "no-publish"));
+    worlds.push(w);
+    const r = await shipline(["run", "--no-publish", ...w.flags], {
+      cwd: w.project,
+      env: w.env,
+      timeoutMs: 120_000,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(w.gh.tagSha(TAG)).toBe(atMerge.mergeSha);
+    expect(labels(w, atMerge)).toEqual(["autorelease: tagged"]);
+    expect(released(w)).toEqual([]);
+  }, 180_000);
+});
