@@ -12,6 +12,7 @@ import { fileAt, git, headSha, tagCommit } from "../git/git.ts";
 import { ensureFullHistory } from "../git/shallow.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import type { PrereleaseChoice } from "../plan/prerelease.ts";
+import type { PendingRelease } from "../plan/types.ts";
 import { GitHub, type Pull } from "./client.ts";
 import { githubContext, githubToken, headMismatch } from "./context.ts";
 import { heldForAssets, publishReleases, type ReleaseRecord } from "./github-release.ts";
@@ -43,6 +44,32 @@ function showDryRun(
     });
     for (const line of patch.split("\n").slice(1)) if (line !== "") log.info(line.replace(/\t$/, ""));
   }
+}
+
+/** Where publishReleases keeps what it made, inside the pr stage's progress. */
+const releaseProgress = (ctx: StageContext) => ({
+  get: () => (ctx.progress.released as Record<string, unknown> | undefined) ?? {},
+  save: (p: Record<string, unknown>) =>
+    ctx.saveProgress({ released: { ...(ctx.progress.released as object), ...p } }),
+});
+
+/** Each release's sdist on the index (uploaded last: the whole upload happened), or undefined. */
+async function publishedAlready(
+  ctx: StageContext,
+  sha: string,
+  pending: PendingRelease[],
+): Promise<string[] | undefined> {
+  const { sdistOnIndex } = await import("../pypi/published.ts");
+  const found: string[] = [];
+  for (const p of pending) {
+    const f = await sdistOnIndex(ctx.root, sha, p, {
+      repositoryUrl: ctx.options.repositoryUrl,
+      env: ctx.env,
+    });
+    if (!f) return undefined;
+    found.push(f);
+  }
+  return found;
 }
 
 /**
@@ -79,13 +106,26 @@ async function releaseUntaggedMerged(
       log,
     });
     const tagged = pending.filter((p) => tagCommit(root, p.tag) === sha).map((p) => p.tag);
+    // `run` would build it again; but if that earlier run's upload completed, only its labels
+    // were left (see src/pypi/published.ts): move them, build nothing
+    const publishesHere = ctx.options.command === "run" && ctx.options.publish;
+    const onIndex =
+      publishesHere && tagged.length === pending.length && !heldForAssets(ctx.options)
+        ? await publishedAlready(ctx, sha, pending)
+        : undefined;
+    if (onIndex) {
+      log.info(
+        `merged release PR #${pr.number} still says pending though ${tagged.join(", ")} exists at ${sha.slice(0, 7)} and the index has ${onIndex.join(", ")}: an earlier run published it and stopped before moving the labels; this run moves them`,
+      );
+      await publishReleases({ gh, cfg, target, head: sha, pending, log, progress: releaseProgress(ctx) });
+      continue;
+    }
     if (tagged.length)
       log.info(
         `merged release PR #${pr.number} still says pending though ${tagged.join(", ")} exists at ${sha.slice(0, 7)}: an earlier run stopped before publishing; this run finishes it (if another pipeline published it, swap the PR's label to ${cfg.releaseLabels.join(", ")} instead)`,
       );
     else log.info(`merged release PR #${pr.number} was never released: releasing it at ${sha.slice(0, 7)}`);
     // `run` goes on to build it from that commit (src/pipeline/flow.ts)
-    const publishesHere = ctx.options.command === "run" && ctx.options.publish;
     const r = await publishReleases({
       gh,
       cfg,
@@ -93,10 +133,7 @@ async function releaseUntaggedMerged(
       head: sha,
       pending,
       log,
-      progress: {
-        get: () => (ctx.progress.released as Record<string, unknown> | undefined) ?? {},
-        save: (p) => ctx.saveProgress({ released: { ...(ctx.progress.released as object), ...p } }),
-      },
+      progress: releaseProgress(ctx),
       // publish.github-assets: a draft until the assets stage (this run's, or a later publish's)
       holdForAssets: heldForAssets(ctx.options),
       // published in this run: the PR stays pending (findable by a fresh runner) until it is

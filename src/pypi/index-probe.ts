@@ -17,18 +17,25 @@ export const normalizeProjectName = (n: string): string => n.toLowerCase().repla
 
 const SIMPLE_JSON = "application/vnd.pypi.simple.v1+json";
 
+/** A project's files on the index: name and sha256 (when the index gives one). */
+export type Listing =
+  | { state: "absent" }
+  | { state: "listed"; files: { filename: string; sha256: string | undefined }[] }
+  | { state: "unreadable"; status: number };
+
 /**
  * `authorization` is asked for only when the index refuses an anonymous read (401/403), and
  * only given by the caller for an index on the upload URL's own origin: private indexes
  * (GitLab, Artifactory, CodeArtifact) read with the upload credentials, as pip and twine do.
+ * `what` names the question in errors ("whether x.whl is already there").
  */
-export async function probeFile(
+export async function listProjectFiles(
   indexBase: string,
   project: string,
-  filename: string,
+  what: string,
   backoff: Backoff,
   authorization?: () => Promise<string>,
-): Promise<Presence> {
+): Promise<Listing> {
   const url = `${indexBase}/simple/${normalizeProjectName(project)}/`;
   let res: Response;
   const headers: Record<string, string> = {
@@ -46,8 +53,8 @@ export async function probeFile(
       );
   } catch (e) {
     throw new ShiplineError(
-      `cannot read the index at ${url} to check whether ${filename} is already there: ${(e as Error).message}`,
-      "check the network and --repository-url; nothing was uploaded for this file",
+      `cannot read the index at ${url} to check ${what}: ${(e as Error).message}`,
+      "check the network and --repository-url; nothing was uploaded",
     );
   }
   const body = await res.text();
@@ -55,7 +62,7 @@ export async function probeFile(
   if (res.status === 401 || res.status === 403) return { state: "unreadable", status: res.status };
   if (!res.ok)
     throw new ShiplineError(
-      `the index answered ${res.status} for ${url} while checking whether ${filename} is already there`,
+      `the index answered ${res.status} for ${url} while checking ${what}`,
       "retry later (`shipline resume` continues where this stopped)",
     );
   const type = res.headers.get("content-type") ?? "";
@@ -66,16 +73,40 @@ export async function probeFile(
     } catch {
       throw new ShiplineError(`the index at ${url} returned invalid JSON`);
     }
-    const f = files.find((x) => x.filename === filename);
-    return f ? { state: "present", sha256: f.hashes?.sha256?.toLowerCase() } : { state: "absent" };
+    return {
+      state: "listed",
+      files: files
+        .filter((f) => typeof f.filename === "string")
+        .map((f) => ({ filename: f.filename!, sha256: f.hashes?.sha256?.toLowerCase() })),
+    };
   }
   // PEP 503: <a href="…/file.whl#sha256=…">file.whl</a>
+  const out: { filename: string; sha256: string | undefined }[] = [];
   for (const m of body.matchAll(/<a\s[^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/gi)) {
     const href = m[1]!;
     const name = decodeURIComponent((href.split("#")[0] ?? "").split("/").pop() ?? "");
-    if (name !== filename && m[2]!.trim() !== filename) continue;
-    const sha = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1];
-    return { state: "present", sha256: sha?.toLowerCase() };
+    const sha256 = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1]?.toLowerCase();
+    out.push({ filename: name || m[2]!.trim(), sha256 });
+    if (name && m[2]!.trim() && m[2]!.trim() !== name) out.push({ filename: m[2]!.trim(), sha256 });
   }
-  return { state: "absent" };
+  return { state: "listed", files: out };
+}
+
+export async function probeFile(
+  indexBase: string,
+  project: string,
+  filename: string,
+  backoff: Backoff,
+  authorization?: () => Promise<string>,
+): Promise<Presence> {
+  const listing = await listProjectFiles(
+    indexBase,
+    project,
+    `whether ${filename} is already there`,
+    backoff,
+    authorization,
+  );
+  if (listing.state !== "listed") return listing;
+  const f = listing.files.find((x) => x.filename === filename);
+  return f ? { state: "present", sha256: f.sha256 } : { state: "absent" };
 }

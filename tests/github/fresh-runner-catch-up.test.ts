@@ -25,6 +25,7 @@ import { hasBinary, shipline } from "../helpers/cli.ts";
 let work: string;
 let atMerge: Template;
 let behind: Template;
+let built: Template;
 const worlds: World[] = [];
 
 beforeAll(async () => {
@@ -32,7 +33,8 @@ beforeAll(async () => {
   work = tempWork();
   atMerge = await makeTemplate(work, "release-first");
   behind = await makeTemplate(work, "release-first", { behind: true });
-}, 180_000);
+  built = await makeTemplate(work, "release-first", { realBuild: true });
+}, 240_000);
 afterEach(async () => {
   for (const w of worlds.splice(0)) await w.stop();
 });
@@ -120,6 +122,35 @@ describe.skipIf(!hasBinary() || !canBuild)("a run killed after the tag, re-run o
     );
     expect(released(w)).toEqual([`${PROJECT}-0.2.0-py3-none-any.whl`, `${PROJECT}-0.2.0.tar.gz`]);
     expect(labels(w, behind)).toEqual(["autorelease: tagged"]);
+    expect(w.gh.releases.filter((r) => r.tag_name === TAG)).toHaveLength(1);
+  }, 180_000);
+
+  test("killed after the whole upload (setuptools: a rebuilt sdist never has the same bytes): the re-run moves the labels, builds and sends nothing", async () => {
+    const w = await startWorld(built, join(work, "uploaded"));
+    worlds.push(w);
+    const first = await shipline(["run", ...w.flags], {
+      cwd: w.project,
+      env: { ...w.env, SHIPLINE_FAULT: "stage:before:verify:kill" },
+      timeoutMs: 120_000,
+    });
+    expect(first.code).not.toBe(0);
+    expect(released(w)).toEqual([`${PROJECT}-0.2.0-py3-none-any.whl`, `${PROJECT}-0.2.0.tar.gz`]);
+    expect(labels(w, built)).toEqual(["autorelease: pending"]);
+    const uploads = w.pypi.uploads.length;
+
+    freshRunner(w);
+    const again = await shipline(["run", "--json", ...w.flags], {
+      cwd: w.project,
+      env: w.env,
+      timeoutMs: 120_000,
+    });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(
+      `and the index has ${PROJECT}-0.2.0.tar.gz: an earlier run published it and stopped before moving the labels; this run moves them`,
+    );
+    expect(Object.keys(JSON.parse(again.stdout).stages)).toEqual(["gates", "plan", "pr"]);
+    expect(w.pypi.uploads.length).toBe(uploads);
+    expect(labels(w, built)).toEqual(["autorelease: tagged"]);
     expect(w.gh.releases.filter((r) => r.tag_name === TAG)).toHaveLength(1);
   }, 180_000);
 
