@@ -147,7 +147,8 @@ async function chaosRun(tpl: Template, index: number, work: string, baselineMs: 
         );
       converged = res.code === 0;
     }
-    const verdict = checkInvariants(w, tpl, await statusOf(w));
+    const freshLast = attempts.at(-1)?.argv.startsWith("(fresh runner)") === true;
+    const verdict = checkInvariants(w, tpl, await statusOf(w), freshLast);
     return {
       index,
       order: tpl.order,
