@@ -88,10 +88,11 @@ export async function runReleaseStage(ctx: StageContext): Promise<ReleaseStageRe
     // the files are attached after the upload: in this run, in the publish job, or by the
     // `shipline publish` that follows a `shipline release`
     holdForAssets: heldForAssets(o),
-    // `run` publishes next: the PR stays pending until the release is on the index (the assets
-    // stage then swaps the labels), so a run that dies in between is finished by any later
-    // run, on a fresh runner too, instead of leaving a tagged release off the index
-    deferLabels: o.command === "run" && o.publish && o.order !== "publish-first",
+    // `run` publishes next (or, publish-first, attaches the files to the draft next): the PR
+    // stays pending until that is done too (the assets stage then swaps the labels), so a run
+    // that dies in between is finished by any later run, on a fresh runner too, instead of
+    // leaving a tagged release off the index or a draft without its files
+    deferLabels: o.command === "run" && o.publish && (o.order !== "publish-first" || o.githubAssets === true),
   });
 }
 

@@ -77,10 +77,10 @@ export const FLOW: Record<StageName, StageDef> = {
   },
   release: {
     load: () => import("../github/stage-release.ts").then((m) => m.releaseStage),
-    next: (_r, o) => {
+    next: (_r, o, resultOf) => {
       if (!o.publish) return "done";
       // publish-first: the upload is behind us, so the files can go on the release now
-      return o.order === "publish-first" ? assetsOrDone(o) : "build";
+      return o.order === "publish-first" ? assetsOrDone(o, resultOf) : "build";
     },
   },
   build: {

@@ -26,6 +26,7 @@ let work: string;
 let atMerge: Template;
 let behind: Template;
 let built: Template;
+let heldDraft: Template;
 const worlds: World[] = [];
 
 beforeAll(async () => {
@@ -34,6 +35,7 @@ beforeAll(async () => {
   atMerge = await makeTemplate(work, "release-first");
   behind = await makeTemplate(work, "release-first", { behind: true });
   built = await makeTemplate(work, "release-first", { realBuild: true });
+  heldDraft = await makeTemplate(work, "publish-first", { assets: true });
 }, 240_000);
 afterEach(async () => {
   for (const w of worlds.splice(0)) await w.stop();
@@ -152,6 +154,34 @@ describe.skipIf(!hasBinary() || !canBuild)("a run killed after the tag, re-run o
     expect(w.pypi.uploads.length).toBe(uploads);
     expect(labels(w, built)).toEqual(["autorelease: tagged"]);
     expect(w.gh.releases.filter((r) => r.tag_name === TAG)).toHaveLength(1);
+  }, 180_000);
+
+  test("publish-first with github-assets, killed before the files went on the draft: the re-run attaches them and publishes it", async () => {
+    const w = await startWorld(heldDraft, join(work, "held"));
+    worlds.push(w);
+    const first = await shipline(["run", ...w.flags], {
+      cwd: w.project,
+      env: { ...w.env, SHIPLINE_FAULT: "stage:before:assets:kill" },
+      timeoutMs: 120_000,
+    });
+    expect(first.code).not.toBe(0);
+    const release = () => w.gh.releases.find((r) => r.tag_name === TAG);
+    expect(release()?.draft).toBe(true);
+    expect(released(w)).toEqual([`${PROJECT}-0.2.0-py3-none-any.whl`, `${PROJECT}-0.2.0.tar.gz`]);
+    // the release is not finished while its draft waits for the files: the labels wait too
+    expect(labels(w, heldDraft)).toEqual(["autorelease: pending"]);
+
+    freshRunner(w);
+    const again = await shipline(["run", ...w.flags], { cwd: w.project, env: w.env, timeoutMs: 120_000 });
+    expect(again.code, again.stderr).toBe(0);
+    expect(release()?.draft).toBe(false);
+    expect(
+      release()
+        ?.assets.map((a) => a.name)
+        .sort(),
+    ).toEqual([...heldDraft.dists.keys()].flatMap((d) => [d, `${d}.sigstore.json`]).sort());
+    expect(labels(w, heldDraft)).toEqual(["autorelease: tagged"]);
+    expect(w.pypi.uploads.filter((u) => u.status === 200)).toHaveLength(2);
   }, 180_000);
 
   test("`run --no-publish` (a publish job follows) swaps the labels at once, as release-please does", async () => {
