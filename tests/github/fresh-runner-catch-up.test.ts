@@ -59,16 +59,29 @@ const released = (w: World) =>
 
 const labels = (w: World, tpl: Template) => w.gh.pulls.find((p) => p.number === tpl.pull.number)?.labels;
 
+/** A world whose first `run` is killed at `fault`. */
+async function killedRun(tpl: Template, name: string, fault: string): Promise<World> {
+  const w = await startWorld(tpl, join(work, name));
+  worlds.push(w);
+  const first = await shipline(["run", ...w.flags], {
+    cwd: w.project,
+    env: { ...w.env, SHIPLINE_FAULT: fault },
+    timeoutMs: 120_000,
+  });
+  expect(first.code).not.toBe(0);
+  return w;
+}
+
+/** `run --json` again, which must succeed. */
+async function runAgain(w: World): Promise<{ stderr: string; stages: string[] }> {
+  const r = await shipline(["run", "--json", ...w.flags], { cwd: w.project, env: w.env, timeoutMs: 120_000 });
+  expect(r.code, r.stderr).toBe(0);
+  return { stderr: r.stderr, stages: Object.keys(JSON.parse(r.stdout).stages) };
+}
+
 describe.skipIf(!hasBinary() || !canBuild)("a run killed after the tag, re-run on a fresh runner", () => {
   test("at the merge commit: the PR still says pending, so the re-run publishes the release; a later run finds nothing", async () => {
-    const w = await startWorld(atMerge, join(work, "at-merge"));
-    worlds.push(w);
-    const first = await shipline(["run", "--json", ...w.flags], {
-      cwd: w.project,
-      env: { ...w.env, SHIPLINE_FAULT: "stage:before:build:kill" },
-      timeoutMs: 120_000,
-    });
-    expect(first.code).not.toBe(0);
+    const w = await killedRun(atMerge, "at-merge", "stage:before:build:kill");
     expect(w.gh.tagSha(TAG)).toBe(atMerge.mergeSha);
     expect(released(w)).toEqual([]);
     // tagged and released on GitHub, not yet published: the labels have not moved
@@ -76,12 +89,7 @@ describe.skipIf(!hasBinary() || !canBuild)("a run killed after the tag, re-run o
 
     freshRunner(w);
     expect(git(["rev-parse", `${TAG}^{commit}`], w.project)).toBe(atMerge.mergeSha);
-    const again = await shipline(["run", "--json", ...w.flags], {
-      cwd: w.project,
-      env: w.env,
-      timeoutMs: 120_000,
-    });
-    expect(again.code, again.stderr).toBe(0);
+    const again = await runAgain(w);
     expect(again.stderr).toContain(`merged release PR #${atMerge.pull.number} is still labelled pending`);
     expect(again.stderr).toContain(
       `merged release PR #${atMerge.pull.number} still says pending though ${TAG} exists at ${atMerge.mergeSha.slice(0, 7)}: an earlier run stopped before publishing; this run finishes it`,
@@ -89,36 +97,23 @@ describe.skipIf(!hasBinary() || !canBuild)("a run killed after the tag, re-run o
     expect(released(w)).toEqual([`${PROJECT}-0.2.0-py3-none-any.whl`, `${PROJECT}-0.2.0.tar.gz`]);
     expect(labels(w, atMerge)).toEqual(["autorelease: tagged"]);
     expect(w.gh.releases.filter((r) => r.tag_name === TAG)).toHaveLength(1);
-    expect(Object.keys(JSON.parse(again.stdout).stages)).toContain("assets");
+    expect(again.stages).toContain("assets");
 
     // published and labelled: the next fresh run asks, finds nothing, and ends after plan
     freshRunner(w);
     const uploads = w.pypi.uploads.length;
-    const idle = await shipline(["run", "--json", ...w.flags], {
-      cwd: w.project,
-      env: w.env,
-      timeoutMs: 120_000,
-    });
-    expect(idle.code, idle.stderr).toBe(0);
-    expect(Object.keys(JSON.parse(idle.stdout).stages)).toEqual(["gates", "plan"]);
+    const idle = await runAgain(w);
+    expect(idle.stages).toEqual(["gates", "plan"]);
     expect(w.pypi.uploads.length).toBe(uploads);
   }, 180_000);
 
   test("merged behind HEAD with only a hidden-type commit after it: the re-run publishes it from its merge commit", async () => {
-    const w = await startWorld(behind, join(work, "behind"));
-    worlds.push(w);
-    const first = await shipline(["run", ...w.flags], {
-      cwd: w.project,
-      env: { ...w.env, SHIPLINE_FAULT: "stage:before:build:kill" },
-      timeoutMs: 120_000,
-    });
-    expect(first.code).not.toBe(0);
+    const w = await killedRun(behind, "behind", "stage:before:build:kill");
     expect(w.gh.tagSha(TAG)).toBe(behind.mergeSha);
     expect(labels(w, behind)).toEqual(["autorelease: pending"]);
 
     freshRunner(w);
-    const again = await shipline(["run", ...w.flags], { cwd: w.project, env: w.env, timeoutMs: 120_000 });
-    expect(again.code, again.stderr).toBe(0);
+    const again = await runAgain(w);
     expect(again.stderr).toContain(
       `building ${TAG} from its release commit ${behind.mergeSha.slice(0, 7)}, behind HEAD`,
     );
@@ -128,43 +123,24 @@ describe.skipIf(!hasBinary() || !canBuild)("a run killed after the tag, re-run o
   }, 180_000);
 
   test("killed after the whole upload (setuptools: a rebuilt sdist never has the same bytes): the re-run moves the labels, builds and sends nothing", async () => {
-    const w = await startWorld(built, join(work, "uploaded"));
-    worlds.push(w);
-    const first = await shipline(["run", ...w.flags], {
-      cwd: w.project,
-      env: { ...w.env, SHIPLINE_FAULT: "stage:before:verify:kill" },
-      timeoutMs: 120_000,
-    });
-    expect(first.code).not.toBe(0);
+    const w = await killedRun(built, "uploaded", "stage:before:verify:kill");
     expect(released(w)).toEqual([`${PROJECT}-0.2.0-py3-none-any.whl`, `${PROJECT}-0.2.0.tar.gz`]);
     expect(labels(w, built)).toEqual(["autorelease: pending"]);
     const uploads = w.pypi.uploads.length;
 
     freshRunner(w);
-    const again = await shipline(["run", "--json", ...w.flags], {
-      cwd: w.project,
-      env: w.env,
-      timeoutMs: 120_000,
-    });
-    expect(again.code, again.stderr).toBe(0);
+    const again = await runAgain(w);
     expect(again.stderr).toContain(
       `and the index has ${PROJECT}-0.2.0.tar.gz: an earlier run published it and stopped before moving the labels; this run moves them`,
     );
-    expect(Object.keys(JSON.parse(again.stdout).stages)).toEqual(["gates", "plan", "pr"]);
+    expect(again.stages).toEqual(["gates", "plan", "pr"]);
     expect(w.pypi.uploads.length).toBe(uploads);
     expect(labels(w, built)).toEqual(["autorelease: tagged"]);
     expect(w.gh.releases.filter((r) => r.tag_name === TAG)).toHaveLength(1);
   }, 180_000);
 
   test("publish-first with github-assets, killed before the files went on the draft: the re-run attaches them and publishes it", async () => {
-    const w = await startWorld(heldDraft, join(work, "held"));
-    worlds.push(w);
-    const first = await shipline(["run", ...w.flags], {
-      cwd: w.project,
-      env: { ...w.env, SHIPLINE_FAULT: "stage:before:assets:kill" },
-      timeoutMs: 120_000,
-    });
-    expect(first.code).not.toBe(0);
+    const w = await killedRun(heldDraft, "held", "stage:before:assets:kill");
     const release = () => w.gh.releases.find((r) => r.tag_name === TAG);
     expect(release()?.draft).toBe(true);
     expect(released(w)).toEqual([`${PROJECT}-0.2.0-py3-none-any.whl`, `${PROJECT}-0.2.0.tar.gz`]);
@@ -172,8 +148,7 @@ describe.skipIf(!hasBinary() || !canBuild)("a run killed after the tag, re-run o
     expect(labels(w, heldDraft)).toEqual(["autorelease: pending"]);
 
     freshRunner(w);
-    const again = await shipline(["run", ...w.flags], { cwd: w.project, env: w.env, timeoutMs: 120_000 });
-    expect(again.code, again.stderr).toBe(0);
+    await runAgain(w);
     expect(release()?.draft).toBe(false);
     expect(
       release()
