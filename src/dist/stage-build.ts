@@ -87,6 +87,10 @@ export const buildStage: Stage<BuildStageResult> = {
       files.push(...outcome.files);
       for (const f of outcome.files) origins[relativeTo(ctx.root, f)] = dir;
     }
+    // a rebuild of an sdist the index already has (a re-run on a fresh runner) takes the index's
+    // bytes when only its timestamps differ (src/pypi/index-copy.ts)
+    const { adoptIndexCopies } = await import("../pypi/index-copy.ts");
+    await adoptIndexCopies(files, { repositoryUrl: ctx.options.repositoryUrl, env: ctx.env, log: ctx.log });
     const sha256: Record<string, string> = {};
     for (const f of files)
       sha256[relativeTo(ctx.root, f)] = (await digestFile(f, { keys: ["sha256"] })).digests.sha256;

@@ -17,6 +17,10 @@ export interface TarMember {
   name: string;
   type: "file" | "dir";
   size: number;
+  /** Whether any execute bit is set (the part of the mode a checkout decides, not the umask). */
+  executable: boolean;
+  /** sha256 of a file's contents, when the scan was asked to hash them. */
+  sha256?: string;
 }
 
 export interface TarScan {
@@ -78,6 +82,7 @@ class TarWalker {
   private remaining = 0;
   private padding = 0;
   private sink: { buf: Uint8Array; at: number } | undefined;
+  private hasher: Bun.CryptoHasher | undefined;
   private onDone: (() => void) | undefined;
   private zeroBlocks = 0;
   private ended = false;
@@ -85,7 +90,10 @@ class TarWalker {
   private longName: string | undefined;
   private offset = 0;
 
-  constructor(private readonly keep: (name: string) => boolean) {}
+  constructor(
+    private readonly keep: (name: string) => boolean,
+    private readonly hashFiles = false,
+  ) {}
 
   push(chunk: Uint8Array): void {
     let p = 0;
@@ -97,6 +105,7 @@ class TarWalker {
           this.sink.buf.set(chunk.subarray(p, p + n), this.sink.at);
           this.sink.at += n;
         }
+        this.hasher?.update(chunk.subarray(p, p + n));
         this.remaining -= n;
         p += n;
         this.offset += n;
@@ -105,6 +114,7 @@ class TarWalker {
           this.onDone = undefined;
           done?.();
           this.sink = undefined;
+          this.hasher = undefined;
           this.remaining = this.padding;
           this.padding = 0;
         }
@@ -157,6 +167,7 @@ class TarWalker {
       throw new ArchiveError(`File is not a tarfile or is corrupt (bad header checksum at byte ${at})`);
     const type = String.fromCharCode(h[156]!);
     const size = octal(h, 124, 12, "size");
+    const mode = octal(h, 100, 8, "mode");
     const ustar = cString(h, 257, 6).startsWith("ustar");
     const prefix = ustar ? cString(h, 345, 155) : "";
     let name = cString(h, 0, 100);
@@ -203,28 +214,44 @@ class TarWalker {
     if (this.seen.has(clean))
       throw new ArchiveError(`duplicate member ${JSON.stringify(clean)} in the tar archive`);
     this.seen.add(clean);
-    this.members.push({ name: clean, type: isFile ? "file" : "dir", size: isFile ? realSize : 0 });
+    const member: TarMember = {
+      name: clean,
+      type: isFile ? "file" : "dir",
+      size: isFile ? realSize : 0,
+      executable: (mode & 0o111) !== 0,
+    };
+    this.members.push(member);
     if (!isFile) {
       this.data(0, undefined);
       return;
     }
-    if (this.keep(clean)) {
-      if (realSize > MAX_METADATA_BYTES) throw new ArchiveError(`${clean} is too large (${realSize} bytes)`);
-      const buf = new Uint8Array(realSize);
-      this.data(realSize, buf, () => this.kept.set(clean, buf));
-    } else this.data(realSize, undefined);
+    const kept = this.keep(clean);
+    if (kept && realSize > MAX_METADATA_BYTES)
+      throw new ArchiveError(`${clean} is too large (${realSize} bytes)`);
+    const buf = kept ? new Uint8Array(realSize) : undefined;
+    const hash = this.hashFiles ? new Bun.CryptoHasher("sha256") : undefined;
+    this.data(realSize, buf, () => {
+      if (hash) member.sha256 = hash.digest("hex");
+      if (buf) this.kept.set(clean, buf);
+    });
+    // push() feeds it the member's bytes (none for an empty member: data() ended it already)
+    if (realSize > 0) this.hasher = hash;
   }
 }
 
 /** Walk a .tar.gz without extracting it; throws ArchiveError on anything unsafe or corrupt. */
-export async function scanTarGz(path: string, keep: (name: string) => boolean): Promise<TarScan> {
+export async function scanTarGz(
+  path: string,
+  keep: (name: string) => boolean,
+  opts: { hashFiles?: boolean } = {},
+): Promise<TarScan> {
   const fd = openSync(path, "r");
   try {
     const total = fstatSync(fd).size;
     const magic = Buffer.alloc(2);
     if (readSync(fd, magic, 0, 2, 0) < 2 || magic[0] !== 0x1f || magic[1] !== 0x8b)
       throw new ArchiveError("File is not a tarfile (not gzip-compressed)");
-    const walker = new TarWalker(keep);
+    const walker = new TarWalker(keep, opts.hashFiles === true);
     let produced = 0;
     try {
       await pumpThrough(fd, 0, total, createGunzip(), (chunk) => {

@@ -17,10 +17,16 @@ export const normalizeProjectName = (n: string): string => n.toLowerCase().repla
 
 const SIMPLE_JSON = "application/vnd.pypi.simple.v1+json";
 
-/** A project's files on the index: name and sha256 (when the index gives one). */
+/** A project's file on the index: its name, sha256 (when the index gives one) and URL. */
+export interface IndexFile {
+  filename: string;
+  sha256: string | undefined;
+  url: string;
+}
+
 export type Listing =
   | { state: "absent" }
-  | { state: "listed"; files: { filename: string; sha256: string | undefined }[] }
+  | { state: "listed"; files: IndexFile[] }
   | { state: "unreadable"; status: number };
 
 /**
@@ -67,7 +73,7 @@ export async function listProjectFiles(
     );
   const type = res.headers.get("content-type") ?? "";
   if (type.includes("json")) {
-    let files: { filename?: string; hashes?: { sha256?: string } }[] = [];
+    let files: { filename?: string; url?: string; hashes?: { sha256?: string } }[] = [];
     try {
       files = (JSON.parse(body) as { files?: typeof files }).files ?? [];
     } catch {
@@ -77,19 +83,34 @@ export async function listProjectFiles(
       state: "listed",
       files: files
         .filter((f) => typeof f.filename === "string")
-        .map((f) => ({ filename: f.filename!, sha256: f.hashes?.sha256?.toLowerCase() })),
+        .map((f) => ({
+          filename: f.filename!,
+          sha256: f.hashes?.sha256?.toLowerCase(),
+          url: resolveUrl(f.url ?? f.filename!, url),
+        })),
     };
   }
   // PEP 503: <a href="…/file.whl#sha256=…">file.whl</a>
-  const out: { filename: string; sha256: string | undefined }[] = [];
+  const out: IndexFile[] = [];
   for (const m of body.matchAll(/<a\s[^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/gi)) {
     const href = m[1]!;
     const name = decodeURIComponent((href.split("#")[0] ?? "").split("/").pop() ?? "");
     const sha256 = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1]?.toLowerCase();
-    out.push({ filename: name || m[2]!.trim(), sha256 });
-    if (name && m[2]!.trim() && m[2]!.trim() !== name) out.push({ filename: m[2]!.trim(), sha256 });
+    const fileUrl = resolveUrl(href.split("#")[0] ?? "", url);
+    out.push({ filename: name || m[2]!.trim(), sha256, url: fileUrl });
+    if (name && m[2]!.trim() && m[2]!.trim() !== name)
+      out.push({ filename: m[2]!.trim(), sha256, url: fileUrl });
   }
   return { state: "listed", files: out };
+}
+
+/** A file's URL as the page gives it (PEP 503/691 allow relative ones), made absolute. */
+function resolveUrl(href: string, page: string): string {
+  try {
+    return new URL(href.replace(/&amp;/g, "&"), page).href;
+  } catch {
+    return "";
+  }
 }
 
 export async function probeFile(

@@ -8,7 +8,7 @@
  * Real builds: setuptools through `python -m build --no-isolation`, the compiled binary.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { readdirSync, rmSync, statSync, utimesSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { canBuild, PY } from "../dist/helpers/projects.ts";
 import { hasBinary, shipline } from "../helpers/cli.ts";
@@ -95,6 +95,58 @@ describe.skipIf(!hasBinary() || !canBuild())("re-run on a fresh runner after a p
           .sort(),
       ).toEqual([wheel, "freshtok-1.0.0.tar.gz"]);
       expect(pypi.uploads.filter((u) => u.filename === wheel && u.status === 200)).toHaveLength(1);
+    } finally {
+      r.remove();
+    }
+  });
+
+  test("killed after the whole upload: the rebuilt sdist (other mtimes, other bytes) holds the same files, so the index's copy is taken; nothing is sent twice", async () => {
+    const r = project("freshall");
+    try {
+      const env = { SHIPLINE_PYPI_TOKEN: pypi.token, SHIPLINE_HTTP_BACKOFF_MS: "5", HOME: r.dir };
+      const args = ["publish", "--no-sign", "--repository-url", pypi.uploadUrl];
+      const first = await shipline(args, {
+        cwd: r.dir,
+        env: { ...env, SHIPLINE_FAULT: "stage:before:verify:kill" },
+        timeoutMs: 120_000,
+      });
+      expect(first.code, first.stderr).not.toBe(0);
+      const sdist = "freshall-1.0.0.tar.gz";
+      const stored = () => pypi.files("freshall").find((f) => f.filename === sdist);
+      const storedSha = stored()!.digests.sha256;
+      freshRunner(r);
+      const again = await shipline(args, { cwd: r.dir, env, timeoutMs: 120_000 });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toContain(
+        `${sdist}: the index has it from an earlier build of the same tree (the same files, other timestamps`,
+      );
+      expect(again.stderr).toContain(`${sdist}: already on the index with the same sha256`);
+      // dist/ now holds the index's bytes, and the index kept its one copy
+      const local = new Bun.CryptoHasher("sha256")
+        .update(readFileSync(join(r.dir, "dist", sdist)))
+        .digest("hex");
+      expect(local).toBe(storedSha);
+      expect(pypi.uploads.filter((u) => u.filename === sdist && u.status === 200)).toHaveLength(1);
+    } finally {
+      r.remove();
+    }
+  });
+
+  test("a stored sdist with other contents under the same name is not taken: the upload refuses it", async () => {
+    const r = project("freshdiff");
+    try {
+      const env = { SHIPLINE_PYPI_TOKEN: pypi.token, SHIPLINE_HTTP_BACKOFF_MS: "5", HOME: r.dir };
+      const args = ["publish", "--no-sign", "--repository-url", pypi.uploadUrl];
+      const first = await shipline(args, { cwd: r.dir, env, timeoutMs: 120_000 });
+      expect(first.code, first.stderr).toBe(0);
+      freshRunner(r);
+      r.commit("fix: a change after the upload", { "src/freshdiff/__init__.py": "VALUE = 2\n" });
+      const again = await shipline(args, { cwd: r.dir, env, timeoutMs: 120_000 });
+      expect(again.code).not.toBe(0);
+      expect(again.stderr).toContain(
+        "freshdiff-1.0.0.tar.gz: the index has a different file under this name",
+      );
+      expect(again.stderr).toContain("is already on the index with different contents");
     } finally {
       r.remove();
     }

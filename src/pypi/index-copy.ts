@@ -1,0 +1,112 @@
+/**
+ * A rebuilt sdist that the index already holds in an earlier build's bytes. setuptools writes
+ * build-time mtimes into an sdist (and Python's tarfile the time into its gzip header), so the
+ * same commit built twice gives two files with one name and the same contents but different
+ * bytes, and the index keeps the first forever. A re-run on a fresh runner after the sdist was
+ * stored would be stopped by a conflict that is not one. When the index's file holds exactly
+ * the members of this build (names, contents, execute bits; times and owners aside), the build
+ * takes the index's bytes: check, sign, upload (already there), verify and the GitHub release
+ * then all handle the file the index has. Any other difference is left to the upload stage,
+ * which refuses it.
+ */
+import { renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { PYPI_UPLOAD_URL } from "../config/shipline.ts";
+import { digestFile } from "../dist/digests.ts";
+import { parseDistFilename } from "../dist/filename.ts";
+import { scanTarGz, type TarMember } from "../dist/tar.ts";
+import { readBodyLimited } from "../net/bounded-body.ts";
+import type { Logger } from "../ui/log.ts";
+import { backoffFromEnv, indexBaseFor, USER_AGENT } from "./http.ts";
+import { listProjectFiles } from "./index-probe.ts";
+
+/** Larger sdists are not downloaded to be compared (the upload stage then judges them). */
+const MAX_COPY_BYTES = 256 << 20;
+
+export interface AdoptOptions {
+  repositoryUrl?: string;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+}
+
+/** What the comparison reads of a member: everything a build decides. */
+const shape = (m: TarMember) => `${m.type} ${m.size} ${m.executable ? "x" : "-"} ${m.sha256 ?? ""}`;
+
+async function membersOf(path: string): Promise<Map<string, string>> {
+  const scan = await scanTarGz(path, () => false, { hashFiles: true });
+  return new Map(scan.members.map((m) => [m.name, shape(m)]));
+}
+
+/** The first member that differs between two sdists, or undefined when they hold the same. */
+export async function firstDifference(a: string, b: string): Promise<string | undefined> {
+  const x = await membersOf(a);
+  const y = await membersOf(b);
+  for (const [name, s] of x) if (y.get(name) !== s) return name;
+  for (const name of y.keys()) if (!x.has(name)) return name;
+  return undefined;
+}
+
+/**
+ * For each built sdist the index has under its name with other bytes but the same members,
+ * put the index's bytes in its place. Returns the files replaced. Never fails the build: an
+ * index that cannot be read or a copy that cannot be fetched leaves the file as built.
+ */
+export async function adoptIndexCopies(files: string[], o: AdoptOptions): Promise<string[]> {
+  const adopted: string[] = [];
+  for (const file of files) {
+    const name = basename(file);
+    const parsed = parseDistFilename(name);
+    if (!parsed.ok || parsed.parsed.kind !== "sdist" || !name.endsWith(".tar.gz")) continue;
+    try {
+      if (await adoptOne(file, parsed.parsed.name, o)) adopted.push(file);
+    } catch (e) {
+      o.log.warn(
+        `could not compare ${name} with the index's copy (${(e as Error).message}): uploading it as built`,
+      );
+    }
+  }
+  return adopted;
+}
+
+async function adoptOne(file: string, project: string, o: AdoptOptions): Promise<boolean> {
+  const name = basename(file);
+  const base = indexBaseFor(o.repositoryUrl ?? PYPI_UPLOAD_URL);
+  // one attempt: this is an extra question before the check stage, not the upload's own probe
+  // (which retries); an index that does not answer leaves the file as built
+  const once = { ...backoffFromEnv(o.env), attempts: 1 };
+  const listing = await listProjectFiles(base, project, `whether ${name} is already there`, once);
+  if (listing.state !== "listed") return false;
+  const there = listing.files.find((f) => f.filename === name);
+  if (!there?.sha256 || !there.url) return false;
+  const local = (await digestFile(file, { keys: ["sha256"] })).digests.sha256;
+  if (there.sha256 === local) return false;
+  const max = Math.min(MAX_COPY_BYTES, statSync(file).size * 2 + (1 << 20));
+  // one plain GET: getWithRetry buffers only what fits its 64 MiB answer limit
+  const res = await fetch(there.url, {
+    headers: { "User-Agent": USER_AGENT },
+    signal: AbortSignal.timeout(120_000),
+  });
+  if (!res.ok) throw new Error(`the index answered ${res.status} for ${there.url}`);
+  const bytes = await readBodyLimited(res, `the index's copy of ${name}`, max);
+  const sha = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
+  if (sha !== there.sha256)
+    throw new Error(`the download's sha256 ${sha} is not the index's ${there.sha256}`);
+  const copy = join(dirname(file), `.${name}.index-copy`);
+  try {
+    writeFileSync(copy, bytes);
+    const diff = await firstDifference(file, copy);
+    if (diff) {
+      o.log.warn(
+        `${name}: the index has a different file under this name (sha256 ${there.sha256.slice(0, 12)}…), not a rebuild of this one (${diff} differs)`,
+      );
+      return false;
+    }
+    renameSync(copy, file);
+  } finally {
+    rmSync(copy, { force: true });
+  }
+  o.log.info(
+    `${name}: the index has it from an earlier build of the same tree (the same files, other timestamps: sha256 ${there.sha256.slice(0, 12)}…); using the index's bytes, so what is checked, signed and attached is what the index has`,
+  );
+  return true;
+}
