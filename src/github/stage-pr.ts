@@ -202,6 +202,12 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
   const candidates = groupPullRequests(cfg, plan.releases, gctx.target);
   assertNoDuplicateBranches(candidates);
   if (candidates.length === 0) {
+    // openOrUpdate would report it; with no PR to open, say here why it was not released
+    const stale = early?.left;
+    if (stale)
+      log.warn(
+        `merged release PR #${stale.number} is labelled ${cfg.labels.join(", ")}, but its merge commit ${stale.merge_commit_sha?.slice(0, 7) ?? "(none)"} sets no version to release here: if it was released, swap its label to ${cfg.releaseLabels.join(", ")}`,
+      );
     log.info("nothing to release: no release PR needed");
     return {
       ...(released.length ? { released } : {}),

@@ -105,6 +105,18 @@ describe.skipIf(!hasBinary() || !canBuild)("a run killed after the tag, re-run o
     const idle = await runAgain(w);
     expect(idle.stages).toEqual(["gates", "plan"]);
     expect(w.pypi.uploads.length).toBe(uploads);
+
+    // a merged release PR left labelled pending whose commit sets no version: said, not acted on
+    const parent = git(["rev-parse", "HEAD~1"], w.project);
+    w.gh.pulls.push({ ...structuredClone(atMerge.pull), number: 99, merge_commit_sha: parent });
+    freshRunner(w);
+    const stale = await runAgain(w);
+    expect(stale.stages).toEqual(["gates", "plan", "pr"]);
+    expect(stale.stderr).toContain(
+      `merged release PR #99 is labelled autorelease: pending, but its merge commit ${parent.slice(0, 7)} sets no version to release here: if it was released, swap its label to autorelease: tagged`,
+    );
+    expect(w.pypi.uploads.length).toBe(uploads);
+    expect(w.gh.tagSha(TAG)).toBe(atMerge.mergeSha);
   }, 180_000);
 
   test("merged behind HEAD with only a hidden-type commit after it: the re-run publishes it from its merge commit", async () => {
