@@ -77,7 +77,7 @@ export const planStage: Stage<PlanStageResult> = {
       : undefined;
     if (outstanding)
       ctx.log.info(
-        `merged release PR #${outstanding.number} is still labelled pending: releasing and publishing it is left to do`,
+        `merged release PR #${outstanding.number} is still labelled pending: the pr stage looks at it (an earlier run may have stopped before publishing it)`,
       );
     return { result: { action: outstanding ? "pr" : "none", releases: [], pending: [] } };
   },

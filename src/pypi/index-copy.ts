@@ -38,7 +38,7 @@ async function membersOf(path: string): Promise<Map<string, string>> {
 }
 
 /** The first member that differs between two sdists, or undefined when they hold the same. */
-export async function firstDifference(a: string, b: string): Promise<string | undefined> {
+async function firstDifference(a: string, b: string): Promise<string | undefined> {
   const x = await membersOf(a);
   const y = await membersOf(b);
   for (const [name, s] of x) if (y.get(name) !== s) return name;
