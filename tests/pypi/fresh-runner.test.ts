@@ -70,22 +70,26 @@ function freshRunner(r: TestRepo): void {
   touch(r.dir);
 }
 
+/** `shipline publish --no-sign` with an API token, optionally killed at `fault`. */
+function publishWithToken(r: TestRepo, fault?: string) {
+  const env = { SHIPLINE_PYPI_TOKEN: pypi.token, SHIPLINE_HTTP_BACKOFF_MS: "5", HOME: r.dir };
+  return shipline(["publish", "--no-sign", "--repository-url", pypi.uploadUrl], {
+    cwd: r.dir,
+    env: fault ? { ...env, SHIPLINE_FAULT: fault } : env,
+    timeoutMs: 120_000,
+  });
+}
+
 describe.skipIf(!hasBinary() || !canBuild())("re-run on a fresh runner after a partial upload", () => {
   test("the rebuilt wheel is the uploaded one (SOURCE_DATE_EPOCH): skipped, the sdist completes the release", async () => {
     const r = project("freshtok");
     try {
-      const env = { SHIPLINE_PYPI_TOKEN: pypi.token, SHIPLINE_HTTP_BACKOFF_MS: "5", HOME: r.dir };
-      const args = ["publish", "--no-sign", "--repository-url", pypi.uploadUrl];
-      const first = await shipline(args, {
-        cwd: r.dir,
-        env: { ...env, SHIPLINE_FAULT: "upload:after-send:kill" },
-        timeoutMs: 120_000,
-      });
+      const first = await publishWithToken(r, "upload:after-send:kill");
       expect(first.code, first.stderr).not.toBe(0);
       const wheel = "freshtok-1.0.0-py3-none-any.whl";
       expect(pypi.files("freshtok").map((f) => f.filename)).toEqual([wheel]);
       freshRunner(r);
-      const again = await shipline(args, { cwd: r.dir, env, timeoutMs: 120_000 });
+      const again = await publishWithToken(r);
       expect(again.code, again.stderr).toBe(0);
       expect(again.stderr).toContain(`${wheel}: already on the index with the same sha256`);
       expect(
@@ -103,19 +107,13 @@ describe.skipIf(!hasBinary() || !canBuild())("re-run on a fresh runner after a p
   test("killed after the whole upload: the rebuilt sdist (other mtimes, other bytes) holds the same files, so the index's copy is taken; nothing is sent twice", async () => {
     const r = project("freshall");
     try {
-      const env = { SHIPLINE_PYPI_TOKEN: pypi.token, SHIPLINE_HTTP_BACKOFF_MS: "5", HOME: r.dir };
-      const args = ["publish", "--no-sign", "--repository-url", pypi.uploadUrl];
-      const first = await shipline(args, {
-        cwd: r.dir,
-        env: { ...env, SHIPLINE_FAULT: "stage:before:verify:kill" },
-        timeoutMs: 120_000,
-      });
+      const first = await publishWithToken(r, "stage:before:verify:kill");
       expect(first.code, first.stderr).not.toBe(0);
       const sdist = "freshall-1.0.0.tar.gz";
       const stored = () => pypi.files("freshall").find((f) => f.filename === sdist);
       const storedSha = stored()!.digests.sha256;
       freshRunner(r);
-      const again = await shipline(args, { cwd: r.dir, env, timeoutMs: 120_000 });
+      const again = await publishWithToken(r);
       expect(again.code, again.stderr).toBe(0);
       expect(again.stderr).toContain(
         `${sdist}: the index has it from an earlier build of the same tree (the same files, other timestamps`,
@@ -135,13 +133,11 @@ describe.skipIf(!hasBinary() || !canBuild())("re-run on a fresh runner after a p
   test("a stored sdist with other contents under the same name is not taken: the upload refuses it", async () => {
     const r = project("freshdiff");
     try {
-      const env = { SHIPLINE_PYPI_TOKEN: pypi.token, SHIPLINE_HTTP_BACKOFF_MS: "5", HOME: r.dir };
-      const args = ["publish", "--no-sign", "--repository-url", pypi.uploadUrl];
-      const first = await shipline(args, { cwd: r.dir, env, timeoutMs: 120_000 });
+      const first = await publishWithToken(r);
       expect(first.code, first.stderr).toBe(0);
       freshRunner(r);
       r.commit("fix: a change after the upload", { "src/freshdiff/__init__.py": "VALUE = 2\n" });
-      const again = await shipline(args, { cwd: r.dir, env, timeoutMs: 120_000 });
+      const again = await publishWithToken(r);
       expect(again.code).not.toBe(0);
       expect(again.stderr).toContain(
         "freshdiff-1.0.0.tar.gz: the index has a different file under this name",
