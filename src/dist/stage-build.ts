@@ -87,13 +87,14 @@ export const buildStage: Stage<BuildStageResult> = {
       files.push(...outcome.files);
       for (const f of outcome.files) origins[relativeTo(ctx.root, f)] = dir;
     }
+    const digests = new Map<string, string>();
+    for (const f of files) digests.set(f, (await digestFile(f, { keys: ["sha256"] })).digests.sha256);
     // a rebuild of an sdist the index already has (a re-run on a fresh runner) takes the index's
     // bytes when only its timestamps differ (src/pypi/index-copy.ts)
     const { adoptIndexCopies } = await import("../pypi/index-copy.ts");
-    await adoptIndexCopies(files, { repositoryUrl: ctx.options.repositoryUrl, env: ctx.env, log: ctx.log });
+    await adoptIndexCopies(digests, { repositoryUrl: ctx.options.repositoryUrl, env: ctx.env, log: ctx.log });
     const sha256: Record<string, string> = {};
-    for (const f of files)
-      sha256[relativeTo(ctx.root, f)] = (await digestFile(f, { keys: ["sha256"] })).digests.sha256;
+    for (const [f, sha] of digests) sha256[relativeTo(ctx.root, f)] = sha;
     ctx.saveProgress({ built: { version, files: sha256, origins } satisfies Built });
     for (const rel of Object.keys(sha256)) ctx.log.success(`built ${rel}`);
     return { result: { files: Object.keys(sha256), version, sha256, origins } };

@@ -12,7 +12,6 @@
 import { renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { PYPI_UPLOAD_URL } from "../config/shipline.ts";
-import { digestFile } from "../dist/digests.ts";
 import { parseDistFilename } from "../dist/filename.ts";
 import { scanTarGz, type TarMember } from "../dist/tar.ts";
 import { readBodyLimited } from "../net/bounded-body.ts";
@@ -47,39 +46,43 @@ async function firstDifference(a: string, b: string): Promise<string | undefined
 }
 
 /**
- * For each built sdist the index has under its name with other bytes but the same members,
- * put the index's bytes in its place. Returns the files replaced. Never fails the build: an
- * index that cannot be read or a copy that cannot be fetched leaves the file as built.
+ * For each built sdist (path → its sha256) the index has under its name with other bytes but
+ * the same members, put the index's bytes in its place and its sha256 in `sha256`. Never fails
+ * the build: an index that cannot be read or a copy that cannot be fetched leaves the file as
+ * built.
  */
-export async function adoptIndexCopies(files: string[], o: AdoptOptions): Promise<string[]> {
-  const adopted: string[] = [];
-  for (const file of files) {
+export async function adoptIndexCopies(sha256: Map<string, string>, o: AdoptOptions): Promise<void> {
+  for (const [file, local] of sha256) {
     const name = basename(file);
     const parsed = parseDistFilename(name);
     if (!parsed.ok || parsed.parsed.kind !== "sdist" || !name.endsWith(".tar.gz")) continue;
     try {
-      if (await adoptOne(file, parsed.parsed.name, o)) adopted.push(file);
+      const adopted = await adoptOne(file, local, parsed.parsed.name, o);
+      if (adopted) sha256.set(file, adopted);
     } catch (e) {
       o.log.warn(
         `could not compare ${name} with the index's copy (${(e as Error).message}): uploading it as built`,
       );
     }
   }
-  return adopted;
 }
 
-async function adoptOne(file: string, project: string, o: AdoptOptions): Promise<boolean> {
+/** The sha256 of the index's bytes now in `file`, or undefined when it was left as built. */
+async function adoptOne(
+  file: string,
+  local: string,
+  project: string,
+  o: AdoptOptions,
+): Promise<string | undefined> {
   const name = basename(file);
   const base = indexBaseFor(o.repositoryUrl ?? PYPI_UPLOAD_URL);
   // one attempt: this is an extra question before the check stage, not the upload's own probe
   // (which retries); an index that does not answer leaves the file as built
   const once = { ...backoffFromEnv(o.env), attempts: 1 };
   const listing = await listProjectFiles(base, project, `whether ${name} is already there`, once);
-  if (listing.state !== "listed") return false;
+  if (listing.state !== "listed") return undefined;
   const there = listing.files.find((f) => f.filename === name);
-  if (!there?.sha256 || !there.url) return false;
-  const local = (await digestFile(file, { keys: ["sha256"] })).digests.sha256;
-  if (there.sha256 === local) return false;
+  if (!there?.sha256 || !there.url || there.sha256 === local) return undefined;
   const max = Math.min(MAX_COPY_BYTES, statSync(file).size * 2 + (1 << 20));
   // one plain GET: getWithRetry buffers only what fits its 64 MiB answer limit
   const res = await fetch(there.url, {
@@ -99,7 +102,7 @@ async function adoptOne(file: string, project: string, o: AdoptOptions): Promise
       o.log.warn(
         `${name}: the index has a different file under this name (sha256 ${there.sha256.slice(0, 12)}…), not a rebuild of this one (${diff} differs)`,
       );
-      return false;
+      return undefined;
     }
     renameSync(copy, file);
   } finally {
@@ -108,5 +111,5 @@ async function adoptOne(file: string, project: string, o: AdoptOptions): Promise
   o.log.info(
     `${name}: the index has it from an earlier build of the same tree (the same files, other timestamps: sha256 ${there.sha256.slice(0, 12)}…); using the index's bytes, so what is checked, signed and attached is what the index has`,
   );
-  return true;
+  return there.sha256;
 }
