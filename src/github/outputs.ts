@@ -5,6 +5,11 @@
  * `major`, `minor`, `patch`, `sha`, `id`, `name`, `body`, `html_url`, `upload_url`, `draft`,
  * `path`, `prNumber` (prefixed `<path>--` outside the root package), and `prs_created`, `pr`,
  * `prs`. Values go to $GITHUB_OUTPUT in @actions/core's heredoc format.
+ *
+ * One output of shipline's own: `releases_sha`, the commit every release of this run was made
+ * at (empty when there is none, or when they were made at different commits). A monorepo's
+ * releases have no root `tag_name`, and a two-job workflow's publish job checks this commit out:
+ * the merged release PR may be behind the commit the workflow ran for.
  */
 import { randomUUID } from "node:crypto";
 import { appendFileSync } from "node:fs";
@@ -71,6 +76,8 @@ export function actionOutputs(pr?: PrStageResult, release?: ReleaseStageResult):
     if (release?.pr) set("prNumber", release.pr.number);
   }
   out.push(["paths_released", JSON.stringify(created.map((r) => r.path))]);
+  const shas = new Set(created.map((r) => r.sha));
+  out.push(["releases_sha", shas.size === 1 ? [...shas][0]! : ""]);
   const prs = (pr?.prs ?? [])
     .filter(
       (p) =>

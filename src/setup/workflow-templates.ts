@@ -111,7 +111,8 @@ jobs:
         ? `
     outputs:
       releases_created: \${{ steps.shipline.outputs.releases_created }}
-      tag_name: \${{ steps.shipline.outputs.tag_name }}`
+      tag_name: \${{ steps.shipline.outputs.tag_name }}
+      releases_sha: \${{ steps.shipline.outputs.releases_sha }}`
         : ""
     }
     steps:
@@ -149,8 +150,9 @@ function publishJob(o: WorkflowOptions, environment: string): string {
     steps:
       - uses: actions/checkout@v4
         with:
-          # the release's tag: HEAD itself, or a merged release PR the release job found behind it
-          ref: \${{ needs.release.outputs.tag_name || github.sha }}
+          # the release's commit: HEAD itself, or a merged release PR the release job found
+          # behind it (releases_sha: a monorepo's releases have no root tag_name)
+          ref: \${{ needs.release.outputs.tag_name || needs.release.outputs.releases_sha || github.sha }}
           fetch-depth: 0  # the release's tag, which names the version the build must have
       - uses: actions/setup-python@v5
         with:

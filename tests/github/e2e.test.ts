@@ -7,7 +7,7 @@
  * release was made → exactly one release.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hasBinary, shipline } from "../helpers/cli.ts";
 import { TestRepo, tempDir } from "../helpers/repo.ts";
@@ -473,6 +473,73 @@ describe.skipIf(!hasBinary())("monorepo", () => {
         paths_released: '["packages/a","packages/b"]',
       });
       expect(o.release_created).toBeUndefined();
+      expect(o.releases_sha).toBe(merged);
+    } finally {
+      m.cleanup();
+    }
+  }, 120_000);
+
+  test("two-job workflow, merged behind HEAD: the publish job checks out releases_sha and finds both releases there", async () => {
+    const repo = TestRepo.create();
+    repo.commit("chore: release main", {
+      "release-please-config.json": `${JSON.stringify(
+        {
+          "release-type": "python",
+          packages: { "packages/a": { "package-name": "pkg-a" }, "packages/b": { component: "pkg-b" } },
+        },
+        null,
+        2,
+      )}\n`,
+      ".release-please-manifest.json": '{\n  "packages/a": "1.0.0",\n  "packages/b": "0.3.0"\n}\n',
+      "packages/a/pyproject.toml": '[project]\nname = "pkg-a"\nversion = "1.0.0"\n',
+      "packages/b/pyproject.toml": '[project]\nname = "pkg-b"\nversion = "0.3.0"\n',
+      // shipline's settings only: the release job's gates are not what this test is about
+      "pyproject.toml":
+        "[tool.shipline.gates]\nlint = false\nformat = false\ntypecheck = false\ntests = false\nbuild = false\n" +
+        // a build that says where it runs, then fails: the test is about what gets built
+        '[tool.shipline.build]\ncommand = ["sh", "-c", "echo building in $PWD >&2; exit 3"]\n',
+    });
+    repo.tag("pkg-a-v1.0.0").tag("pkg-b-v0.3.0");
+    const m = await githubFixture(repo);
+    try {
+      repo.commit("feat: a feature", { "packages/a/x.py": "1\n" });
+      repo.commit("fix: b fix", { "packages/b/y.py": "1\n" });
+      repo.git("push", "-q", "origin", "HEAD:refs/heads/main");
+      expect((await shipline(["pr", "--date", DATE, "--cwd", repo.dir], { env: m.env })).code).toBe(0);
+      repo.git("fetch", "-q", "origin", BRANCH);
+      repo.git("merge", "-q", "--squash", "FETCH_HEAD");
+      const merged = repo.commit("chore: release main (#1)");
+      m.gh.merge(1, merged);
+      // HEAD moves on before the release job runs (its run for the merge was cancelled)
+      const later = repo.commit("docs: later", { "README.md": "later\n" });
+      repo.git("push", "-q", "origin", "HEAD:refs/heads/main");
+      const out = join(outDir, "mono-behind-output");
+      // the release job: `run --no-publish` finds the merged PR behind HEAD and releases it there
+      const rel = await shipline(["run", "--no-publish", "--date", DATE, "--cwd", repo.dir], {
+        env: { ...m.env, GITHUB_OUTPUT: out },
+      });
+      expect(rel.code, rel.stderr).toBe(0);
+      expect([m.gh.tagSha("pkg-a-v1.1.0"), m.gh.tagSha("pkg-b-v0.3.1")]).toEqual([merged, merged]);
+      const o = outputs(out);
+      // no root tag_name in a monorepo: the publish job's checkout falls back to releases_sha
+      expect(o.tag_name).toBeUndefined();
+      expect(o.releases_sha).toBe(merged);
+      // the publish job at the workflow's commit (HEAD) would find no release there…
+      const publishJob = () => {
+        rmSync(join(repo.dir, ".shipline"), { recursive: true, force: true }); // a fresh runner
+        return shipline(["publish", "--require-release", "--no-sign", "--cwd", repo.dir], { env: m.env });
+      };
+      const atHead = await publishJob();
+      expect(atHead.code, atHead.stderr).toBe(1);
+      expect(atHead.stderr).toContain("HEAD is not a release commit");
+      expect(atHead.stderr).not.toContain("building in");
+      // …and at releases_sha (what init's publish job checks out) both packages are built
+      repo.git("fetch", "-q", "--tags", "origin");
+      repo.git("checkout", "-q", "--detach", o.releases_sha!);
+      const pub = await publishJob();
+      expect(pub.stderr).not.toContain("HEAD is not a release commit");
+      expect(pub.stderr).toContain(`building in ${join(repo.dir, "packages", "a")}`);
+      expect(later).not.toBe(merged);
     } finally {
       m.cleanup();
     }

@@ -51,6 +51,8 @@ describe("Actions outputs", () => {
     ]).toEqual([0, 4, 0]);
     expect(out.get("packages/b--prNumber")).toBe(5);
     expect(out.get("paths_released")).toBe('[".","packages/b"]');
+    // shipline's own: the one commit every release was made at, for a publish job to check out
+    expect(out.get("releases_sha")).toBe("a".repeat(40));
     expect(out.get("prs_created")).toBe(false);
     expect(out.has("pr")).toBe(false);
   });
@@ -60,6 +62,16 @@ describe("Actions outputs", () => {
     const out = new Map(actionOutputs(undefined, { releases: [existing] }));
     expect(out.get("releases_created")).toBe(false);
     expect(out.has("tag_name")).toBe(false);
+    expect(out.get("releases_sha")).toBe("");
+  });
+
+  test("releases_sha is empty when the releases were made at different commits", () => {
+    const b = { ...record("packages/b", "0.4.0", "b-v0.4.0"), sha: "b".repeat(40) };
+    const out = new Map(
+      actionOutputs(undefined, { releases: [record("packages/a", "1.0.0", "a-v1.0.0"), b] }),
+    );
+    expect(out.get("releases_created")).toBe(true);
+    expect(out.get("releases_sha")).toBe("");
   });
 
   test("PR outputs: prs_created, pr (first PR object), prs", () => {

@@ -379,11 +379,15 @@ jobs:
     const checkout = (doc.jobs.publish.steps as { uses?: string; with?: Record<string, unknown> }[]).find(
       (st) => st.uses?.startsWith("actions/checkout@"),
     );
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
-    expect(checkout?.with?.ref).toBe("${{ needs.release.outputs.tag_name || github.sha }}");
+    expect(checkout?.with?.ref).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
+      "${{ needs.release.outputs.tag_name || needs.release.outputs.releases_sha || github.sha }}",
+    );
     expect(parse(text).jobs.release.outputs).toMatchObject({
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
       tag_name: "${{ steps.shipline.outputs.tag_name }}",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
+      releases_sha: "${{ steps.shipline.outputs.releases_sha }}",
     });
     const args = (j: Job) => j.steps.map((st) => st.with?.args).filter(Boolean);
     expect(args(doc.jobs.release)).toEqual(["run --no-publish"]);
