@@ -7,8 +7,13 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const out = ".test-results/junit.xml";
 mkdirSync(".test-results", { recursive: true });
+const args = process.argv.slice(2);
+// bun test's default per-test timeout is 5 s, and bunfig.toml cannot change it: integration
+// tests spawn git, Python and the compiled binary, and take 4-6 s on a quiet 2-core VM. A tight
+// default would fail them on a slower CI machine. Tests that need longer still say so.
+const timeout = args.some((a) => a.startsWith("--timeout")) ? [] : ["--timeout", "120000"];
 const proc = Bun.spawn(
-  [process.execPath, "test", "--reporter=junit", `--reporter-outfile=${out}`, ...process.argv.slice(2)],
+  [process.execPath, "test", ...timeout, "--reporter=junit", `--reporter-outfile=${out}`, ...args],
   {
     stdio: ["inherit", "inherit", "inherit"],
   },

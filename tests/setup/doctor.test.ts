@@ -334,6 +334,64 @@ jobs:
     );
   });
 
+  test("a two-job publish job must check out the release job's release commit (workflow-publish-ref)", async () => {
+    const r = healthy();
+    const workflow = (ref: string) => `name: Release
+on:
+  push:
+    branches: [main]
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+      pull-requests: write
+    env:
+      GITHUB_TOKEN: x
+    steps:
+      - run: ./shipline run --no-publish
+  publish:
+    needs: [release]
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+    steps:
+      - uses: actions/checkout@v4${ref ? `\n        with:\n          ref: ${ref}` : ""}
+      - run: ./shipline publish --require-release
+`;
+    r.write(".github/workflows/release.yml", workflow(""));
+    const bare = find(await doctor(r), "workflow-publish-ref");
+    expect(bare.status).toBe("warn");
+    expect(bare.title).toBe(
+      '.github/workflows/release.yml job "publish" checks out the pushed commit, not the release job\'s release commit',
+    );
+    expect(bare.fix).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression
+      "ref: ${{ needs.release.outputs.tag_name || needs.release.outputs.releases_sha || github.sha }}",
+    );
+    // the root package's tag_name names the release commit…
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression
+    r.write(".github/workflows/release.yml", workflow("${{ needs.release.outputs.tag_name || github.sha }}"));
+    expect(find(await doctor(r), "workflow-publish-ref").status).toBe("ok");
+    // …a monorepo (no "." package) has no root tag_name: only releases_sha does it there
+    r.write(
+      "release-please-config.json",
+      `${JSON.stringify({ packages: { "packages/a": { "release-type": "python", "package-name": "a" } } })}\n`,
+    );
+    const mono = find(await doctor(r), "workflow-publish-ref");
+    expect(mono.status).toBe("warn");
+    expect(mono.detail).toContain("a monorepo's releases have no root tag_name");
+    r.write(
+      ".github/workflows/release.yml",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression
+      workflow("${{ needs.release.outputs.tag_name || needs.release.outputs.releases_sha || github.sha }}"),
+    );
+    expect(find(await doctor(r), "workflow-publish-ref").status).toBe("ok");
+    // a one-job workflow has no such job: nothing to say
+    r.write(".github/workflows/release.yml", GOOD_WORKFLOW);
+    expect((await doctor(r)).some((x) => x.id === "workflow-publish-ref")).toBe(false);
+  });
+
   test("a `run: shipline run` step without GITHUB_TOKEN in any env → workflow-token error; the action needs none", async () => {
     const r = healthy();
     const bare = GOOD_WORKFLOW.replace(

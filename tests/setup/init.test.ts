@@ -395,12 +395,16 @@ jobs:
     expect(doc.jobs.publish.steps.some((st) => st.env?.GITHUB_TOKEN)).toBe(false);
     // doctor reads each job for what its shipline command needs: both jobs have it
     const { runDoctor } = await import("../../src/setup/doctor/run-doctor.ts");
-    const perms = (await runDoctor({ root: r.dir, env: {}, online: false })).filter(
-      (x) => x.id === "workflow-permissions" || x.id === "workflow-token",
-    );
+    const found = await runDoctor({ root: r.dir, env: {}, online: false });
+    const perms = found.filter((x) => x.id === "workflow-permissions" || x.id === "workflow-token");
     expect(perms.map((x) => [x.status, x.title])).toEqual([
       ["ok", '.github/workflows/release.yml job "release" has contents and pull-requests write'],
       ["ok", '.github/workflows/release.yml job "publish" has id-token write'],
+    ]);
+    // and its publish job checks out the release job's release commit
+    const publishRef = found.filter((x) => x.id === "workflow-publish-ref");
+    expect(publishRef.map((x) => [x.status, x.title])).toEqual([
+      ["ok", '.github/workflows/release.yml job "publish" checks out the release job\'s release commit'],
     ]);
     const step = doc.jobs.release.steps.find((st) => st.env?.GITHUB_TOKEN);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression

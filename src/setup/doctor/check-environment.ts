@@ -113,7 +113,33 @@ function scopesFor(commands: string[], githubAssets: boolean): (typeof NEEDED)[n
   return NEEDED.filter((s) => need.has(s));
 }
 
-export function checkWorkflows(ctx: DoctorContext, githubAssets = false): Finding[] {
+/**
+ * A two-job workflow's publish job (`publish --require-release`, `needs:` the release job) must
+ * check out the commit the release job released at. When that job releases a merged release PR
+ * behind the pushed commit (the merge's own run was cancelled or failed), the pushed commit is
+ * not a release commit and the publish job refuses. The root package's `tag_name` names that
+ * commit; a monorepo has none, and shipline's `releases_sha` output names it for every layout.
+ */
+function publishCheckout(path: string, name: string, job: Record<string, unknown>, rootPackage: boolean) {
+  const needs = Array.isArray(job.needs) ? job.needs[0] : job.needs;
+  if (typeof needs !== "string") return undefined;
+  const checkout = steps({ jobs: { j: job } }).find(
+    (st) => typeof st.uses === "string" && st.uses.startsWith("actions/checkout@"),
+  );
+  const ref = (checkout?.with as Record<string, unknown> | undefined)?.ref;
+  const text = typeof ref === "string" ? ref : "";
+  const label = `${path} job "${name}"`;
+  if (/\breleases_sha\b/.test(text) || (rootPackage && /\btag_name\b/.test(text)))
+    return ok("workflow-publish-ref", `${label} checks out the release job's release commit`);
+  return warn(
+    "workflow-publish-ref",
+    `${label} checks out ${text ? `\`${text}\`` : "the pushed commit"}, not the release job's release commit`,
+    `when the release job releases a merged release PR behind the pushed commit (the merge's own run was cancelled or failed), the pushed commit is no release commit and \`publish --require-release\` refuses${rootPackage ? "" : "; a monorepo's releases have no root tag_name"}.`,
+    `on its actions/checkout step: \`ref: \${{ needs.${needs}.outputs.tag_name || needs.${needs}.outputs.releases_sha || github.sha }}\`, with \`releases_sha: \${{ steps.shipline.outputs.releases_sha }}\` in the ${needs} job's outputs`,
+  );
+}
+
+export function checkWorkflows(ctx: DoctorContext, githubAssets = false, rootPackage = true): Finding[] {
   let workflows: ReturnType<typeof readWorkflows>;
   try {
     workflows = readWorkflows(ctx.root);
@@ -191,6 +217,10 @@ export function checkWorkflows(ctx: DoctorContext, githubAssets = false): Findin
             `${w.path} job "${name}" has ${needed.join(", ").replace(/, ([^,]*)$/, " and $1")} write`,
           ),
         );
+      if (commands.some((c) => /^publish\b.*--require-release\b/.test(c.trim()))) {
+        const f = publishCheckout(w.path, name, job, rootPackage);
+        if (f) out.push(f);
+      }
       const tokenless = tokenlessShiplineStep(w.doc, job, githubAssets);
       if (tokenless)
         out.push(

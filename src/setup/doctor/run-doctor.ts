@@ -42,7 +42,13 @@ export async function runDoctor(ctx: DoctorContext): Promise<Finding[]> {
     );
   }
   if (cfg) findings.push(...checkGateTools(ctx, cfg), ...(await checkBuildTool(ctx, cfg)));
-  findings.push(...checkWorkflows(ctx, cfg?.publish.enabled === true && cfg.publish.githubAssets));
+  findings.push(
+    ...checkWorkflows(
+      ctx,
+      cfg?.publish.enabled === true && cfg.publish.githubAssets,
+      config ? config.packages.some((p) => p.path === ".") : true,
+    ),
+  );
   if (cfg) findings.push(...checkTrustedPublishing(ctx, cfg));
   findings.push(...checkTrustedRoot(embeddedTrustedRoot()));
   if (ctx.online && cfg)
