@@ -151,3 +151,31 @@ function credentialsFor(
     "in GitHub Actions give the job `permissions: id-token: write` (in GitLab CI/CD declare `id_tokens: PYPI_ID_TOKEN: aud: pypi`) and register a Trusted Publisher on PyPI; elsewhere set SHIPLINE_PYPI_TOKEN to an API token",
   );
 }
+
+/** `Basic …` for user:password, registered as a secret: a server or proxy that quotes the header back must not get it printed. */
+export function basicAuthorization(username: string, password: string): string {
+  const basic = Buffer.from(`${username}:${password}`).toString("base64");
+  registerSecret(basic);
+  return `Basic ${basic}`;
+}
+
+/**
+ * The upload's username and password for reading a private index (its simple API, its files),
+ * as pip and twine send them: only to the upload URL's own origin, only an API token or
+ * password (never a Trusted Publishing token: PyPI's reads are public), and only asked for once
+ * the index has refused an anonymous read. Undefined when there is nothing to send.
+ */
+export function indexReadAuthorization(
+  uploadUrl: string,
+  readUrl: string,
+  env: NodeJS.ProcessEnv,
+): (() => Promise<string>) | undefined {
+  try {
+    if (new URL(readUrl).origin !== new URL(uploadUrl).origin) return undefined;
+    const c = resolveTarget({ repositoryUrl: uploadUrl, defaultUrl: uploadUrl }, env).credentials;
+    if (c.kind !== "password") return undefined;
+    return async () => basicAuthorization(c.username, c.password);
+  } catch {
+    return undefined; // no credentials at all: the read stays anonymous
+  }
+}

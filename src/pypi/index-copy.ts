@@ -16,6 +16,7 @@ import { parseDistFilename } from "../dist/filename.ts";
 import { scanTarGz, type TarMember } from "../dist/tar.ts";
 import { readBodyLimited } from "../net/bounded-body.ts";
 import type { Logger } from "../ui/log.ts";
+import { indexReadAuthorization } from "./credentials.ts";
 import { backoffFromEnv, indexBaseFor, USER_AGENT } from "./http.ts";
 import { listProjectFiles } from "./index-probe.ts";
 
@@ -75,20 +76,31 @@ async function adoptOne(
   o: AdoptOptions,
 ): Promise<string | undefined> {
   const name = basename(file);
-  const base = indexBaseFor(o.repositoryUrl ?? PYPI_UPLOAD_URL);
+  const upload = o.repositoryUrl ?? PYPI_UPLOAD_URL;
+  const base = indexBaseFor(upload);
   // one attempt: this is an extra question before the check stage, not the upload's own probe
   // (which retries); an index that does not answer leaves the file as built
   const once = { ...backoffFromEnv(o.env), attempts: 1 };
-  const listing = await listProjectFiles(base, project, `whether ${name} is already there`, once);
+  const auth = indexReadAuthorization(upload, base, o.env);
+  const listing = await listProjectFiles(base, project, `whether ${name} is already there`, once, auth);
   if (listing.state !== "listed") return undefined;
   const there = listing.files.find((f) => f.filename === name);
   if (!there?.sha256 || !there.url || there.sha256 === local) return undefined;
   const max = Math.min(MAX_COPY_BYTES, statSync(file).size * 2 + (1 << 20));
-  // one plain GET: getWithRetry buffers only what fits its 64 MiB answer limit
-  const res = await fetch(there.url, {
-    headers: { "User-Agent": USER_AGENT },
-    signal: AbortSignal.timeout(120_000),
-  });
+  // one plain GET (getWithRetry buffers only what fits its 64 MiB answer limit); a private
+  // index's file gets the upload's credentials once it refuses an anonymous read, as the
+  // listing did, and only on the upload URL's origin
+  const get = (authorization?: string) =>
+    fetch(there.url, {
+      headers: { "User-Agent": USER_AGENT, ...(authorization && { Authorization: authorization }) },
+      signal: AbortSignal.timeout(120_000),
+    });
+  let res = await get();
+  const fileAuth = indexReadAuthorization(upload, there.url, o.env);
+  if ((res.status === 401 || res.status === 403) && fileAuth) {
+    await res.body?.cancel();
+    res = await get(await fileAuth());
+  }
   if (!res.ok) throw new Error(`the index answered ${res.status} for ${there.url}`);
   const bytes = await readBodyLimited(res, `the index's copy of ${name}`, max);
   const sha = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");

@@ -22,6 +22,8 @@ export interface IndexFile {
   filename: string;
   sha256: string | undefined;
   url: string;
+  /** PEP 740: the URL of its provenance (JSON `provenance`, HTML `data-provenance`), if any. */
+  provenance?: string;
 }
 
 export type Listing =
@@ -35,6 +37,22 @@ export type Listing =
  * (GitLab, Artifactory, CodeArtifact) read with the upload credentials, as pip and twine do.
  * `what` names the question in errors ("whether x.whl is already there").
  */
+/**
+ * A GET that is sent again with `authorization` (when given) if the index refuses it anonymously
+ * (401/403): the credentials are sent only to an index that asks for them.
+ */
+export async function getReadable(
+  url: string,
+  headers: Record<string, string>,
+  backoff: Backoff,
+  authorization?: () => Promise<string>,
+): Promise<Response> {
+  const res = await getWithRetry(url, { headers }, backoff);
+  if ((res.status !== 401 && res.status !== 403) || !authorization) return res;
+  await res.body?.cancel();
+  return getWithRetry(url, { headers: { ...headers, Authorization: await authorization() } }, backoff);
+}
+
 export async function listProjectFiles(
   indexBase: string,
   project: string,
@@ -50,13 +68,7 @@ export async function listProjectFiles(
     Pragma: "no-cache",
   };
   try {
-    res = await getWithRetry(url, { headers }, backoff);
-    if ((res.status === 401 || res.status === 403) && authorization)
-      res = await getWithRetry(
-        url,
-        { headers: { ...headers, Authorization: await authorization() } },
-        backoff,
-      );
+    res = await getReadable(url, headers, backoff, authorization);
   } catch (e) {
     throw new ShiplineError(
       `cannot read the index at ${url} to check ${what}: ${(e as Error).message}`,
@@ -73,7 +85,7 @@ export async function listProjectFiles(
     );
   const type = res.headers.get("content-type") ?? "";
   if (type.includes("json")) {
-    let files: { filename?: string; url?: string; hashes?: { sha256?: string } }[] = [];
+    let files: { filename?: string; url?: string; hashes?: { sha256?: string }; provenance?: unknown }[] = [];
     try {
       files = (JSON.parse(body) as { files?: typeof files }).files ?? [];
     } catch {
@@ -87,6 +99,7 @@ export async function listProjectFiles(
           filename: f.filename!,
           sha256: f.hashes?.sha256?.toLowerCase(),
           url: resolveUrl(f.url ?? f.filename!, url),
+          ...(typeof f.provenance === "string" && { provenance: resolveUrl(f.provenance, url) }),
         })),
     };
   }
@@ -97,9 +110,11 @@ export async function listProjectFiles(
     const name = decodeURIComponent((href.split("#")[0] ?? "").split("/").pop() ?? "");
     const sha256 = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1]?.toLowerCase();
     const fileUrl = resolveUrl(href.split("#")[0] ?? "", url);
-    out.push({ filename: name || m[2]!.trim(), sha256, url: fileUrl });
+    const prov = /\sdata-provenance="([^"]*)"/i.exec(m[0])?.[1];
+    const extra = prov ? { provenance: resolveUrl(prov, url) } : {};
+    out.push({ filename: name || m[2]!.trim(), sha256, url: fileUrl, ...extra });
     if (name && m[2]!.trim() && m[2]!.trim() !== name)
-      out.push({ filename: m[2]!.trim(), sha256, url: fileUrl });
+      out.push({ filename: m[2]!.trim(), sha256, url: fileUrl, ...extra });
   }
   return { state: "listed", files: out };
 }

@@ -12,6 +12,7 @@ import { PYPI_UPLOAD_URL } from "../config/shipline.ts";
 import { parseDistFilename } from "../dist/filename.ts";
 import { sameVersion } from "../dist/pep440.ts";
 import { fileAt } from "../git/git.ts";
+import { indexReadAuthorization } from "./credentials.ts";
 import { backoffFromEnv, indexBaseFor } from "./http.ts";
 import { listProjectFiles } from "./index-probe.ts";
 
@@ -35,7 +36,8 @@ export function projectNameAt(root: string, rev: string, path: string): string |
 
 /**
  * The sdist of `version` of the package at `path` (as of commit `rev`) that the index holds, or
- * undefined: not there, or not known (no name found, a private index that will not be read).
+ * undefined: not there, or not known (no name found, a private index that will not be read even
+ * with the upload's credentials).
  */
 export async function sdistOnIndex(
   root: string,
@@ -45,12 +47,14 @@ export async function sdistOnIndex(
 ): Promise<string | undefined> {
   const project = projectNameAt(root, rev, pkg.path);
   if (!project) return undefined;
-  const base = indexBaseFor(o.repositoryUrl ?? PYPI_UPLOAD_URL);
+  const upload = o.repositoryUrl ?? PYPI_UPLOAD_URL;
+  const base = indexBaseFor(upload);
   const listing = await listProjectFiles(
     base,
     project,
     `whether ${project} ${pkg.version} is already published`,
     backoffFromEnv(o.env),
+    indexReadAuthorization(upload, base, o.env),
   );
   if (listing.state !== "listed") return undefined;
   return listing.files.find((f) => {

@@ -16,35 +16,49 @@ import type { CheckStageResult, UploadStageResult } from "../dist/types.ts";
 import { ShiplineError } from "../errors.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import { statementMismatch } from "../sigstore/attestation.ts";
-import { backoffFromEnv, delayFor, getWithRetry, indexBaseFor } from "./http.ts";
-import { normalizeProjectName } from "./index-probe.ts";
+import { indexReadAuthorization } from "./credentials.ts";
+import { type Backoff, backoffFromEnv, delayFor, indexBaseFor } from "./http.ts";
+import { getReadable, type IndexFile, listProjectFiles } from "./index-probe.ts";
 import { attestationPathFor } from "./uploader.ts";
 
 export interface VerifyStageResult {
   files: {
     path: string;
     sha256: string;
-    onIndex: true;
+    /** false: a private index that will not let the upload's credentials read it back. */
+    onIndex: boolean;
     /** "verified": same attestation and a valid Sigstore signature by this repository's workflow. */
     provenance: "verified" | "matches" | "not-attested";
   }[];
 }
 
-interface SimpleFile {
-  filename?: string;
-  hashes?: { sha256?: string };
-  provenance?: string | null;
-}
-
-async function simpleFiles(base: string, project: string): Promise<SimpleFile[]> {
-  const res = await getWithRetry(
-    `${base}/simple/${normalizeProjectName(project)}/`,
-    { headers: { Accept: "application/vnd.pypi.simple.v1+json", "Cache-Control": "no-cache" } },
-    backoffFromEnv(),
-  );
-  if (res.status === 404) return [];
-  if (!res.ok) throw new ShiplineError(`the index answered ${res.status} for project ${project}`);
-  return ((await res.json()) as { files?: SimpleFile[] }).files ?? [];
+/**
+ * The project's files as the index lists them (PEP 691 JSON or PEP 503 HTML, as the upload's
+ * probe reads them; a private index with the upload's credentials), or "unreadable" when the
+ * index will not let these credentials read it.
+ */
+async function indexFiles(
+  base: string,
+  upload: string,
+  project: string,
+  env: NodeJS.ProcessEnv,
+  backoff: Backoff,
+): Promise<IndexFile[] | "unreadable"> {
+  let listing: Awaited<ReturnType<typeof listProjectFiles>>;
+  try {
+    listing = await listProjectFiles(
+      base,
+      project,
+      `that ${project}'s files are on it`,
+      backoff,
+      indexReadAuthorization(upload, base, env),
+    );
+  } catch (e) {
+    if (!(e instanceof ShiplineError)) throw e;
+    throw new ShiplineError(e.message, "the files were sent; run `shipline resume` to verify them again");
+  }
+  if (listing.state === "absent") return [];
+  return listing.state === "unreadable" ? "unreadable" : listing.files;
 }
 
 /**
@@ -112,22 +126,36 @@ export const verifyStage: Stage<VerifyStageResult> = {
     if (!check?.files?.length || !upload)
       throw new ShiplineError("the verify stage has nothing to verify: no upload was recorded");
     if (ctx.options.dryRun) return { result: { files: [] } };
-    const base = indexBaseFor(ctx.options.repositoryUrl ?? PYPI_UPLOAD_URL);
+    const uploadUrl = ctx.options.repositoryUrl ?? PYPI_UPLOAD_URL;
+    const base = indexBaseFor(uploadUrl);
     const backoff = backoffFromEnv(ctx.env);
+    const auth = indexReadAuthorization(uploadUrl, base, ctx.env);
     const out: VerifyStageResult["files"] = [];
     for (const f of check.files) {
-      let entry: SimpleFile | undefined;
+      let entry: IndexFile | undefined;
+      let unreadable = false;
       for (let i = 0; i < 5; i++) {
-        entry = (await simpleFiles(base, f.name)).find((x) => x.filename === f.filename);
-        if (entry) break;
+        const files = await indexFiles(base, uploadUrl, f.name, ctx.env, backoff);
+        unreadable = files === "unreadable";
+        entry = unreadable ? undefined : (files as IndexFile[]).find((x) => x.filename === f.filename);
+        if (entry || unreadable) break;
         await Bun.sleep(delayFor(backoff, i));
+      }
+      if (unreadable) {
+        // an upload-only credential on a private index: the index's own answer to the upload
+        // (2xx, or "already there" for the same sha256) is all there is to go on
+        ctx.log.warn(
+          `${f.filename}: the index at ${base} does not let these credentials read its simple API, so the upload cannot be confirmed by reading it back; its answer to the upload is what says the file is there`,
+        );
+        out.push({ path: f.path, sha256: f.digests.sha256, onIndex: false, provenance: "not-attested" });
+        continue;
       }
       if (!entry)
         throw new ShiplineError(
           `${f.filename} is not on the index at ${base} after the upload`,
           "the index may lag; run `shipline resume` in a minute to verify again",
         );
-      const remote = entry.hashes?.sha256?.toLowerCase();
+      const remote = entry.sha256;
       if (remote !== f.digests.sha256)
         throw new ShiplineError(
           `${f.filename} on the index has sha256 ${remote ?? "(none)"}, not the checked ${f.digests.sha256}`,
@@ -140,10 +168,11 @@ export const verifyStage: Stage<VerifyStageResult> = {
         out.push({ path: f.path, sha256: f.digests.sha256, onIndex: true, provenance: "not-attested" });
         continue;
       }
-      const res = await getWithRetry(
+      const res = await getReadable(
         entry.provenance!,
-        { headers: { Accept: "application/vnd.pypi.integrity.v1+json" } },
+        { Accept: "application/vnd.pypi.integrity.v1+json" },
         backoff,
+        new URL(entry.provenance!).origin === new URL(base).origin ? auth : undefined,
       );
       if (!res.ok)
         throw new ShiplineError(

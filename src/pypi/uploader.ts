@@ -15,8 +15,7 @@ import { ResponseTooLarge, textLimited } from "../net/bounded-body.ts";
 import { fault, InjectedFault } from "../pipeline/fault.ts";
 import type { Logger } from "../ui/log.ts";
 import { createProgress, formatBytes } from "../ui/progress.ts";
-import { registerSecret } from "../ui/secrets.ts";
-import type { Credentials } from "./credentials.ts";
+import { basicAuthorization, type Credentials } from "./credentials.ts";
 import { uploadFields } from "./form.ts";
 import {
   type Backoff,
@@ -116,11 +115,9 @@ export class Uploader {
 
   private async authorization(): Promise<string> {
     const c = this.o.credentials;
-    const [user, pass] =
-      c.kind === "password" ? [c.username, c.password] : ["__token__", await this.tp!.token()];
-    const basic = Buffer.from(`${user}:${pass}`).toString("base64");
-    registerSecret(basic); // a server or proxy that quotes the header back must not get it printed
-    return `Basic ${basic}`;
+    return c.kind === "password"
+      ? basicAuthorization(c.username, c.password)
+      : basicAuthorization("__token__", await this.tp!.token());
   }
 
   private attestationsFor(path: string, filename: string): string | undefined {

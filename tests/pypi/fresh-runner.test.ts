@@ -22,7 +22,10 @@ setDefaultTimeout(120_000);
 let oidc: OidcServer;
 let ss: SigstoreServer;
 let pypi: PypiServer;
+/** A private index: reading its simple API and files needs the upload's token. */
+let priv: PypiServer;
 beforeAll(async () => {
+  priv = await startPypi({ privateReads: true });
   oidc = await startOidc({ repository: "octo/fresh", ref: "refs/heads/main" });
   ss = await startSigstore({ verifyToken: oidc.verify });
   pypi = await startPypi({
@@ -40,6 +43,7 @@ afterAll(async () => {
   oidc.stop();
   ss.stop();
   await pypi.stop();
+  await priv.stop();
 });
 
 /** One-word names: Debian's setuptools 66 still names a dashed project's sdist `a-b-1.0.tar.gz`. */
@@ -71,9 +75,9 @@ function freshRunner(r: TestRepo): void {
 }
 
 /** `shipline publish --no-sign` with an API token, optionally killed at `fault`. */
-function publishWithToken(r: TestRepo, fault?: string) {
-  const env = { SHIPLINE_PYPI_TOKEN: pypi.token, SHIPLINE_HTTP_BACKOFF_MS: "5", HOME: r.dir };
-  return shipline(["publish", "--no-sign", "--repository-url", pypi.uploadUrl], {
+function publishWithToken(r: TestRepo, fault?: string, index: PypiServer = pypi) {
+  const env = { SHIPLINE_PYPI_TOKEN: index.token, SHIPLINE_HTTP_BACKOFF_MS: "5", HOME: r.dir };
+  return shipline(["publish", "--no-sign", "--repository-url", index.uploadUrl], {
     cwd: r.dir,
     env: fault ? { ...env, SHIPLINE_FAULT: fault } : env,
     timeoutMs: 120_000,
@@ -125,6 +129,33 @@ describe.skipIf(!hasBinary() || !canBuild())("re-run on a fresh runner after a p
         .digest("hex");
       expect(local).toBe(storedSha);
       expect(pypi.uploads.filter((u) => u.filename === sdist && u.status === 200)).toHaveLength(1);
+    } finally {
+      r.remove();
+    }
+  });
+
+  test("a private index (reads need the token): the listing and the stored sdist are read with the upload's token, so the index's copy is taken", async () => {
+    const r = project("freshpriv");
+    try {
+      const first = await publishWithToken(r, "stage:before:verify:kill", priv);
+      expect(first.code, first.stderr).not.toBe(0);
+      const sdist = "freshpriv-1.0.0.tar.gz";
+      const storedSha = priv.files("freshpriv").find((f) => f.filename === sdist)!.digests.sha256;
+      // anonymous reads are refused: without the token nothing could be compared
+      const anonymous = await fetch(`${priv.url}/simple/freshpriv/`);
+      expect(anonymous.status).toBe(401);
+      freshRunner(r);
+      const again = await publishWithToken(r, undefined, priv);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toContain(
+        `${sdist}: the index has it from an earlier build of the same tree (the same files, other timestamps`,
+      );
+      expect(again.stderr).not.toContain(priv.token);
+      const local = new Bun.CryptoHasher("sha256")
+        .update(readFileSync(join(r.dir, "dist", sdist)))
+        .digest("hex");
+      expect(local).toBe(storedSha);
+      expect(priv.uploads.filter((u) => u.filename === sdist && u.status === 200)).toHaveLength(1);
     } finally {
       r.remove();
     }

@@ -24,6 +24,8 @@ let answer: Answer = { status: 200 };
 /** 401 to anonymous reads of /simple/ (a private index), or to every read (an upload-only token). */
 let privateReads: false | "anonymous" | "all" = false;
 const seen: { method: string; path: string; auth: string | null }[] = [];
+/** What the index stored (PEP 503 pages list it once uploaded). */
+const stored: { filename: string; sha256: string }[] = [];
 let server: ReturnType<typeof Bun.serve>;
 
 beforeAll(() => {
@@ -35,8 +37,12 @@ beforeAll(() => {
       const auth = req.headers.get("authorization");
       seen.push({ method: req.method, path, auth });
       if (req.method === "POST") {
-        await req.arrayBuffer();
+        const form = await req.formData();
         if (auth !== BASIC) return new Response("bad credentials", { status: 403 });
+        if (answer.status < 300) {
+          const content = form.get("content") as File;
+          stored.push({ filename: content.name, sha256: String(form.get("sha256_digest")) });
+        }
         const headers: Record<string, string> = answer.type ? { "content-type": answer.type } : {};
         return new Response(answer.status === 204 ? null : (answer.body ?? ""), {
           status: answer.status,
@@ -45,22 +51,36 @@ beforeAll(() => {
       }
       if (privateReads === "all" || (privateReads === "anonymous" && auth !== BASIC))
         return new Response("login required", { status: 401 });
+      // PEP 503 HTML only, whatever the Accept header asks (GitLab's and devpi's simple pages)
+      if (path === "/simple/other-index/" && stored.length)
+        return new Response(
+          `<!DOCTYPE html><html><body>${stored.map((f) => `<a href="../../files/${f.filename}#sha256=${f.sha256}">${f.filename}</a>`).join("<br/>")}</body></html>`,
+          { headers: { "content-type": "text/html" } },
+        );
       return new Response("not found", { status: 404 });
     },
   });
 });
 afterAll(() => server?.stop(true));
 
-async function upload(a: Answer, opts: { privateReads?: typeof privateReads } = {}) {
+async function upload(a: Answer, opts: { privateReads?: typeof privateReads; command?: string[] } = {}) {
   answer = a;
   privateReads = opts.privateReads ?? false;
   seen.length = 0;
+  stored.length = 0;
   const dir = tempDir();
+  // publish keeps its checkpoint in a git checkout
+  if (opts.command)
+    for (const args of [
+      ["init", "-q"],
+      ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "init"],
+    ])
+      Bun.spawnSync(["git", ...args], { cwd: dir });
   mkdirSync(join(dir, "dist"));
   makeWheel(join(dir, "dist"), { name: "other-index" });
   return shipline(
     [
-      "upload",
+      ...(opts.command ?? ["upload"]),
       "dist/other_index-1.0.0-py3-none-any.whl",
       "--repository-url",
       `http://127.0.0.1:${server.port}/legacy/`,
@@ -120,5 +140,27 @@ describe.skipIf(!hasBinary())("upload: a private index that needs credentials to
     expect(r.stderr).toContain("the index answered 401 to reading");
     expect(r.stderr).not.toContain("not visible on the index yet");
     expect(seen.filter((s) => s.method === "POST")).toHaveLength(1);
+  });
+});
+
+describe.skipIf(!hasBinary())("publish: the verify stage reads a private, HTML-only index back", () => {
+  test("with the upload's token, from its PEP 503 page: the file is confirmed by its sha256", async () => {
+    const r = await upload({ status: 200 }, { privateReads: "anonymous", command: ["publish", "--no-sign"] });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("verified other_index-1.0.0-py3-none-any.whl: on the index with sha256");
+    // each read after the POST (the upload's confirmation, then the verify stage's) asked
+    // anonymously first, then with the token
+    const after = seen.slice(seen.findIndex((x) => x.method === "POST") + 1).map((x) => x.auth);
+    expect(after.length).toBeGreaterThanOrEqual(2);
+    expect(after).toEqual(after.map((_, i) => (i % 2 ? BASIC : null)));
+    expect(r.stdout + r.stderr).not.toContain(TOKEN);
+  });
+
+  test("reads refused even with the token (an upload-only credential): a warning, not a failed publish", async () => {
+    const r = await upload({ status: 200 }, { privateReads: "all", command: ["publish", "--no-sign"] });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("other_index-1.0.0-py3-none-any.whl: the index at http://127.0.0.1:");
+    expect(r.stderr).toContain("does not let these credentials read its simple API");
+    expect(seen.filter((x) => x.method === "POST")).toHaveLength(1);
   });
 });

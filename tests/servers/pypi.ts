@@ -61,6 +61,11 @@ export interface PypiOptions {
   trustedPublishing?: boolean;
   /** PyPI's hourly limit on projects created by uploads (warehouse `project.create` ratelimits): 429 past it. */
   newProjectsPerHour?: number;
+  /**
+   * A private index (GitLab, Artifactory, devpi with ACLs): reads of /simple/ and /packages/
+   * without an accepted API token answer 401 with a Basic challenge, as those do.
+   */
+  privateReads?: boolean;
 }
 
 export interface StoredFile {
@@ -914,6 +919,19 @@ export async function startPypi(opts: PypiOptions = {}): Promise<PypiServer> {
       return mintToken(req);
     }
     if (req.method === "POST") return new Response("Method Not Allowed", { status: 405 });
+    if (opts.privateReads && /^\/(simple|packages)(\/|$)/.test(path)) {
+      let who: Identity | undefined;
+      try {
+        who = authenticate(req);
+      } catch {
+        who = undefined;
+      }
+      if (who?.kind !== "token")
+        return new Response("Unauthorized", {
+          status: 401,
+          headers: { "www-authenticate": 'Basic realm="private index"' },
+        });
+    }
     let m = /^\/pypi\/([^/]+)\/(?:([^/]+)\/)?json\/?$/.exec(path);
     if (m) {
       const p = projects.get(canonicalName(decodeURIComponent(m[1]!)));
