@@ -60,6 +60,16 @@ export const contentType = (name: string): string =>
 
 type Match = "same" | "partial" | "different";
 
+/**
+ * GitHub "renames asset filenames that have special characters, non-alphanumeric characters,
+ * and leading or trailing periods", and lists the stored name: a PEP 440 epoch's `!`
+ * (`pkg-1!2.0.tar.gz`) comes back as a period. The exact rule is not documented, so a local
+ * file and an asset are the same name when they agree once every such character is a period.
+ */
+const storedName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, ".");
+export const isAssetFor = (asset: { name: string }, localName: string): boolean =>
+  asset.name === localName || asset.name === storedName(localName);
+
 function compare(a: ReleaseAsset, size: number, sha256: string): Match {
   // "open" in the API ("starter" in the upload docs): an upload that broke off
   if (a.state !== "uploaded") return "partial";
@@ -160,7 +170,7 @@ async function upload(gh: GitHub, r: Release, f: AssetFile, size: number, log: L
     } catch (e) {
       const exists = isRequestError(e) && e.status === 422 && apiErrorCodes(e).includes("already_exists");
       if (!exists && !uncertain(e)) throw gh.explain(op, e);
-      const found = (await listAssets(gh, r)).find((a) => a.name === name);
+      const found = (await listAssets(gh, r)).find((a) => isAssetFor(a, name));
       const match = found && compare(found, size, f.sha256);
       if (match === "same") break;
       if (found && match === "different") throw differs(r, name, found, f.sha256);
@@ -192,7 +202,7 @@ export async function attachAssets(
   const have = await listAssets(gh, r);
   const kept = new Set<string>(); // bundles of the same files, signed by an earlier attempt
   const status = (f: AssetFile) => {
-    const a = have.find((x) => x.name === basename(f.path));
+    const a = have.find((x) => isAssetFor(x, basename(f.path)));
     const match = a && (kept.has(a.name) ? "same" : compare(a, sizes.get(f.path)!, f.sha256));
     return { a, match };
   };
@@ -244,7 +254,7 @@ export async function attachAssets(
   // What GitHub holds now, not what the answers said: every file there, finished, same bytes.
   const now = await listAssets(gh, r);
   for (const f of files) {
-    const a = now.find((x) => x.name === basename(f.path));
+    const a = now.find((x) => isAssetFor(x, basename(f.path)));
     if (!a || (!kept.has(a.name) && compare(a, sizes.get(f.path)!, f.sha256) !== "same"))
       throw new ShiplineError(
         `the release ${r.tag_name} does not hold ${basename(f.path)} as sent (${a ? `state ${a.state}, ${a.size} bytes` : "not listed"})`,

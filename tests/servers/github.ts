@@ -897,7 +897,9 @@ export async function startGitHub(
       if (!owning) return error(404, "Not Found");
       const no = denied("contents");
       if (no) return no;
-      const name = url.searchParams.get("name") ?? "";
+      // like GitHub, which "renames asset filenames that have special characters [and]
+      // non-alphanumeric characters": spaces, `!`, `~`, `(`… are stored as periods
+      const name = (url.searchParams.get("name") ?? "").replace(/[^A-Za-z0-9._-]/g, ".");
       if (!name) return validation([{ resource: "ReleaseAsset", code: "missing_field", field: "name" }]);
       if (owning.immutable) return error(422, "Cannot upload assets to an immutable release.");
       if (owning.assets.some((a) => a.name === name))
