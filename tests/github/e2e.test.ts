@@ -416,23 +416,29 @@ describe.skipIf(!hasBinary())("shipline run reaches pr and release", () => {
   }, 120_000);
 });
 
+/** pkg-a (packages/a, 1.0.0) and pkg-b (packages/b, 0.3.0), each tagged, plus `files`. */
+function monorepo(files: Record<string, string> = {}): TestRepo {
+  const repo = TestRepo.create();
+  repo.commit("chore: release main", {
+    "release-please-config.json": `${JSON.stringify(
+      {
+        "release-type": "python",
+        packages: { "packages/a": { "package-name": "pkg-a" }, "packages/b": { component: "pkg-b" } },
+      },
+      null,
+      2,
+    )}\n`,
+    ".release-please-manifest.json": '{\n  "packages/a": "1.0.0",\n  "packages/b": "0.3.0"\n}\n',
+    "packages/a/pyproject.toml": '[project]\nname = "pkg-a"\nversion = "1.0.0"\n',
+    "packages/b/pyproject.toml": '[project]\nname = "pkg-b"\nversion = "0.3.0"\n',
+    ...files,
+  });
+  return repo.tag("pkg-a-v1.0.0").tag("pkg-b-v0.3.0");
+}
+
 describe.skipIf(!hasBinary())("monorepo", () => {
   test("two packages → one merged PR with <details>; merge → two releases, path-prefixed outputs", async () => {
-    const repo = TestRepo.create();
-    repo.commit("chore: release main", {
-      "release-please-config.json": `${JSON.stringify(
-        {
-          "release-type": "python",
-          packages: { "packages/a": { "package-name": "pkg-a" }, "packages/b": { component: "pkg-b" } },
-        },
-        null,
-        2,
-      )}\n`,
-      ".release-please-manifest.json": '{\n  "packages/a": "1.0.0",\n  "packages/b": "0.3.0"\n}\n',
-      "packages/a/pyproject.toml": '[project]\nname = "pkg-a"\nversion = "1.0.0"\n',
-      "packages/b/pyproject.toml": '[project]\nname = "pkg-b"\nversion = "0.3.0"\n',
-    });
-    repo.tag("pkg-a-v1.0.0").tag("pkg-b-v0.3.0");
+    const repo = monorepo();
     const m = await githubFixture(repo);
     try {
       const a = repo.commit("feat: a feature", { "packages/a/x.py": "1\n" });
@@ -480,26 +486,13 @@ describe.skipIf(!hasBinary())("monorepo", () => {
   }, 120_000);
 
   test("two-job workflow, merged behind HEAD: the publish job checks out releases_sha and finds both releases there", async () => {
-    const repo = TestRepo.create();
-    repo.commit("chore: release main", {
-      "release-please-config.json": `${JSON.stringify(
-        {
-          "release-type": "python",
-          packages: { "packages/a": { "package-name": "pkg-a" }, "packages/b": { component: "pkg-b" } },
-        },
-        null,
-        2,
-      )}\n`,
-      ".release-please-manifest.json": '{\n  "packages/a": "1.0.0",\n  "packages/b": "0.3.0"\n}\n',
-      "packages/a/pyproject.toml": '[project]\nname = "pkg-a"\nversion = "1.0.0"\n',
-      "packages/b/pyproject.toml": '[project]\nname = "pkg-b"\nversion = "0.3.0"\n',
+    const repo = monorepo({
       // shipline's settings only: the release job's gates are not what this test is about
       "pyproject.toml":
         "[tool.shipline.gates]\nlint = false\nformat = false\ntypecheck = false\ntests = false\nbuild = false\n" +
         // a build that says where it runs, then fails: the test is about what gets built
         '[tool.shipline.build]\ncommand = ["sh", "-c", "echo building in $PWD >&2; exit 3"]\n',
     });
-    repo.tag("pkg-a-v1.0.0").tag("pkg-b-v0.3.0");
     const m = await githubFixture(repo);
     try {
       repo.commit("feat: a feature", { "packages/a/x.py": "1\n" });

@@ -55,6 +55,31 @@ async function doctor(r: TestRepo, env: Record<string, string | undefined> = {},
   return runDoctor({ root: r.dir, env: { PATH, ...env }, online });
 }
 
+/** `run --no-publish` in a release job, then a publish job with `steps` (YAML lines). */
+function twoJobWorkflow(steps: string, needs = "release"): string {
+  return `name: Release
+on:
+  push:
+    branches: [main]
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+      pull-requests: write
+    env:
+      GITHUB_TOKEN: x
+    steps:
+      - run: ./shipline run --no-publish
+  publish:
+    needs: ${needs}
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+    steps:
+${steps}`;
+}
+
 function find(findings: Finding[], id: string): Finding {
   const f = findings.filter((x) => x.id === id);
   if (!f.length) throw new Error(`no finding ${id} in ${JSON.stringify(findings.map((x) => x.id))}`);
@@ -297,28 +322,7 @@ describe("shipline doctor (real git repos)", () => {
     r.write("pyproject.toml", `${py}\n[tool.shipline.publish]\ngithub-assets = true\n`);
     expect((await doctor(r)).some((x) => x.id === "release-assets")).toBe(false);
     // a two-job workflow: the publish job attaches the files, so it needs contents: write and a token
-    const twoJobs = `name: Release
-on:
-  push:
-    branches: [main]
-jobs:
-  release:
-    runs-on: ubuntu-latest
-    permissions:
-      contents: write
-      pull-requests: write
-    env:
-      GITHUB_TOKEN: x
-    steps:
-      - run: ./shipline run --no-publish
-  publish:
-    needs: release
-    runs-on: ubuntu-latest
-    permissions:
-      id-token: write
-    steps:
-      - run: ./shipline publish --require-release
-`;
+    const twoJobs = twoJobWorkflow("      - run: ./shipline publish --require-release\n");
     r.write(".github/workflows/release.yml", twoJobs);
     const all = await doctor(r);
     const perms = all.filter((x) => x.id === "workflow-permissions" && x.status === "error");
@@ -336,29 +340,11 @@ jobs:
 
   test("a two-job publish job must check out the release job's release commit (workflow-publish-ref)", async () => {
     const r = healthy();
-    const workflow = (ref: string) => `name: Release
-on:
-  push:
-    branches: [main]
-jobs:
-  release:
-    runs-on: ubuntu-latest
-    permissions:
-      contents: write
-      pull-requests: write
-    env:
-      GITHUB_TOKEN: x
-    steps:
-      - run: ./shipline run --no-publish
-  publish:
-    needs: [release]
-    runs-on: ubuntu-latest
-    permissions:
-      id-token: write
-    steps:
-      - uses: actions/checkout@v4${ref ? `\n        with:\n          ref: ${ref}` : ""}
-      - run: ./shipline publish --require-release
-`;
+    const workflow = (ref: string) =>
+      twoJobWorkflow(
+        `      - uses: actions/checkout@v4${ref ? `\n        with:\n          ref: ${ref}` : ""}\n      - run: ./shipline publish --require-release\n`,
+        "[release]",
+      );
     r.write(".github/workflows/release.yml", workflow(""));
     const bare = find(await doctor(r), "workflow-publish-ref");
     expect(bare.status).toBe("warn");
