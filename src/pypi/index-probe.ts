@@ -17,6 +17,9 @@ export const normalizeProjectName = (n: string): string => n.toLowerCase().repla
 
 const SIMPLE_JSON = "application/vnd.pypi.simple.v1+json";
 
+/** Indexes known to serve `simple/` and nothing else. */
+const PYPI_INDEXES = new Set(["https://pypi.org", "https://test.pypi.org"]);
+
 /** A project's file on the index: its name, sha256 (when the index gives one) and URL. */
 export interface IndexFile {
   filename: string;
@@ -60,7 +63,7 @@ export async function listProjectFiles(
   backoff: Backoff,
   authorization?: () => Promise<string>,
 ): Promise<Listing> {
-  const url = `${indexBase}/simple/${normalizeProjectName(project)}/`;
+  let url = `${indexBase}/simple/${normalizeProjectName(project)}/`;
   let res: Response;
   const headers: Record<string, string> = {
     Accept: `${SIMPLE_JSON}, text/html;q=0.1`,
@@ -69,6 +72,17 @@ export async function listProjectFiles(
   };
   try {
     res = await getReadable(url, headers, backoff, authorization);
+    // devpi takes uploads at its index URL and serves that index's simple pages under
+    // `+simple/`: a project absent from `simple/` is looked for there before it counts as absent
+    // (warehouse, GitLab, Artifactory, Nexus and CodeArtifact all serve `simple/`)
+    if (res.status === 404 && !PYPI_INDEXES.has(indexBase)) {
+      const devpi = `${indexBase}/+simple/${normalizeProjectName(project)}/`;
+      const alt = await getReadable(devpi, headers, backoff, authorization);
+      if (alt.status !== 404) {
+        await res.body?.cancel();
+        [url, res] = [devpi, alt];
+      } else await alt.body?.cancel();
+    }
   } catch (e) {
     throw new ShiplineError(
       `cannot read the index at ${url} to check ${what}: ${(e as Error).message}`,

@@ -18,6 +18,14 @@ beforeAll(() => {
     port: 0,
     hostname: "127.0.0.1",
     fetch(req) {
+      const path = new URL(req.url).pathname;
+      // devpi: uploads go to /user/index/, its simple pages are under /user/index/+simple/
+      if (path.startsWith("/devpi/"))
+        return path === "/devpi/user/dev/+simple/demo/"
+          ? new Response(`<a href="../../+f/0ab/demo-1.0.tar.gz#sha256=${SHA}">demo-1.0.tar.gz</a>`, {
+              headers: { "content-type": "text/html" },
+            })
+          : new Response("not found", { status: 404 });
       auths.push(req.headers.get("authorization"));
       if (needsAuth && req.headers.get("authorization") !== "Basic x")
         return new Response("", { status: 401 });
@@ -99,4 +107,18 @@ test("a private index: read again with the credentials only after it refused the
     return "Basic x";
   });
   expect(asked).toBe(0);
+});
+
+test("devpi: a project not under simple/ is looked for under +simple/, where devpi serves it", async () => {
+  const l = await listProjectFiles(`${base}/devpi/user/dev`, "demo", "a test", backoff);
+  expect(l).toEqual({
+    state: "listed",
+    files: [
+      { filename: "demo-1.0.tar.gz", sha256: SHA, url: `${base}/devpi/user/dev/+f/0ab/demo-1.0.tar.gz` },
+    ],
+  });
+  // absent from both: absent
+  expect(await listProjectFiles(`${base}/devpi/user/dev`, "other", "a test", backoff)).toEqual({
+    state: "absent",
+  });
 });
