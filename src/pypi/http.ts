@@ -5,11 +5,16 @@ import { VERSION } from "../version.ts";
 
 export const USER_AGENT = `shipline/${VERSION}`;
 
-/** Where the read APIs live for an upload URL (spec §1.6): pypi.org for upload.pypi.org, else the URL minus /legacy/. */
+/**
+ * Where the read APIs (`<base>/simple/<project>/`) live for an upload URL (spec §1.6): pypi.org
+ * for upload.pypi.org, else the URL minus warehouse's `/legacy/` or Azure Artifacts' `/upload/`
+ * (`…/_packaging/<feed>/pypi/upload/` takes uploads, `…/pypi/simple/` serves pip). GitLab,
+ * Artifactory, Nexus, CodeArtifact and devpi take uploads at the base itself.
+ */
 export function indexBaseFor(uploadUrl: string): string {
   const u = new URL(uploadUrl);
   if (u.hostname === "upload.pypi.org" || u.hostname === "upload.pypi.io") return "https://pypi.org";
-  const path = u.pathname.replace(/\/legacy\/?$/, "").replace(/\/+$/, "");
+  const path = u.pathname.replace(/\/(legacy|upload)\/?$/, "").replace(/\/+$/, "");
   return `${u.origin}${path}`;
 }
 

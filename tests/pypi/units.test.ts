@@ -154,9 +154,17 @@ describe("credentials and URLs", () => {
     );
   });
 
-  test("read APIs live on pypi.org for upload.pypi.org, else next to /legacy/", () => {
+  test("read APIs live on pypi.org for upload.pypi.org, else next to /legacy/ (or Azure's /upload/)", () => {
     expect(indexBaseFor("https://upload.pypi.org/legacy/")).toBe("https://pypi.org");
     expect(indexBaseFor("https://test.pypi.org/legacy/")).toBe("https://test.pypi.org");
     expect(indexBaseFor("http://127.0.0.1:8080/legacy/")).toBe("http://127.0.0.1:8080");
+    expect(indexBaseFor("https://pkgs.dev.azure.com/org/proj/_packaging/feed/pypi/upload/")).toBe(
+      "https://pkgs.dev.azure.com/org/proj/_packaging/feed/pypi",
+    );
+    // GitLab, Artifactory, devpi: uploads go to the base itself
+    expect(indexBaseFor("https://gitlab.example/api/v4/projects/7/packages/pypi")).toBe(
+      "https://gitlab.example/api/v4/projects/7/packages/pypi",
+    );
+    expect(indexBaseFor("https://devpi.example/team/dev/")).toBe("https://devpi.example/team/dev");
   });
 });
