@@ -136,6 +136,7 @@ async function chaosRun(tpl: Template, index: number, work: string, baselineMs: 
       const hasState = existsSync(join(w.project, ".shipline", "state.json"));
       const args = !hasState || r() < 0.3 ? ["run", ...w.flags] : ["resume"];
       const res = await attempt(w, args, kill);
+      if (process.env.CHAOS_DEBUG) console.error(`--- ${args.join(" ")}\n${res.stderr}`);
       if (fresh) res.argv = `(fresh runner) ${res.argv}`;
       attempts.push(res);
       // A timed kill is named by the stage the checkpoint says it interrupted and its moment.
@@ -147,8 +148,10 @@ async function chaosRun(tpl: Template, index: number, work: string, baselineMs: 
         );
       converged = res.code === 0;
     }
-    const freshLast = attempts.at(-1)?.argv.startsWith("(fresh runner)") === true;
-    const verdict = checkInvariants(w, tpl, await statusOf(w), freshLast);
+    // the checkout is a fresh runner's from its first attempt on (its dist/ was removed): the
+    // attempts after it may all have found everything published and built nothing
+    const onFreshRunner = attempts.some((x) => x.argv.startsWith("(fresh runner)"));
+    const verdict = checkInvariants(w, tpl, await statusOf(w), onFreshRunner);
     return {
       index,
       order: tpl.order,

@@ -43,8 +43,8 @@ export function checkInvariants(
   w: World,
   tpl: Template,
   status: { next?: string } | undefined,
-  /** The last attempt ran on a fresh runner: with everything done already it built nothing. */
-  freshLast = false,
+  /** The checkout is a fresh runner's (dist/ removed): with everything done already it built nothing. */
+  onFreshRunner = false,
 ): Verdict {
   const v: Verdict = { duplicates: [], lost: [], other: [], resent: 0 };
 
@@ -69,7 +69,7 @@ export function checkInvariants(
     if (!f) continue;
     if (f.digests.sha256 !== digest) v.other.push(`${name} on the index differs from what was built`);
     const local = join(w.project, "dist", name);
-    const builtNothing = freshLast && !existsSync(join(w.project, "dist"));
+    const builtNothing = onFreshRunner && !existsSync(join(w.project, "dist"));
     if (existsSync(local) ? sha256(readFileSync(local)) !== digest : !builtNothing)
       v.other.push(`dist/${name} differs from what was built`);
     const atts = (f.attestations ?? []) as { envelope?: { statement?: string } }[];
