@@ -104,6 +104,27 @@ export function remoteBranchSha(
 }
 
 /**
+ * Where HEAD stands against `branch` on the remote: at its tip; behind it (an ancestor: a
+ * queued run for an older push); diverged (HEAD has commits the remote branch lacks); the
+ * branch is not there; or unknown (its tip could not be fetched to compare).
+ */
+export function headAgainstRemote(
+  cwd: string,
+  remote: string,
+  branch: string,
+  env: Record<string, string> = {},
+): { place: "tip" | "behind" | "diverged" | "absent" | "unknown"; tip?: string } {
+  const tip = remoteBranchSha(cwd, remote, branch, env);
+  if (!tip) return { place: "absent" };
+  if (gitText(["rev-parse", "HEAD"], { cwd }) === tip) return { place: "tip", tip };
+  if (git(["cat-file", "-e", `${tip}^{commit}`], { cwd, allowFailure: true }).exitCode !== 0)
+    git(["fetch", "-q", "--no-tags", remote, `refs/heads/${branch}`], { cwd, env, allowFailure: true });
+  const r = git(["merge-base", "--is-ancestor", "HEAD", tip], { cwd, allowFailure: true });
+  const place = r.exitCode === 0 ? "behind" : r.exitCode === 1 ? "diverged" : "unknown";
+  return { place, tip };
+}
+
+/**
  * Set remote `branch` to `sha`, but only if it is still at `expected` (undefined: must not
  * exist). A concurrent push makes this fail instead of being overwritten.
  */

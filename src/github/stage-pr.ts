@@ -7,7 +7,8 @@
 import { createTwoFilesPatch } from "diff";
 import { loadReleasePleaseConfig, type ReleasePleaseConfig } from "../config/release-please.ts";
 import { loadShiplineConfig } from "../config/shipline.ts";
-import { remoteUrl, tokenAuthEnv } from "../git/branch-commit.ts";
+import { ShiplineError } from "../errors.ts";
+import { headAgainstRemote, remoteUrl, tokenAuthEnv } from "../git/branch-commit.ts";
 import { fileAt, git, headSha, tagCommit } from "../git/git.ts";
 import { ensureFullHistory } from "../git/shallow.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
@@ -156,6 +157,35 @@ async function releaseUntaggedMerged(
   }
 }
 
+/**
+ * The release PR is one commit on top of HEAD, proposed for the target branch. release-please
+ * builds it on the branch's tip on GitHub; here HEAD must be on that branch. Commits HEAD has
+ * and the remote branch lacks (unpushed work, a rewritten branch) would ride into the target
+ * with the PR: refused. HEAD behind the tip (a queued run for an older push) is planned from
+ * HEAD, as before; the newer commit's run brings the PR up to date.
+ */
+function guardHead(
+  root: string,
+  head: string,
+  target: string,
+  gitEnv: Record<string, string>,
+  log: StageContext["log"],
+): void {
+  const { place, tip } = headAgainstRemote(root, REMOTE, target, gitEnv);
+  const at = `${REMOTE}/${target}${tip ? ` (${tip.slice(0, 7)})` : ""}`;
+  if (place === "diverged")
+    throw new ShiplineError(
+      `HEAD ${head.slice(0, 7)} has commits that ${at} does not: a release PR made from it would carry them into ${target}`,
+      `push them to ${target} first, or run from its tip (\`git fetch ${REMOTE} ${target} && git checkout FETCH_HEAD\`)`,
+    );
+  if (place === "behind")
+    log.warn(
+      `HEAD ${head.slice(0, 7)} is behind ${at}: the release PR is planned from HEAD; the run for the newer commit brings it up to date`,
+    );
+  if (place === "unknown")
+    log.warn(`could not compare HEAD with ${at}: the release PR is made from HEAD ${head.slice(0, 7)}`);
+}
+
 export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
   const { root, options: o, env, log } = ctx;
   const cfg = loadReleasePleaseConfig(root);
@@ -236,6 +266,7 @@ export async function runPrStage(ctx: StageContext): Promise<PrStageResult> {
   const token = githubToken(env);
   const gh = reader ?? client(token);
   const gitEnv = tokenAuthEnv(remoteUrl(root, REMOTE), token);
+  guardHead(root, head, gctx.target, gitEnv, log);
   const outcomes = await openOrUpdate(
     {
       root,

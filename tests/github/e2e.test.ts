@@ -202,6 +202,28 @@ describe.skipIf(!hasBinary())("shipline pr / release end to end", () => {
     expect(existsSync(join(f.repo.dir, ".shipline", "state.json"))).toBe(true); // from the first run only
   }, 60_000);
 
+  test("HEAD with commits origin/main lacks: refused, nothing pushed; HEAD behind the tip: planned from HEAD, with a warning", async () => {
+    commitAndPush("feat: pushed", { "src/sample/p.py": "P = 1\n" });
+    const unpushed = f.repo.commit("feat: only here", { "src/sample/u.py": "U = 1\n" });
+    const refs = f.remoteGit("for-each-ref");
+    const r = await run(["pr", "--date", DATE]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `HEAD ${short(unpushed)} has commits that origin/main (${short(f.remoteGit("rev-parse", "main"))}) does not: a release PR made from it would carry them into main`,
+    );
+    expect(r.stderr).toContain("git fetch origin main && git checkout FETCH_HEAD");
+    expect(f.gh.pulls).toHaveLength(0);
+    expect(f.remoteGit("for-each-ref")).toBe(refs);
+    // pushed, then HEAD goes back one commit: behind main's tip, which is fine
+    f.repo.git("push", "-q", "origin", "HEAD:refs/heads/main");
+    f.repo.git("checkout", "-q", "--detach", "HEAD~1");
+    expect((await run(["status", "--reset"])).code).toBe(0);
+    const behind = await run(["pr", "--date", DATE]);
+    expect(behind.code, behind.stderr).toBe(0);
+    expect(behind.stderr).toContain(`is behind origin/main (${short(unpushed)})`);
+    expect(f.gh.pulls).toHaveLength(1);
+  }, 60_000);
+
   test("an untagged merged release PR blocks new PRs, as in release-please", async () => {
     commitAndPush("feat: one", { "a.py": "1\n" });
     expect((await run(["pr", "--date", DATE])).code).toBe(0);
