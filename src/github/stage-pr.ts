@@ -171,7 +171,13 @@ function guardHead(
   gitEnv: Record<string, string>,
   log: StageContext["log"],
 ): void {
-  const { place, tip } = headAgainstRemote(root, REMOTE, target, gitEnv);
+  let where: ReturnType<typeof headAgainstRemote>;
+  try {
+    where = headAgainstRemote(root, REMOTE, target, gitEnv);
+  } catch {
+    where = { place: "unknown" }; // no readable `origin` (signed-commits needs none): as before
+  }
+  const { place, tip } = where;
   const at = `${REMOTE}/${target}${tip ? ` (${tip.slice(0, 7)})` : ""}`;
   if (place === "diverged")
     throw new ShiplineError(
