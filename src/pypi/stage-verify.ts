@@ -156,9 +156,18 @@ export const verifyStage: Stage<VerifyStageResult> = {
           "the index may lag; run `shipline resume` in a minute to verify again",
         );
       const remote = entry.sha256;
+      if (remote === undefined) {
+        // PEP 503 asks for a hash fragment but does not require one; an index that lists the
+        // file without it says the name is there, and nothing about its bytes
+        ctx.log.warn(
+          `${f.filename}: the index lists it but gives no sha256, so its bytes cannot be checked by reading them back; its answer to the upload is what says these are the bytes it stores`,
+        );
+        out.push({ path: f.path, sha256: f.digests.sha256, onIndex: true, provenance: "not-attested" });
+        continue;
+      }
       if (remote !== f.digests.sha256)
         throw new ShiplineError(
-          `${f.filename} on the index has sha256 ${remote ?? "(none)"}, not the checked ${f.digests.sha256}`,
+          `${f.filename} on the index has sha256 ${remote}, not the checked ${f.digests.sha256}`,
           "the index holds different bytes under this name; publish a new version",
         );
       const attPath = join(ctx.root, attestationPathFor(f.path));

@@ -302,6 +302,8 @@ export class Uploader {
     for (let i = 0; i < 3; i++) {
       const p = await this.probe(f);
       if (p.state === "unreadable") return; // a private index: nothing to confirm against
+      // listed without a hash (PEP 503's is a SHOULD): the name is there, the verify stage says so
+      if (p.state === "present" && !p.sha256) return;
       if (this.judge(f, p)) return;
       await Bun.sleep(delayFor(this.backoff, i));
     }

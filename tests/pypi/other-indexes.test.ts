@@ -26,6 +26,8 @@ let privateReads: false | "anonymous" | "all" = false;
 const seen: { method: string; path: string; auth: string | null }[] = [];
 /** What the index stored (PEP 503 pages list it once uploaded). */
 const stored: { filename: string; sha256: string }[] = [];
+/** false: the PEP 503 page lists files without `#sha256=` (allowed: a SHOULD, not a MUST). */
+let hashes = true;
 let server: ReturnType<typeof Bun.serve>;
 
 beforeAll(() => {
@@ -54,7 +56,7 @@ beforeAll(() => {
       // PEP 503 HTML only, whatever the Accept header asks (GitLab's and devpi's simple pages)
       if (path === "/simple/other-index/" && stored.length)
         return new Response(
-          `<!DOCTYPE html><html><body>${stored.map((f) => `<a href="../../files/${f.filename}#sha256=${f.sha256}">${f.filename}</a>`).join("<br/>")}</body></html>`,
+          `<!DOCTYPE html><html><body>${stored.map((f) => `<a href="../../files/${f.filename}${hashes ? `#sha256=${f.sha256}` : ""}">${f.filename}</a>`).join("<br/>")}</body></html>`,
           { headers: { "content-type": "text/html" } },
         );
       return new Response("not found", { status: 404 });
@@ -154,6 +156,19 @@ describe.skipIf(!hasBinary())("publish: the verify stage reads a private, HTML-o
     expect(after.length).toBeGreaterThanOrEqual(2);
     expect(after).toEqual(after.map((_, i) => (i % 2 ? BASIC : null)));
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
+  });
+
+  test("a page without hash fragments: the file is listed, its bytes cannot be read back; a warning, not a failed publish", async () => {
+    hashes = false;
+    try {
+      const r = await upload({ status: 200 }, { command: ["publish", "--no-sign"] });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(
+        "other_index-1.0.0-py3-none-any.whl: the index lists it but gives no sha256, so its bytes cannot be checked",
+      );
+    } finally {
+      hashes = true;
+    }
   });
 
   test("reads refused even with the token (an upload-only credential): a warning, not a failed publish", async () => {
