@@ -35,12 +35,6 @@ export type Listing =
   | { state: "unreadable"; status: number };
 
 /**
- * `authorization` is asked for only when the index refuses an anonymous read (401/403), and
- * only given by the caller for an index on the upload URL's own origin: private indexes
- * (GitLab, Artifactory, CodeArtifact) read with the upload credentials, as pip and twine do.
- * `what` names the question in errors ("whether x.whl is already there").
- */
-/**
  * A GET that is sent again with `authorization` (when given) if the index refuses it anonymously
  * (401/403): the credentials are sent only to an index that asks for them.
  */
@@ -56,6 +50,12 @@ export async function getReadable(
   return getWithRetry(url, { headers: { ...headers, Authorization: await authorization() } }, backoff);
 }
 
+/**
+ * `authorization` is asked for only when the index refuses an anonymous read (401/403), and
+ * only given by the caller for an index on the upload URL's own origin: private indexes
+ * (GitLab, Artifactory, CodeArtifact) read with the upload credentials, as pip and twine do.
+ * `what` names the question in errors ("whether x.whl is already there").
+ */
 export async function listProjectFiles(
   indexBase: string,
   project: string,

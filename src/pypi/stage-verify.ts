@@ -39,20 +39,13 @@ export interface VerifyStageResult {
  */
 async function indexFiles(
   base: string,
-  upload: string,
   project: string,
-  env: NodeJS.ProcessEnv,
   backoff: Backoff,
+  auth: (() => Promise<string>) | undefined,
 ): Promise<IndexFile[] | "unreadable"> {
   let listing: Awaited<ReturnType<typeof listProjectFiles>>;
   try {
-    listing = await listProjectFiles(
-      base,
-      project,
-      `that ${project}'s files are on it`,
-      backoff,
-      indexReadAuthorization(upload, base, env),
-    );
+    listing = await listProjectFiles(base, project, `that ${project}'s files are on it`, backoff, auth);
   } catch (e) {
     if (!(e instanceof ShiplineError)) throw e;
     throw new ShiplineError(e.message, "the files were sent; run `shipline resume` to verify them again");
@@ -135,7 +128,7 @@ export const verifyStage: Stage<VerifyStageResult> = {
       let entry: IndexFile | undefined;
       let unreadable = false;
       for (let i = 0; i < 5; i++) {
-        const files = await indexFiles(base, uploadUrl, f.name, ctx.env, backoff);
+        const files = await indexFiles(base, f.name, backoff, auth);
         unreadable = files === "unreadable";
         entry = unreadable ? undefined : (files as IndexFile[]).find((x) => x.filename === f.filename);
         if (entry || unreadable) break;
