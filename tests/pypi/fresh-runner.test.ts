@@ -108,58 +108,40 @@ describe.skipIf(!hasBinary() || !canBuild())("re-run on a fresh runner after a p
     }
   });
 
-  test("killed after the whole upload: the rebuilt sdist (other mtimes, other bytes) holds the same files, so the index's copy is taken; nothing is sent twice", async () => {
-    const r = project("freshall");
-    try {
-      const first = await publishWithToken(r, "stage:before:verify:kill");
-      expect(first.code, first.stderr).not.toBe(0);
-      const sdist = "freshall-1.0.0.tar.gz";
-      const stored = () => pypi.files("freshall").find((f) => f.filename === sdist);
-      const storedSha = stored()!.digests.sha256;
-      freshRunner(r);
-      const again = await publishWithToken(r);
-      expect(again.code, again.stderr).toBe(0);
-      expect(again.stderr).toContain(
-        `${sdist}: the index has it from an earlier build of the same tree (the same files, other timestamps`,
-      );
-      expect(again.stderr).toContain(`${sdist}: already on the index with the same sha256`);
-      // dist/ now holds the index's bytes, and the index kept its one copy
-      const local = new Bun.CryptoHasher("sha256")
-        .update(readFileSync(join(r.dir, "dist", sdist)))
-        .digest("hex");
-      expect(local).toBe(storedSha);
-      expect(pypi.uploads.filter((u) => u.filename === sdist && u.status === 200)).toHaveLength(1);
-    } finally {
-      r.remove();
-    }
-  });
-
-  test("a private index (reads need the token): the listing and the stored sdist are read with the upload's token, so the index's copy is taken", async () => {
-    const r = project("freshpriv");
-    try {
-      const first = await publishWithToken(r, "stage:before:verify:kill", priv);
-      expect(first.code, first.stderr).not.toBe(0);
-      const sdist = "freshpriv-1.0.0.tar.gz";
-      const storedSha = priv.files("freshpriv").find((f) => f.filename === sdist)!.digests.sha256;
-      // anonymous reads are refused: without the token nothing could be compared
-      const anonymous = await fetch(`${priv.url}/simple/freshpriv/`);
-      expect(anonymous.status).toBe(401);
-      freshRunner(r);
-      const again = await publishWithToken(r, undefined, priv);
-      expect(again.code, again.stderr).toBe(0);
-      expect(again.stderr).toContain(
-        `${sdist}: the index has it from an earlier build of the same tree (the same files, other timestamps`,
-      );
-      expect(again.stderr).not.toContain(priv.token);
-      const local = new Bun.CryptoHasher("sha256")
-        .update(readFileSync(join(r.dir, "dist", sdist)))
-        .digest("hex");
-      expect(local).toBe(storedSha);
-      expect(priv.uploads.filter((u) => u.filename === sdist && u.status === 200)).toHaveLength(1);
-    } finally {
-      r.remove();
-    }
-  });
+  test.each([
+    ["PyPI", "freshall"],
+    ["a private index (reads need the token)", "freshpriv"],
+  ])(
+    "killed after the whole upload, %s: the rebuilt sdist (other mtimes, other bytes) holds the same files, so the index's copy is taken; nothing is sent twice",
+    async (_, name) => {
+      const index = name === "freshpriv" ? priv : pypi;
+      const r = project(name);
+      try {
+        const first = await publishWithToken(r, "stage:before:verify:kill", index);
+        expect(first.code, first.stderr).not.toBe(0);
+        const sdist = `${name}-1.0.0.tar.gz`;
+        const storedSha = index.files(name).find((f) => f.filename === sdist)!.digests.sha256;
+        // the private index refuses anonymous reads: the listing and the file need the token
+        if (index === priv) expect((await fetch(`${priv.url}/simple/${name}/`)).status).toBe(401);
+        freshRunner(r);
+        const again = await publishWithToken(r, undefined, index);
+        expect(again.code, again.stderr).toBe(0);
+        expect(again.stderr).toContain(
+          `${sdist}: the index has it from an earlier build of the same tree (the same files, other timestamps`,
+        );
+        expect(again.stderr).toContain(`${sdist}: already on the index with the same sha256`);
+        expect(again.stderr).not.toContain(index.token);
+        // dist/ now holds the index's bytes, and the index kept its one copy
+        const local = new Bun.CryptoHasher("sha256")
+          .update(readFileSync(join(r.dir, "dist", sdist)))
+          .digest("hex");
+        expect(local).toBe(storedSha);
+        expect(index.uploads.filter((u) => u.filename === sdist && u.status === 200)).toHaveLength(1);
+      } finally {
+        r.remove();
+      }
+    },
+  );
 
   test("a stored sdist with other contents under the same name is not taken: the upload refuses it", async () => {
     const r = project("freshdiff");
