@@ -49,9 +49,14 @@ export async function ours(dir: string): Promise<Shape[]> {
 }
 
 /**
- * The files of a merge commit as release-please's default (GitHub API) Scm sees them: the
- * diff against the first parent. Its `--local` Scm lists none (`git log --name-only` shows no
- * diff for a merge); shipline follows the API Scm, as spec §2.1 asks.
+ * Commits as release-please's default (GitHub API) Scm sees them, where its `--local` Scm
+ * differs; shipline follows the API Scm, as spec §2.1 asks:
+ * - a merge commit's files: the diff against the first parent (`git log --name-only` shows no
+ *   diff for a merge, so the local Scm lists none);
+ * - the message of the walk's last commit when it changed no files: the local Scm splits each
+ *   record on "\n---FILES_START---\n", and git ends the last record of a `format:` log right
+ *   after that marker, so the marker stayed in the message (and a footer before it stopped
+ *   being one: "Refs: #33" lost its reference).
  */
 function firstParentFiles(gh: Any, dir: string): void {
   const git = (...args: string[]) =>
@@ -59,6 +64,10 @@ function firstParentFiles(gh: Any, dir: string): void {
   const walk = gh.mergeCommitIterator.bind(gh);
   gh.mergeCommitIterator = async function* (branch: string, options: Any) {
     for await (const commit of walk(branch, options)) {
+      if (commit.message.endsWith("\n---FILES_START---")) {
+        commit.message = commit.message.slice(0, -"---FILES_START---".length).trim();
+        if (commit.pullRequest) commit.pullRequest.body = commit.message;
+      }
       const parents = git("rev-list", "--parents", "-n", "1", commit.sha).trim().split(" ");
       if (parents.length > 2 && commit.files?.length === 0)
         commit.files = git("diff", "--name-only", `${commit.sha}^1`, commit.sha).split("\n").filter(Boolean);
