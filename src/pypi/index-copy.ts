@@ -18,7 +18,7 @@ import { readBodyLimited } from "../net/bounded-body.ts";
 import type { Logger } from "../ui/log.ts";
 import { indexReadAuthorization } from "./credentials.ts";
 import { backoffFromEnv, indexBaseFor, USER_AGENT } from "./http.ts";
-import { listProjectFiles } from "./index-probe.ts";
+import { getReadable, listProjectFiles } from "./index-probe.ts";
 
 /** Larger sdists are not downloaded to be compared (the upload stage then judges them). */
 const MAX_COPY_BYTES = 256 << 20;
@@ -90,17 +90,11 @@ async function adoptOne(
   // one plain GET (getWithRetry buffers only what fits its 64 MiB answer limit); a private
   // index's file gets the upload's credentials once it refuses an anonymous read, as the
   // listing did, and only on the upload URL's origin
-  const get = (authorization?: string) =>
-    fetch(there.url, {
-      headers: { "User-Agent": USER_AGENT, ...(authorization && { Authorization: authorization }) },
-      signal: AbortSignal.timeout(120_000),
-    });
-  let res = await get();
-  const fileAuth = indexReadAuthorization(upload, there.url, o.env);
-  if ((res.status === 401 || res.status === 403) && fileAuth) {
-    await res.body?.cancel();
-    res = await get(await fileAuth());
-  }
+  const res = await getReadable(
+    (headers) => fetch(there.url, { headers, signal: AbortSignal.timeout(120_000) }),
+    { "User-Agent": USER_AGENT },
+    indexReadAuthorization(upload, there.url, o.env),
+  );
   if (!res.ok) throw new Error(`the index answered ${res.status} for ${there.url}`);
   const bytes = await readBodyLimited(res, `the index's copy of ${name}`, max);
   const sha = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");

@@ -35,20 +35,28 @@ export type Listing =
   | { state: "unreadable"; status: number };
 
 /**
- * A GET that is sent again with `authorization` (when given) if the index refuses it anonymously
- * (401/403): the credentials are sent only to an index that asks for them.
+ * `send(headers)` once anonymously, and again with `authorization` (when given) if the index
+ * refuses that (401/403): the credentials go only to an index that asks for them.
  */
 export async function getReadable(
+  send: (headers: Record<string, string>) => Promise<Response>,
+  headers: Record<string, string>,
+  authorization?: () => Promise<string>,
+): Promise<Response> {
+  const res = await send(headers);
+  if ((res.status !== 401 && res.status !== 403) || !authorization) return res;
+  await res.body?.cancel();
+  return send({ ...headers, Authorization: await authorization() });
+}
+
+/** getReadable through getWithRetry (answers buffered up to its limit, retried on 5xx). */
+export const getReadableWithRetry = (
   url: string,
   headers: Record<string, string>,
   backoff: Backoff,
   authorization?: () => Promise<string>,
-): Promise<Response> {
-  const res = await getWithRetry(url, { headers }, backoff);
-  if ((res.status !== 401 && res.status !== 403) || !authorization) return res;
-  await res.body?.cancel();
-  return getWithRetry(url, { headers: { ...headers, Authorization: await authorization() } }, backoff);
-}
+): Promise<Response> =>
+  getReadable((h) => getWithRetry(url, { headers: h }, backoff), headers, authorization);
 
 /**
  * `authorization` is asked for only when the index refuses an anonymous read (401/403), and
@@ -71,13 +79,13 @@ export async function listProjectFiles(
     Pragma: "no-cache",
   };
   try {
-    res = await getReadable(url, headers, backoff, authorization);
+    res = await getReadableWithRetry(url, headers, backoff, authorization);
     // devpi takes uploads at its index URL and serves that index's simple pages under
     // `+simple/`: a project absent from `simple/` is looked for there before it counts as absent
     // (warehouse, GitLab, Artifactory, Nexus and CodeArtifact all serve `simple/`)
     if (res.status === 404 && !PYPI_INDEXES.has(indexBase)) {
       const devpi = `${indexBase}/+simple/${normalizeProjectName(project)}/`;
-      const alt = await getReadable(devpi, headers, backoff, authorization);
+      const alt = await getReadableWithRetry(devpi, headers, backoff, authorization);
       if (alt.status !== 404) {
         await res.body?.cancel();
         [url, res] = [devpi, alt];

@@ -18,7 +18,7 @@ import type { Stage } from "../pipeline/stage.ts";
 import { statementMismatch } from "../sigstore/attestation.ts";
 import { indexReadAuthorization } from "./credentials.ts";
 import { type Backoff, backoffFromEnv, delayFor, indexBaseFor } from "./http.ts";
-import { getReadable, type IndexFile, listProjectFiles } from "./index-probe.ts";
+import { getReadableWithRetry, type IndexFile, listProjectFiles } from "./index-probe.ts";
 import { attestationPathFor } from "./uploader.ts";
 
 export interface VerifyStageResult {
@@ -170,7 +170,7 @@ export const verifyStage: Stage<VerifyStageResult> = {
         out.push({ path: f.path, sha256: f.digests.sha256, onIndex: true, provenance: "not-attested" });
         continue;
       }
-      const res = await getReadable(
+      const res = await getReadableWithRetry(
         entry.provenance!,
         { Accept: "application/vnd.pypi.integrity.v1+json" },
         backoff,
