@@ -29,25 +29,19 @@ if (wanted.length && targets.length !== wanted.length) {
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
+/**
+ * The release binaries are compiled exactly as `npm run build` compiles dist/shipline (its flags
+ * are read from package.json, one place): among them, no .env or bunfig.toml autoloading, which
+ * a Bun executable otherwise does from the directory it runs in.
+ */
+const BUILD_FLAGS = buildFlags();
 const failed: string[] = [];
 const built: string[] = [];
 for (const t of targets) {
   const name = assetName(t.os, t.arch);
   const started = performance.now();
   const p = Bun.spawnSync(
-    [
-      process.execPath,
-      "build",
-      "src/main.ts",
-      "--compile",
-      "--minify",
-      "--bytecode",
-      "--format=esm",
-      "--splitting",
-      `--target=${t.bunTarget}`,
-      "--outfile",
-      join(OUT, name),
-    ],
+    [process.execPath, "build", "src/main.ts", ...BUILD_FLAGS, `--target=${t.bunTarget}`, "--outfile", join(OUT, name)],
     { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
   );
   const secs = ((performance.now() - started) / 1000).toFixed(1);
@@ -94,4 +88,15 @@ else {
 if (failed.length) {
   console.error(`✖ ${failed.length} target(s) failed: ${failed.join(", ")}`);
   process.exit(1);
+}
+
+/** `npm run build`'s flags: the words after the entry point, up to --outfile. */
+function buildFlags(): string[] {
+  const script: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.build;
+  const words = script.split(/\s+/);
+  const from = words.indexOf("src/main.ts");
+  const to = words.indexOf("--outfile");
+  if (words[0] !== "bun" || words[1] !== "build" || from === -1 || to < from)
+    throw new Error(`package.json scripts.build is not "bun build src/main.ts … --outfile …": ${script}`);
+  return words.slice(from + 1, to);
 }

@@ -8,7 +8,9 @@ const WORK = join(ROOT, "bench", "work");
 const BUN = join(ROOT, "node_modules", ".bin", "bun");
 
 function helloWorld(): string {
-  const out = join(WORK, "hello");
+  // .env/bunfig.toml autoloading off, as shipline is compiled (package.json's build);
+  // named for them, so a hello-world built with older flags is not reused
+  const out = join(WORK, "hello-noautoload");
   if (!existsSync(out)) {
     mkdirSync(WORK, { recursive: true });
     writeFileSync(join(WORK, "hello.ts"), 'function main() { console.log("0.0.0"); }\nmain();\n');
@@ -20,6 +22,8 @@ function helloWorld(): string {
       "--minify",
       "--bytecode",
       "--format=esm",
+      "--no-compile-autoload-dotenv",
+      "--no-compile-autoload-bunfig",
       "--outfile",
       out,
     ]);

@@ -6,7 +6,8 @@ import { loadShiplineConfig } from "../../src/config/shipline.ts";
 import { ShiplineError } from "../../src/errors.ts";
 import { CheckpointError, CheckpointStore } from "../../src/pipeline/checkpoint.ts";
 import { parseFaults } from "../../src/pipeline/fault.ts";
-import { shipline } from "../helpers/cli.ts";
+import { probeAutoload } from "../helpers/autoload.ts";
+import { BIN, shipline } from "../helpers/cli.ts";
 import { TestRepo, tempDir } from "../helpers/repo.ts";
 
 function checkpointWith(content: string | Uint8Array): unknown {
@@ -159,5 +160,14 @@ describe("SHIPLINE_FAULT specs", () => {
     const p = Bun.spawnSync([process.execPath, script, state, repo.dir]);
     expect(p.signalCode).toBe("SIGKILL");
     expect(new CheckpointStore(state, repo.dir).load()?.next).toBe("plan");
+  });
+});
+
+describe("the binary and the repository it runs in", () => {
+  test("a repository's .env and bunfig.toml are not loaded (no environment from it, no preload run)", async () => {
+    const r = await probeAutoload(BIN);
+    expect(r.code).toBe(0);
+    expect(r.preloaded).toBe(false);
+    expect(r.linksTo).toBe("OWNER/REPO"); // no GITHUB_REPOSITORY, no origin: the placeholder
   });
 });

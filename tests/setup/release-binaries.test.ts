@@ -8,6 +8,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { arch, platform } from "node:os";
 import { join } from "node:path";
+import { probeAutoload } from "../helpers/autoload.ts";
 import { ROOT } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/repo.ts";
 import { startOidc } from "../servers/oidc.ts";
@@ -49,6 +50,9 @@ describe.skipIf(platform() !== "linux")("release:binaries", () => {
       expect(sums).toBe(`${sha}  shipline-${target}\n`);
       expect(existsSync(join(out, "install.sh"))).toBe(true);
       expect(Bun.spawnSync([bin, "--version"]).stdout.toString().trim()).toMatch(/^\d+\.\d+\.\d+/);
+      // compiled with npm run build's flags: no .env or bunfig.toml from the directory it runs in
+      const autoload = await probeAutoload(bin);
+      expect([autoload.code, autoload.preloaded, autoload.linksTo]).toEqual([0, false, "OWNER/REPO"]);
 
       ss.writeTrustedRoot(join(out, "root.json"));
       const verify = (identity: string) =>
