@@ -9,6 +9,7 @@ import type { AssetsStageResult } from "../github/stage-assets.ts";
 import { detectCi } from "../net/ambient-oidc.ts";
 import { checkServiceUrl } from "../net/service-url.ts";
 import type { Checkpoint } from "../pipeline/checkpoint.ts";
+import { gatesOnly } from "../pipeline/flow.ts";
 import type { FlowOutcome, MachineEnv } from "../pipeline/machine.ts";
 import type { RunOptions } from "../pipeline/stage.ts";
 import type { StageName } from "../pipeline/stage-names.ts";
@@ -89,6 +90,7 @@ export function buildRunOptions(
   if (command === "run" || command === "publish") detectCi(env);
   // read by the pr and release stages, after the gates: a bad one is better found now
   if (command !== "publish" || cfg.publish.githubAssets) githubApiUrl(env);
+  const event = env.GITHUB_EVENT_NAME ?? "local";
   // publish.github-assets in a publish job: the token is needed after the upload, so a job
   // without one is stopped before anything is sent
   if (
@@ -102,9 +104,9 @@ export function buildRunOptions(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, shown as is
       "give the publish job `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}` and `permissions: contents: write`, or set github-assets = false",
     );
-  return {
+  const options: RunOptions = {
     command,
-    event: env.GITHUB_EVENT_NAME ?? "local",
+    event,
     order: cfg.order,
     // `run --no-publish`: the publish job of a two-job workflow does the rest
     publish: cfg.publish.enabled && a.publish !== false,
@@ -123,6 +125,14 @@ export function buildRunOptions(
     allowMajor: Boolean(a["allow-major"]),
     prerelease: parsePrereleaseFlag(a.prerelease),
   };
+  // `run` opens the release PR after the gates: a missing token is said once every value is
+  // checked, not only once the gates have taken their minutes (a warning, not an error: the
+  // run stops at the pr stage and resumes from there)
+  if (command === "run" && !a["dry-run"] && !gatesOnly(event) && !(env.GITHUB_TOKEN || env.GH_TOKEN))
+    warn?.(
+      "GITHUB_TOKEN is not set: the gates run, then the pr stage stops the run (export a token with contents and pull-requests write, or preview with --dry-run)",
+    );
+  return options;
 }
 
 export function rootOf(cwd: string): string {

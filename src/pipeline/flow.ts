@@ -52,12 +52,17 @@ const afterPublish = (o: RunOptions, resultOf: ResultOf): Next =>
     ? "release"
     : assetsOrDone(o, resultOf);
 
+/**
+ * A pull request (pull_request_target too: it runs with the base's token on the PR's code) only
+ * gets the gates; planning and releasing are for pushes to the target branch.
+ */
+export const gatesOnly = (event: string): boolean =>
+  event === "pull_request" || event === "pull_request_target";
+
 export const FLOW: Record<StageName, StageDef> = {
   gates: {
     load: () => import("../gates/stage.ts").then((m) => m.gatesStage),
-    // a pull request (pull_request_target too: it runs with the base's token on the PR's code)
-    // only gets the gates; planning and releasing are for pushes to the target branch
-    next: (_r, o) => (o.event === "pull_request" || o.event === "pull_request_target" ? "done" : "plan"),
+    next: (_r, o) => (gatesOnly(o.event) ? "done" : "plan"),
   },
   plan: {
     load: () => import("../plan/stage.ts").then((m) => m.planStage),

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { COMMANDS } from "../../src/cli/commands.ts";
 import { shipline } from "../helpers/cli.ts";
+import { TestRepo, tempDir } from "../helpers/repo.ts";
 import { sampleProject } from "../helpers/sample-project.ts";
 
 describe("compiled binary: CLI contract", () => {
@@ -175,4 +176,31 @@ test("in GitHub Actions an error's hint is inside its ::error annotation", async
   expect(r.stderr).toContain(
     "::error::--repository-url ftp://x/: expected an http(s) URL%0Ahint: e.g. https://upload.pypi.org/legacy/",
   );
+});
+
+describe("compiled binary: run without GITHUB_TOKEN", () => {
+  test("says so before the gates; a pull_request run (gates only) does not", async () => {
+    const repo = TestRepo.python("1.0.0");
+    const gatesOff =
+      "[tool.shipline.gates]\nlint = false\nformat = false\ntypecheck = false\ntests = false\nbuild = false\n";
+    repo.commit("feat: something", {
+      "pyproject.toml": `[project]\nname = "sample"\nversion = "1.0.0"\n\n${gatesOff}`,
+    });
+    const env = { GITHUB_REPOSITORY: "o/r", GITHUB_TOKEN: undefined, GH_TOKEN: undefined };
+    const state = () => ["--state", join(tempDir(), "state.json")];
+    const r = await shipline(["run", "--date", "2026-12-01", ...state()], { cwd: repo.dir, env });
+    expect(r.code).toBe(1);
+    const warned = r.stderr.indexOf(
+      "GITHUB_TOKEN is not set: the gates run, then the pr stage stops the run",
+    );
+    expect(warned).toBeGreaterThanOrEqual(0);
+    expect(r.stderr.indexOf("✖ GITHUB_TOKEN is not set")).toBeGreaterThan(warned); // the pr stage's error
+    const pr = await shipline(["run", ...state()], {
+      cwd: repo.dir,
+      env: { ...env, GITHUB_EVENT_NAME: "pull_request" },
+    });
+    expect(pr.code).toBe(0);
+    expect(pr.stderr).not.toContain("GITHUB_TOKEN");
+    repo.remove();
+  });
 });
