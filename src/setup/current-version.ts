@@ -3,6 +3,7 @@
  * from the manifest, so a wrong one here makes the first release PR rewrite the version (a
  * Poetry project at 2.3.1 read as 0.0.0 was proposed 0.1.0). In order: [project].version,
  * [tool.poetry].version, setup.cfg's [metadata] version (as written, or the `attr:` module's),
+ * setup.py's `version="X.Y.Z"`,
  * a dynamic version read from the file its backend reads it from (hatch's version path,
  * setuptools' attr, flit's module), the latest vX.Y.Z tag.
  */
@@ -120,6 +121,10 @@ export function declaredVersion(
     if (f) candidates.push(f);
   } else if (cfgVersion && /^\d/.test(cfgVersion))
     return { version: cfgVersion, source: "setup.cfg [metadata] version", built: true };
+  // setup.py's `version="1.2.3"`, the literal release-please's SetupPy updater rewrites (its
+  // pattern, but as a whole word: its own would also take `python_version="3.9.1"`)
+  const setupPy = /\bversion ?= ?(["'])([0-9]+\.[0-9]+\.[0-9]+(?:-\w+)?)\1/.exec(read("setup.py") ?? "");
+  if (setupPy) return { version: setupPy[2] as string, source: "setup.py", built: true };
   // hatch reads `path` with its default `regex` source; another source (vcs…) ignores it
   const hatchVersion = table(table(tool?.hatch)?.version);
   const hatchSource = hatchVersion?.source ?? "regex";

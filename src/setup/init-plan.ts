@@ -176,11 +176,14 @@ export function planInit(root: string): InitPlan {
   const py = readPyproject(root);
   // A monorepo without a root project: each tracked pyproject.toml with a name is a package
   // (gates install them all, `build` builds them all); [tool.shipline] has no home, so defaults.
-  const nested = py ? [] : nestedProjects(root);
-  if (!py && !nested.length)
+  // A setup.py/setup.cfg project without a pyproject.toml is one package at the root (the
+  // python strategy rewrites setup.py and setup.cfg), with shipline's defaults.
+  const legacy = !py && (read(root, "setup.py") !== null || read(root, "setup.cfg") !== null);
+  const nested = py || legacy ? [] : nestedProjects(root);
+  if (!py && !legacy && !nested.length)
     throw new ShiplineError(
       `no pyproject.toml in ${root}`,
-      "shipline releases Python packages: run init at the root of a project with a pyproject.toml",
+      "shipline releases Python packages: run init at the root of a project with a pyproject.toml (or setup.py)",
     );
   const workflows = readWorkflows(root);
   const hints = migrationHints(workflows);
@@ -220,7 +223,7 @@ export function planInit(root: string): InitPlan {
   // loader adds them), the root is none of them.
   const uvMembers = uvWorkspaceMembers(root)?.filter((m) => !m.root);
   const members = uvMembers?.length ? uvMembers : nested.length ? nested : undefined;
-  const found = members?.length || !py ? undefined : currentVersion(root, py.data);
+  const found = members?.length || nested.length ? undefined : currentVersion(root, py?.data ?? {});
   if (existingConfig) plan.kept.push({ path: existingConfig, why: "release-please config, used unchanged" });
   else if (nested.length)
     plan.changes.push(
@@ -337,7 +340,11 @@ export function planInit(root: string): InitPlan {
   // pyproject.toml: append [tool.shipline] when absent (never rewrites what is there).
   const tool = (py?.data.tool as Record<string, unknown> | undefined)?.shipline;
   const pyText = py ? readFileSync(py.path, "utf8") : "";
-  if (!py)
+  if (legacy)
+    plan.notes.push(
+      "no pyproject.toml: shipline runs with its defaults (Pythons 3.9–3.13, every gate); its settings live in a [tool.shipline] table of a pyproject.toml, and adding one to a setup.py project turns on PEP 517 build isolation, so give it a [build-system] with the build's requirements too",
+    );
+  else if (!py)
     plan.notes.push(
       "no root pyproject.toml: shipline runs with its defaults (Pythons 3.9–3.13, every gate); to change them, add a root pyproject.toml with a [tool.shipline] table",
     );

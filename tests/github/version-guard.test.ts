@@ -69,7 +69,7 @@ describe("versionMismatches", () => {
     expect(describeMismatch(m!).hint).toContain("set it to 2.1.0 in the release PR");
   });
 
-  test("the same version in another spelling, another commit, or a version the build does not read: no mismatch", () => {
+  test("the same version in another spelling, another commit, or a version the build does not read: no mismatch; setup.py is read", () => {
     const rc = tree({ "pyproject.toml": '[project]\nname = "s"\nversion = "1.1.0rc1"\n' });
     expect(versionMismatches(rc, [pending({ version: "1.1.0-rc.1" })], HEAD)).toEqual([]);
     const stale = tree({ "pyproject.toml": '[project]\nname = "s"\nversion = "1.0.0"\n' });
@@ -95,10 +95,18 @@ describe("versionMismatches", () => {
       "sample/__init__.py": '__version__ = "1.0.0"\n',
     });
     expect(versionMismatches(flit, [pending()], HEAD).map((m) => m.source)).toEqual(["sample/__init__.py"]);
-    // no pyproject at all and nothing named: not judged (setup.py is the python updater's)
-    expect(versionMismatches(tree({ "setup.py": "setup(version='1.0.0')\n" }), [pending()], HEAD)).toEqual(
+    // no pyproject at all: setup.py's version= literal is what setuptools builds (and what the
+    // python updater rewrites); at the release's version it passes, and python_version is no version
+    expect(
+      versionMismatches(tree({ "setup.py": "setup(version='1.0.0')\n" }), [pending()], HEAD),
+    ).toMatchObject([{ source: "setup.py", found: "1.0.0", unmanagedFile: undefined }]);
+    expect(versionMismatches(tree({ "setup.py": "setup(version='1.1.0')\n" }), [pending()], HEAD)).toEqual(
       [],
     );
+    const other = tree({
+      "setup.py": "PYTHON_VERSION='1.0.0'\nsetup(python_version='1.0.0', version=get())\n",
+    });
+    expect(versionMismatches(other, [pending()], HEAD)).toEqual([]);
     // invalid TOML: left to the build, which names the file
     expect(versionMismatches(tree({ "pyproject.toml": "[project\n" }), [pending()], HEAD)).toEqual([]);
   });

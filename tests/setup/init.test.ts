@@ -224,6 +224,45 @@ describe("shipline init (library, real git repos)", () => {
     expect(warnings.filter((w) => w.includes("holds the version the build reads"))).toEqual([]);
   });
 
+  test("a setup.py project without pyproject.toml: one package at setup.py's version, defaults, and its release PR bumps setup.py", async () => {
+    const r = TestRepo.create();
+    repos.push(r);
+    r.commit("feat: initial", {
+      "setup.py":
+        'from setuptools import setup\n\nsetup(\n    name="legacypkg",\n    python_requires=">=3.9",\n    version="2.4.1",\n    packages=["legacypkg"],\n)\n',
+      "legacypkg/__init__.py": "",
+    });
+    const plan = planInit(r.dir);
+    const config = JSON.parse(plan.changes.find((c) => c.path === "release-please-config.json")!.after!);
+    expect(config.packages).toEqual({ ".": { "release-type": "python" } });
+    const manifest = plan.changes.find((c) => c.path === ".release-please-manifest.json")!;
+    expect(JSON.parse(manifest.after!)).toEqual({ ".": "2.4.1" });
+    expect(manifest.why).toBe("release-please manifest at 2.4.1 (setup.py)");
+    expect(plan.changes.map((c) => c.path)).not.toContain("pyproject.toml"); // never created: build isolation
+    expect(plan.notes.join("\n")).toContain("turns on PEP 517 build isolation");
+    const ci = plan.changes.find((c) => c.path === ".github/workflows/ci.yml")!.after!;
+    expect(ci).toContain("pip install -e . ");
+    expect(workflowProblems(parse(ci), ci)).toEqual([]);
+    applyInit(plan, false);
+    r.commit("chore: shipline init");
+    r.tag("v2.4.1");
+    r.commit("fix: a bug");
+    const { releaseChanges } = await import("../../src/plan/release-changes.ts");
+    const { planReleases } = await import("../../src/plan/planner.ts");
+    const p = await planReleases(r.dir, { repo: "o/r", date: "2026-12-01" });
+    expect(p.releases[0]?.version).toBe("2.4.2");
+    const setupPy = releaseChanges(r.dir, p).find((c) => c.path === "setup.py")?.content;
+    expect(setupPy).toContain('version="2.4.2"');
+    expect(setupPy).toContain('python_requires=">=3.9"');
+    // what the version guard and doctor read: setup.py, the file the build takes it from
+    const { declaredVersion } = await import("../../src/setup/current-version.ts");
+    expect(declaredVersion(r.dir, {})).toEqual({
+      version: "2.4.1",
+      source: "setup.py",
+      built: true,
+    });
+  });
+
   test("no root pyproject.toml: a clear error; a monorepo of packages gets each as a release-please package", () => {
     const r = TestRepo.create();
     repos.push(r);

@@ -24,7 +24,7 @@ import { git } from "../../git/git.ts";
 import { isShallow } from "../../git/shallow.ts";
 import { findPendingReleases } from "../../plan/pending.ts";
 import { comparePep440, isPep440 } from "../../plan/pep440.ts";
-import { type CurrentVersion, currentVersion } from "../current-version.ts";
+import { type CurrentVersion, declaredVersion } from "../current-version.ts";
 import { type DoctorContext, error, type Finding, ok, warn } from "./finding.ts";
 import { checkAgainstSchema } from "./release-please-schema.ts";
 
@@ -113,16 +113,13 @@ function schemaFindings(root: string, file: string): Finding[] {
 }
 
 /** The package's own version: [project] or [tool.poetry], or a dynamic one from its file (init's reading). */
+/** The version the package's files declare (pyproject.toml, else setup.cfg/setup.py alone). */
 function pyprojectVersion(root: string, path: string): CurrentVersion | undefined {
   const dir = join(root, path);
   const file = join(dir, "pyproject.toml");
-  if (!existsSync(file)) return undefined;
   try {
-    const found = currentVersion(
-      dir,
-      parseToml(readTextFile(file, "pyproject.toml")) as Record<string, unknown>,
-    );
-    return found?.source === "latest tag" ? undefined : found;
+    const data = existsSync(file) ? parseToml(readTextFile(file, "pyproject.toml")) : {};
+    return declaredVersion(dir, data as Record<string, unknown>);
   } catch {
     return undefined;
   }
