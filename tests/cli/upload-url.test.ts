@@ -57,10 +57,19 @@ test("a misspelt [tool.shipline] key is warned about by run/publish/pr/release, 
     "pyproject.toml": '[project]\nname = "p"\nversion = "1.0.0"\n\n[tool.shipline]\nconfirm-majr = true\n',
   });
   const warned: string[] = [];
+  const noToken: string[] = [];
   try {
-    buildRunOptions("run", r.dir, {}, { HOME: home }, (m) => warned.push(m));
+    buildRunOptions("run", r.dir, {}, { HOME: home, GITHUB_TOKEN: "t" }, (m) => warned.push(m));
+    // without a token, `run` also says so once every flag is checked (not in a --dry-run)
+    buildRunOptions("run", r.dir, {}, { HOME: home }, (m) => noToken.push(m));
+    buildRunOptions("run", r.dir, { "dry-run": true }, { HOME: home }, (m) => noToken.push(m));
   } finally {
     r.remove();
   }
   expect(warned).toEqual(["pyproject.toml: unknown key confirm-majr (ignored)"]);
+  expect(noToken).toEqual([
+    "pyproject.toml: unknown key confirm-majr (ignored)",
+    "GITHUB_TOKEN is not set: the gates run, then the pr stage stops the run (export a token with contents and pull-requests write, or preview with --dry-run)",
+    "pyproject.toml: unknown key confirm-majr (ignored)",
+  ]);
 });
