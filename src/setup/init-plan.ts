@@ -178,7 +178,9 @@ export function planInit(root: string): InitPlan {
   // (gates install them all, `build` builds them all); [tool.shipline] has no home, so defaults.
   // A setup.py/setup.cfg project without a pyproject.toml is one package at the root (the
   // python strategy rewrites setup.py and setup.cfg), with shipline's defaults.
-  const legacy = !py && (read(root, "setup.py") !== null || read(root, "setup.cfg") !== null);
+  // (a setup.cfg only counts with a [metadata] section: many repositories keep tool settings there)
+  const legacy =
+    !py && (read(root, "setup.py") !== null || /^\[metadata\]/m.test(read(root, "setup.cfg") ?? ""));
   const nested = py || legacy ? [] : nestedProjects(root);
   if (!py && !legacy && !nested.length)
     throw new ShiplineError(

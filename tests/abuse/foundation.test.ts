@@ -164,8 +164,8 @@ describe("SHIPLINE_FAULT specs", () => {
 });
 
 describe("the binary and the repository it runs in", () => {
-  test("a repository's .env and bunfig.toml are not loaded (no environment from it, no preload run)", async () => {
-    const r = await probeAutoload(BIN);
+  test("a repository's .env and bunfig.toml are not loaded (no environment from it, no preload run)", () => {
+    const r = probeAutoload(BIN);
     expect(r.code).toBe(0);
     expect(r.preloaded).toBe(false);
     expect(r.linksTo).toBe("OWNER/REPO"); // no GITHUB_REPOSITORY, no origin: the placeholder

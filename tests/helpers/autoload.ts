@@ -17,7 +17,7 @@ export interface AutoloadProbe {
   stderr: string;
 }
 
-export async function probeAutoload(bin: string): Promise<AutoloadProbe> {
+export function probeAutoload(bin: string): AutoloadProbe {
   const r = TestRepo.create();
   try {
     r.commit("chore: release 1.0.0", {

@@ -263,6 +263,16 @@ describe("shipline init (library, real git repos)", () => {
     });
   });
 
+  test("a setup.cfg that only holds tool settings does not make a package", () => {
+    const r = TestRepo.create();
+    repos.push(r);
+    r.commit("chore: lint settings", { "setup.cfg": "[flake8]\nmax-line-length = 100\n" });
+    expect(() => planInit(r.dir)).toThrow(/no pyproject\.toml in/);
+    r.commit("feat: metadata", { "setup.cfg": "[metadata]\nname = cfgpkg\nversion = 0.7.0\n" });
+    const manifest = planInit(r.dir).changes.find((c) => c.path === ".release-please-manifest.json")!;
+    expect(JSON.parse(manifest.after!)).toEqual({ ".": "0.7.0" });
+  });
+
   test("no root pyproject.toml: a clear error; a monorepo of packages gets each as a release-please package", () => {
     const r = TestRepo.create();
     repos.push(r);

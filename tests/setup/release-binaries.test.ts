@@ -51,7 +51,7 @@ describe.skipIf(platform() !== "linux")("release:binaries", () => {
       expect(existsSync(join(out, "install.sh"))).toBe(true);
       expect(Bun.spawnSync([bin, "--version"]).stdout.toString().trim()).toMatch(/^\d+\.\d+\.\d+/);
       // compiled with npm run build's flags: no .env or bunfig.toml from the directory it runs in
-      const autoload = await probeAutoload(bin);
+      const autoload = probeAutoload(bin);
       expect([autoload.code, autoload.preloaded, autoload.linksTo]).toEqual([0, false, "OWNER/REPO"]);
 
       ss.writeTrustedRoot(join(out, "root.json"));

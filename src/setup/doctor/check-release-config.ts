@@ -112,8 +112,10 @@ function schemaFindings(root: string, file: string): Finding[] {
   return out;
 }
 
-/** The package's own version: [project] or [tool.poetry], or a dynamic one from its file (init's reading). */
-/** The version the package's files declare (pyproject.toml, else setup.cfg/setup.py alone). */
+/**
+ * The package's own version, as init reads it: [project] or [tool.poetry], setup.cfg/setup.py
+ * (with or without a pyproject.toml), or a dynamic one from its file.
+ */
 function pyprojectVersion(root: string, path: string): CurrentVersion | undefined {
   const dir = join(root, path);
   const file = join(dir, "pyproject.toml");
