@@ -8,28 +8,31 @@
  * stage, which releases and publishes it (releaseUntaggedMerged in stage-pr.ts).
  */
 import type { ReleasePleaseConfig } from "../config/release-please.ts";
+import { ShiplineError } from "../errors.ts";
 import type { StageContext } from "../pipeline/stage.ts";
 import { GitHub, type Pull } from "./client.ts";
 import { githubContext, githubToken } from "./context.ts";
 import { findUntaggedMerged } from "./release-pr.ts";
 
 /**
- * The PR, or undefined. A failed lookup is a warning, not a failed run: before this check a run
- * with nothing to release needed no GitHub at all, and the PR stays pending for the next run.
+ * The PR, or undefined. A lookup that fails (GitHub down after the client's retries, a token
+ * that may not read pull requests) fails the run: passing green would leave a release that an
+ * earlier attempt tagged and never published looking finished — the "re-run appears green"
+ * that semantic-release users complain of. The next run asks again.
  */
 export async function outstandingReleasePr(
   ctx: StageContext,
   cfg: ReleasePleaseConfig,
 ): Promise<Pull | undefined> {
   const { root, env, log, options: o } = ctx;
+  const g = githubContext(root, o.repo, env);
+  const gh = new GitHub({ owner: g.owner, repo: g.repo, token: githubToken(env), baseUrl: g.apiUrl, log });
   try {
-    const g = githubContext(root, o.repo, env);
-    const gh = new GitHub({ owner: g.owner, repo: g.repo, token: githubToken(env), baseUrl: g.apiUrl, log });
     return await findUntaggedMerged({ gh, cfg, target: g.target });
   } catch (e) {
-    log.warn(
-      `could not look for a merged release PR still labelled pending (${(e as Error).message}): if an earlier run tagged one and stopped before publishing, the next run finishes it`,
+    throw new ShiplineError(
+      `nothing new to release here, but GitHub could not be asked for a merged release PR still labelled pending (${(e as Error).message}): one an earlier run tagged and did not publish would be left unpublished`,
+      "run again when GitHub answers (`shipline resume`); the token needs pull-requests: read",
     );
-    return undefined;
   }
 }

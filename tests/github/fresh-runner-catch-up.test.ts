@@ -89,6 +89,18 @@ describe.skipIf(!hasBinary() || !canBuild)("a run killed after the tag, re-run o
 
     freshRunner(w);
     expect(git(["rev-parse", `${TAG}^{commit}`], w.project)).toBe(atMerge.mergeSha);
+    // GitHub cannot be asked (down past the client's retries): the re-run fails instead of
+    // passing green with the release unpublished
+    w.gh.faults.add({ method: "GET", path: /\/pulls/, status: 502, times: 20 });
+    const blind = await shipline(["run", ...w.flags], { cwd: w.project, env: w.env, timeoutMs: 120_000 });
+    expect(blind.code, blind.stderr).toBe(1);
+    expect(blind.stderr).toContain(
+      "nothing new to release here, but GitHub could not be asked for a merged release PR still labelled pending",
+    );
+    expect(released(w)).toEqual([]);
+    w.gh.faults.clear();
+
+    freshRunner(w);
     const again = await runAgain(w);
     expect(again.stderr).toContain(`merged release PR #${atMerge.pull.number} is still labelled pending`);
     expect(again.stderr).toContain(
