@@ -89,8 +89,8 @@ export const buildStage: Stage<BuildStageResult> = {
     }
     const digests = new Map<string, string>();
     for (const f of files) digests.set(f, (await digestFile(f, { keys: ["sha256"] })).digests.sha256);
-    // a rebuild of an sdist the index already has (a re-run on a fresh runner) takes the index's
-    // bytes when only its timestamps differ (src/pypi/index-copy.ts)
+    // a rebuild of an sdist or wheel the index already has (a re-run on a fresh runner) takes
+    // the index's bytes when only its timestamps or compression differ (src/pypi/index-copy.ts)
     const { adoptIndexCopies } = await import("../pypi/index-copy.ts");
     await adoptIndexCopies(digests, { repositoryUrl: ctx.options.repositoryUrl, env: ctx.env, log: ctx.log });
     const sha256: Record<string, string> = {};

@@ -20,6 +20,8 @@ export interface ZipEntry {
   localOffset: number;
   dataOffset: number;
   isDir: boolean;
+  /** Unix permission bits, when the archive was made on Unix (external attributes); else undefined. */
+  mode?: number;
 }
 
 const SIG_EOCD = 0x06054b50;
@@ -161,6 +163,7 @@ export class ZipReader {
         localOffset,
         dataOffset: 0,
         isDir: name.endsWith("/"),
+        mode: made >> 8 === 3 ? (ext >>> 16) & 0o7777 : undefined,
       };
       this.entries.push(entry);
       this.byName.set(name, entry);

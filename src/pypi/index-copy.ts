@@ -1,10 +1,12 @@
 /**
- * A rebuilt sdist that the index already holds in an earlier build's bytes. setuptools writes
- * build-time mtimes into an sdist (and Python's tarfile the time into its gzip header), so the
- * same commit built twice gives two files with one name and the same contents but different
- * bytes, and the index keeps the first forever. A re-run on a fresh runner after the sdist was
- * stored would be stopped by a conflict that is not one. When the index's file holds exactly
- * the members of this build (names, contents, execute bits; times and owners aside), the build
+ * A rebuilt distribution that the index already holds in an earlier build's bytes. setuptools
+ * writes build-time mtimes into an sdist (and Python's tarfile the time into its gzip header);
+ * a wheel comes out with other bytes when its build backend ignores SOURCE_DATE_EPOCH, or when
+ * the runner's zlib compresses differently (a new runner image, zlib-ng). So the same commit
+ * built twice gives two files with one name and the same contents but different bytes, and the
+ * index keeps the first forever. A re-run on a fresh runner after the file was stored would be
+ * stopped by a conflict that is not one. When the index's file holds exactly the members of
+ * this build (names, contents, execute bits; times, owners and compression aside), the build
  * takes the index's bytes: check, sign, upload (already there), verify and the GitHub release
  * then all handle the file the index has. Any other difference is left to the upload stage,
  * which refuses it.
@@ -14,13 +16,14 @@ import { basename, dirname, join } from "node:path";
 import { PYPI_UPLOAD_URL } from "../config/shipline.ts";
 import { parseDistFilename } from "../dist/filename.ts";
 import { scanTarGz, type TarMember } from "../dist/tar.ts";
+import { ZipReader } from "../dist/zip.ts";
 import { readBodyLimited } from "../net/bounded-body.ts";
 import type { Logger } from "../ui/log.ts";
 import { indexReadAuthorization } from "./credentials.ts";
 import { backoffFromEnv, indexBaseFor, USER_AGENT } from "./http.ts";
-import { getReadable, listProjectFiles } from "./index-probe.ts";
+import { getReadable, type Listing, listProjectFiles } from "./index-probe.ts";
 
-/** Larger sdists are not downloaded to be compared (the upload stage then judges them). */
+/** Larger files are not downloaded to be compared (the upload stage then judges them). */
 const MAX_COPY_BYTES = 256 << 20;
 
 export interface AdoptOptions {
@@ -29,16 +32,36 @@ export interface AdoptOptions {
   log: Logger;
 }
 
+type Kind = "sdist" | "wheel";
+
 /** What the comparison reads of a member: everything a build decides. */
 const shape = (m: TarMember) => `${m.type} ${m.size} ${m.executable ? "x" : "-"} ${m.sha256 ?? ""}`;
 
-async function membersOf(path: string): Promise<Map<string, string>> {
+async function sdistMembers(path: string): Promise<Map<string, string>> {
   const scan = await scanTarGz(path, () => false, { hashFiles: true });
   return new Map(scan.members.map((m) => [m.name, shape(m)]));
 }
 
-/** The first member that differs between two sdists, or undefined when they hold the same. */
-async function firstDifference(a: string, b: string): Promise<string | undefined> {
+/** A wheel's members: kind, size, execute bit and sha256 of the inflated bytes (CRC checked). */
+async function wheelMembers(path: string): Promise<Map<string, string>> {
+  const zip = ZipReader.open(path);
+  try {
+    const out = new Map<string, string>();
+    for (const e of zip.entries) {
+      const h = new Bun.CryptoHasher("sha256");
+      await zip.stream(e, (chunk) => h.update(chunk));
+      const exec = e.mode !== undefined && (e.mode & 0o111) !== 0 ? "x" : "-";
+      out.set(e.name, `${e.isDir ? "dir" : "file"} ${e.usize} ${exec} ${h.digest("hex")}`);
+    }
+    return out;
+  } finally {
+    zip.close();
+  }
+}
+
+/** The first member that differs between two distributions, or undefined when they hold the same. */
+async function firstDifference(kind: Kind, a: string, b: string): Promise<string | undefined> {
+  const membersOf = kind === "wheel" ? wheelMembers : sdistMembers;
   const x = await membersOf(a);
   const y = await membersOf(b);
   for (const [name, s] of x) if (y.get(name) !== s) return name;
@@ -47,18 +70,22 @@ async function firstDifference(a: string, b: string): Promise<string | undefined
 }
 
 /**
- * For each built sdist (path → its sha256) the index has under its name with other bytes but
- * the same members, put the index's bytes in its place and its sha256 in `sha256`. Never fails
- * the build: an index that cannot be read or a copy that cannot be fetched leaves the file as
- * built.
+ * For each built sdist or wheel (path → its sha256) the index has under its name with other
+ * bytes but the same members, put the index's bytes in its place and its sha256 in `sha256`.
+ * Never fails the build: an index that cannot be read or a copy that cannot be fetched leaves
+ * the file as built.
  */
 export async function adoptIndexCopies(sha256: Map<string, string>, o: AdoptOptions): Promise<void> {
+  // one listing per project, whatever the number of its files
+  const listings = new Map<string, Promise<Listing>>();
   for (const [file, local] of sha256) {
     const name = basename(file);
     const parsed = parseDistFilename(name);
-    if (!parsed.ok || parsed.parsed.kind !== "sdist" || !name.endsWith(".tar.gz")) continue;
+    if (!parsed.ok) continue;
+    const kind = parsed.parsed.kind;
+    if (kind === "sdist" ? !name.endsWith(".tar.gz") : !name.endsWith(".whl")) continue;
     try {
-      const adopted = await adoptOne(file, local, parsed.parsed.name, o);
+      const adopted = await adoptOne(kind, file, local, parsed.parsed.name, { ...o, listings });
       if (adopted) sha256.set(file, adopted);
     } catch (e) {
       o.log.warn(
@@ -70,10 +97,11 @@ export async function adoptIndexCopies(sha256: Map<string, string>, o: AdoptOpti
 
 /** The sha256 of the index's bytes now in `file`, or undefined when it was left as built. */
 async function adoptOne(
+  kind: Kind,
   file: string,
   local: string,
   project: string,
-  o: AdoptOptions,
+  o: AdoptOptions & { listings: Map<string, Promise<Listing>> },
 ): Promise<string | undefined> {
   const name = basename(file);
   const upload = o.repositoryUrl ?? PYPI_UPLOAD_URL;
@@ -82,7 +110,12 @@ async function adoptOne(
   // (which retries); an index that does not answer leaves the file as built
   const once = { ...backoffFromEnv(o.env), attempts: 1 };
   const auth = indexReadAuthorization(upload, base, o.env);
-  const listing = await listProjectFiles(base, project, `whether ${name} is already there`, once, auth);
+  let listed = o.listings.get(project);
+  if (!listed) {
+    listed = listProjectFiles(base, project, `whether ${project}'s files are already there`, once, auth);
+    o.listings.set(project, listed);
+  }
+  const listing = await listed;
   if (listing.state !== "listed") return undefined;
   const there = listing.files.find((f) => f.filename === name);
   if (!there?.sha256 || !there.url || there.sha256 === local) return undefined;
@@ -103,7 +136,7 @@ async function adoptOne(
   const copy = join(dirname(file), `.${name}.index-copy`);
   try {
     writeFileSync(copy, bytes);
-    const diff = await firstDifference(file, copy);
+    const diff = await firstDifference(kind, file, copy);
     if (diff) {
       o.log.warn(
         `${name}: the index has a different file under this name (sha256 ${there.sha256.slice(0, 12)}…), not a rebuild of this one (${diff} differs)`,
@@ -115,7 +148,7 @@ async function adoptOne(
     rmSync(copy, { force: true });
   }
   o.log.info(
-    `${name}: the index has it from an earlier build of the same tree (the same files, other timestamps: sha256 ${there.sha256.slice(0, 12)}…); using the index's bytes, so what is checked, signed and attached is what the index has`,
+    `${name}: the index has it from an earlier build of the same tree (the same files, other timestamps${kind === "wheel" ? " or compression" : ""}: sha256 ${there.sha256.slice(0, 12)}…); using the index's bytes, so what is checked, signed and attached is what the index has`,
   );
   return there.sha256;
 }

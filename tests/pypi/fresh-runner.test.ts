@@ -143,6 +143,61 @@ describe.skipIf(!hasBinary() || !canBuild())("re-run on a fresh runner after a p
     },
   );
 
+  test("a wheel builder that ignores SOURCE_DATE_EPOCH: the rebuilt wheel holds the same files, so the index's copy is taken", async () => {
+    const r = project("freshzip");
+    // the build stamps the wheel's members with its own time, as a backend that ignores
+    // SOURCE_DATE_EPOCH does (each build a year later, so two builds never share a stamp)
+    r.commit("build: a wheel stamped at build time", {
+      "stamp.py": [
+        "import glob, os, subprocess, sys, zipfile",
+        `subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", "dist"], check=True)`,
+        "n = int(open('.builds').read()) + 1 if os.path.exists('.builds') else 1",
+        "open('.builds', 'w').write(str(n))",
+        "for w in glob.glob('dist/*.whl'):",
+        "    with zipfile.ZipFile(w) as src, zipfile.ZipFile(w + '.tmp', 'w', zipfile.ZIP_DEFLATED) as dst:",
+        "        for info in src.infolist():",
+        "            i = zipfile.ZipInfo(info.filename, date_time=(1980 + n, 1, 1, 0, 0, 0))",
+        "            i.external_attr = info.external_attr",
+        "            dst.writestr(i, src.read(info.filename), zipfile.ZIP_DEFLATED)",
+        "    os.replace(w + '.tmp', w)",
+        "",
+      ].join("\n"),
+      "pyproject.toml": readFileSync(join(r.dir, "pyproject.toml"), "utf8").replace(
+        `command = ["${PY}", "-m", "build", "--no-isolation", "--outdir", "dist"]`,
+        `command = ["${PY}", "stamp.py"]`,
+      ),
+      ".gitignore": "dist/\nbuild/\n*.egg-info/\n.shipline/\nroot.json\n.builds\n",
+    });
+    try {
+      const wheel = "freshzip-1.0.0-py3-none-any.whl";
+      const first = await publishWithToken(r, "upload:after-send:kill");
+      expect(first.code, first.stderr).not.toBe(0);
+      expect(pypi.files("freshzip").map((f) => f.filename)).toEqual([wheel]);
+      const storedSha = pypi.files("freshzip")[0]!.digests.sha256;
+      freshRunner(r);
+      const again = await publishWithToken(r);
+      expect(again.code, again.stderr).toBe(0);
+      expect(readFileSync(join(r.dir, ".builds"), "utf8")).toBe("2");
+      expect(again.stderr).toContain(
+        `${wheel}: the index has it from an earlier build of the same tree (the same files, other timestamps or compression`,
+      );
+      expect(again.stderr).toContain(`${wheel}: already on the index with the same sha256`);
+      const local = new Bun.CryptoHasher("sha256")
+        .update(readFileSync(join(r.dir, "dist", wheel)))
+        .digest("hex");
+      expect(local).toBe(storedSha);
+      expect(
+        pypi
+          .files("freshzip")
+          .map((f) => f.filename)
+          .sort(),
+      ).toEqual([wheel, "freshzip-1.0.0.tar.gz"]);
+      expect(pypi.uploads.filter((u) => u.filename === wheel && u.status === 200)).toHaveLength(1);
+    } finally {
+      r.remove();
+    }
+  });
+
   test("a stored sdist with other contents under the same name is not taken: the upload refuses it", async () => {
     const r = project("freshdiff");
     try {
@@ -154,6 +209,9 @@ describe.skipIf(!hasBinary() || !canBuild())("re-run on a fresh runner after a p
       expect(again.code).not.toBe(0);
       expect(again.stderr).toContain(
         "freshdiff-1.0.0.tar.gz: the index has a different file under this name",
+      );
+      expect(again.stderr).toMatch(
+        /freshdiff-1\.0\.0-py3-none-any\.whl: the index has a different file under this name \(sha256 [0-9a-f]{12}…\), not a rebuild of this one \(freshdiff\/__init__\.py differs\)/,
       );
       expect(again.stderr).toContain("is already on the index with different contents");
     } finally {
