@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import { projectFolders } from "../config/release-please.ts";
-import { loadShiplineConfig } from "../config/shipline.ts";
+import { loadShiplineConfig, packageBuildCommand } from "../config/shipline.ts";
 import { printJson } from "../ui/log.ts";
 import { defineShiplineCommand } from "./common.ts";
 
@@ -26,19 +26,22 @@ export default defineShiplineCommand({
       ? `--out-dir ${args["out-dir"]}`
       : `[tool.shipline.build] out-dir "${cfg.build.outDir}"`;
     // the root project and each monorepo package, into one out-dir (as the publish flow does);
-    // no project anywhere: the root, whose build says what is missing. A configured command
-    // decides its own scope (`uv build --all-packages`…): it runs once, at the root.
+    // no project anywhere: the root, whose build says what is missing. A command configured at
+    // the root decides its own scope (`uv build --all-packages`…): it runs once, at the root.
+    // Otherwise a package's own [tool.shipline.build] command builds it.
     const found = cfg.build.command?.length ? [] : projectFolders(cwd);
     const dirs = found.length ? found : ["."];
     const releases = await expectedReleases(cwd, undefined);
     const files: string[] = [];
     for (const dir of dirs) {
       if (dirs.length > 1) log.info(`building ${dir === "." ? "the root project" : dir}`);
+      const own = cfg.build.command?.length ? { warnings: [] } : packageBuildCommand(cwd, dir);
+      for (const w of own.warnings) log.warn(w);
       const outcome = await buildDistributions({
         projectDir: join(cwd, dir),
         outDir,
         outDirSource,
-        command: cfg.build.command,
+        command: own.command ?? cfg.build.command,
         log,
       });
       if (outcome.noIsolation) log.info("built without build isolation (no package index was reachable)");

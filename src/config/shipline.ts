@@ -280,3 +280,25 @@ export function loadShiplineConfig(root: string): ShiplineConfig {
   const tool = (py.data.tool as Table | undefined)?.shipline;
   return readShiplineTable(tool, "pyproject.toml");
 }
+
+/**
+ * A monorepo package's own `[tool.shipline.build] command`, from the package's pyproject.toml:
+ * it builds that package (run in its folder) instead of the root's command or the default. Only
+ * the command is read there; out-dir and the rest of [tool.shipline] are the root's, and a
+ * package that sets them is told so.
+ */
+export function packageBuildCommand(root: string, dir: string): { command?: string[]; warnings: string[] } {
+  if (dir === "." || dir === "") return { warnings: [] };
+  const tool = (readPyproject(join(root, dir))?.data.tool as Table | undefined)?.shipline;
+  if (!isTable(tool)) return { warnings: [] };
+  const file = `${dir}/pyproject.toml`;
+  const cfg = readShiplineTable({ build: tool.build }, file);
+  const warnings = cfg.warnings;
+  const rootOnly = Object.keys(tool).filter((k) => k !== "build");
+  if (isTable(tool.build) && tool.build["out-dir"] !== undefined) rootOnly.push("build.out-dir");
+  if (rootOnly.length)
+    warnings.push(
+      `${file}: [tool.shipline] ${rootOnly.join(", ")} ignored: a package sets only its build.command; the rest is read from the root's pyproject.toml`,
+    );
+  return { command: tool.build === undefined ? undefined : cfg.build.command, warnings };
+}

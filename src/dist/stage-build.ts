@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadShiplineConfig } from "../config/shipline.ts";
+import { loadShiplineConfig, packageBuildCommand } from "../config/shipline.ts";
 import { ShiplineError } from "../errors.ts";
 import { withWorktree } from "../git/worktree.ts";
 import type { PrStageResult } from "../github/outputs.ts";
@@ -70,8 +70,19 @@ export const buildStage: Stage<BuildStageResult> = {
       ctx.log.warn("no release is pending at HEAD: the built version is not compared with a planned one");
     const files: string[] = [];
     const origins: Record<string, string> = {};
-    const build = (projectDir: string) =>
-      buildDistributions({ projectDir, outDir, command: cfg.build.command, log: ctx.log, env: ctx.env });
+    // a package's own [tool.shipline.build] command builds it; else the root's, else the default
+    // (read from the tree being built: a release behind HEAD is built from its own commit)
+    const build = (tree: string, dir: string) => {
+      const own = packageBuildCommand(tree, dir);
+      for (const w of own.warnings) ctx.log.warn(w);
+      return buildDistributions({
+        projectDir: join(tree, dir),
+        outDir,
+        command: own.command ?? cfg.build.command,
+        log: ctx.log,
+        env: ctx.env,
+      });
+    };
     for (const dir of dirs) {
       const rel = releases.find((r) => r.path === dir);
       const sha = rel?.sha;
@@ -80,8 +91,8 @@ export const buildStage: Stage<BuildStageResult> = {
           `building ${rel.tag ?? rel.version} from its release commit ${sha.slice(0, 7)}, behind HEAD`,
         );
       const outcome = sha
-        ? await withWorktree(ctx.root, sha, (tree) => build(join(tree, dir)))
-        : await build(join(ctx.root, dir));
+        ? await withWorktree(ctx.root, sha, (tree) => build(tree, dir))
+        : await build(ctx.root, dir);
       const expected = rel?.version;
       if (expected) verifyVersion(outcome.files, expected);
       files.push(...outcome.files);

@@ -184,34 +184,40 @@ describe.skipIf(!canBuild())("shipline build", () => {
     }
   }, 120_000);
 
-  test("a monorepo without a root project: every release-please package is built into dist/ and checked", async () => {
+  test("a monorepo without a root project: every release-please package is built into dist/ (each by its own [tool.shipline.build] command) and checked", async () => {
     const repo = TestRepo.create();
     try {
       const pkg = (name: string) =>
-        `[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "${name}"\nversion = "0.3.0"\ndescription = "x"\nreadme = "README.md"\n\n[tool.shipline.build]\ncommand = ["sh", "-c", "${PY} -m build --no-isolation --outdir \\"$SHIPLINE_OUT_DIR\\""]\n`;
+        `[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "${name}"\nversion = "0.3.0"\ndescription = "x"\nreadme = "README.md"\n\n[tool.shipline.build]\ncommand = ["sh", "-c", "${PY} -m build --no-isolation --outdir \\"$SHIPLINE_OUT_DIR\\"", "${name}"]\n`;
       repo.commit("feat: two packages", {
         "release-please-config.json": JSON.stringify({ packages: { "libs/a": {}, "libs/b": {} } }),
         ".release-please-manifest.json": JSON.stringify({ "libs/a": "0.3.0", "libs/b": "0.3.0" }),
-        "libs/a/pyproject.toml": pkg("pkg-a"),
+        "libs/a/pyproject.toml": pkg("pkga"),
         "libs/a/README.md": "# a\n",
-        "libs/a/src/pkg_a/__init__.py": "",
-        "libs/b/pyproject.toml": pkg("pkg-b"),
+        "libs/a/src/pkga/__init__.py": "",
+        "libs/b/pyproject.toml": pkg("pkgb"),
         "libs/b/README.md": "# b\n",
-        "libs/b/src/pkg_b/__init__.py": "",
+        "libs/b/src/pkgb/__init__.py": "",
         ".gitignore": "dist/\nbuild/\n*.egg-info/\n",
       });
       const r = await shipline(["build", "--check", "--json"], { cwd: repo.dir, timeoutMs: 120_000 });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toContain("building libs/a");
+      // each package's own command ran, not the default (uv, or an isolated `python -m build`);
+      // one-word names: Debian's setuptools names a dashed project's sdist `a-b-1.0.tar.gz`
+      for (const name of ["pkga", "pkgb"])
+        expect(r.stderr).toContain(
+          `$ sh -c ${PY} -m build --no-isolation --outdir "$SHIPLINE_OUT_DIR" ${name}`,
+        );
       expect(
         JSON.parse(r.stdout)
           .files.map((f: { path: string }) => f.path)
           .sort(),
       ).toEqual([
-        "dist/pkg_a-0.3.0-py3-none-any.whl",
-        "dist/pkg_a-0.3.0.tar.gz",
-        "dist/pkg_b-0.3.0-py3-none-any.whl",
-        "dist/pkg_b-0.3.0.tar.gz",
+        "dist/pkga-0.3.0-py3-none-any.whl",
+        "dist/pkga-0.3.0.tar.gz",
+        "dist/pkgb-0.3.0-py3-none-any.whl",
+        "dist/pkgb-0.3.0.tar.gz",
       ]);
     } finally {
       repo.remove();

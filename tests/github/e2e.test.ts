@@ -514,6 +514,9 @@ describe.skipIf(!hasBinary())("monorepo", () => {
         "[tool.shipline.gates]\nlint = false\nformat = false\ntypecheck = false\ntests = false\nbuild = false\n" +
         // a build that says where it runs, then fails: the test is about what gets built
         '[tool.shipline.build]\ncommand = ["sh", "-c", "echo building in $PWD >&2; exit 3"]\n',
+      // packages/a has a build command of its own, which builds it instead of the root's
+      "packages/a/pyproject.toml":
+        '[project]\nname = "pkg-a"\nversion = "1.0.0"\n\n[tool.shipline.build]\ncommand = ["sh", "-c", "echo own build of a in $PWD >&2; touch $SHIPLINE_OUT_DIR/pkg_a-1.1.0-py3-none-any.whl"]\n',
     });
     const m = await githubFixture(repo);
     try {
@@ -553,7 +556,9 @@ describe.skipIf(!hasBinary())("monorepo", () => {
       repo.git("checkout", "-q", "--detach", o.releases_sha!);
       const pub = await publishJob();
       expect(pub.stderr).not.toContain("HEAD is not a release commit");
-      expect(pub.stderr).toContain(`building in ${join(repo.dir, "packages", "a")}`);
+      expect(pub.stderr).toContain("$ sh -c echo own build of a in $PWD");
+      expect(existsSync(join(repo.dir, "dist", "pkg_a-1.1.0-py3-none-any.whl"))).toBe(true);
+      expect(pub.stderr).toContain(`building in ${join(repo.dir, "packages", "b")}`);
       expect(later).not.toBe(merged);
     } finally {
       m.cleanup();
