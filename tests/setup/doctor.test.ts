@@ -297,6 +297,23 @@ describe("shipline doctor (real git repos)", () => {
     rmSync(py, { recursive: true, force: true });
   });
 
+  test("build-tool: not asked in a monorepo whose every package has its own build command", async () => {
+    const r = TestRepo.create();
+    const own = (name: string) =>
+      `[project]\nname = "${name}"\nversion = "1.0.0"\n\n[tool.shipline.build]\ncommand = ["make", "dist"]\n`;
+    r.commit("chore: two packages", {
+      "release-please-config.json": JSON.stringify({ packages: { "libs/a": {}, "libs/b": {} } }),
+      ".release-please-manifest.json": JSON.stringify({ "libs/a": "1.0.0", "libs/b": "1.0.0" }),
+      "libs/a/pyproject.toml": own("a"),
+      "libs/b/pyproject.toml": '[project]\nname = "b"\nversion = "1.0.0"\n',
+    });
+    // libs/b is built the default way (uv or python -m build): asked
+    expect((await doctor(r, { PATH: "/nonexistent" })).some((x) => x.id === "build-tool")).toBe(true);
+    r.write("libs/b/pyproject.toml", own("b"));
+    expect((await doctor(r, { PATH: "/nonexistent" })).some((x) => x.id === "build-tool")).toBe(false);
+    r.remove();
+  });
+
   test("a release workflow without id-token: write → workflow-permissions error", async () => {
     const r = healthy();
     r.write(".github/workflows/release.yml", GOOD_WORKFLOW.replace("  id-token: write\n", ""));

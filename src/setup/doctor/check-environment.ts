@@ -3,7 +3,8 @@
  * permissions, Trusted Publishing prerequisites, and the age of the embedded Sigstore
  * trusted root (the seed's "PyPI Publishing Fails" and "Quality Gate Failures" sections).
  */
-import type { ShiplineConfig } from "../../config/shipline.ts";
+import { projectFolders } from "../../config/release-please.ts";
+import { packageBuildCommand, type ShiplineConfig } from "../../config/shipline.ts";
 import { errorMessage } from "../../errors.ts";
 import { CI_NAMES, detectCi, gitlabTokenVariable } from "../../net/ambient-oidc.ts";
 import { events, readWorkflows, steps, uploadsReleaseAssets } from "../existing-workflows.ts";
@@ -42,11 +43,13 @@ export function checkGateTools(ctx: DoctorContext, cfg: ShiplineConfig): Finding
 /**
  * `shipline build` (the build gate, and a release's build stage) runs `uv build`, else
  * `python -m build`: without either, the gates fail, or with the gate off a release fails after
- * its tag. Not asked when a build command of the project's own is configured.
+ * its tag. Not asked when a build command of the project's own is configured (at the root, or
+ * in every monorepo package's pyproject.toml).
  */
 export async function checkBuildTool(ctx: DoctorContext, cfg: ShiplineConfig): Promise<Finding[]> {
   const gate = cfg.gates.find((g) => g.name === "build" && g.enabled);
   if (cfg.build.command?.length || (!gate && !cfg.publish.enabled)) return [];
+  if (everyPackageBuildsItself(ctx.root)) return [];
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
   if (Bun.which("uv", { PATH: env.PATH ?? "" }))
@@ -64,6 +67,16 @@ export async function checkBuildTool(ctx: DoctorContext, cfg: ShiplineConfig): P
       "`python -m pip install build` (Debian: apt install python3-build), or install uv, or set [tool.shipline.build] command",
     ),
   ];
+}
+
+/** Every project folder is a monorepo package with its own build command (none is the root). */
+function everyPackageBuildsItself(root: string): boolean {
+  const dirs = projectFolders(root);
+  try {
+    return dirs.length > 0 && dirs.every((d) => d !== "." && packageBuildCommand(root, d).command?.length);
+  } catch {
+    return false; // an invalid package table: the build says so
+  }
 }
 
 const NEEDED = ["contents", "pull-requests", "id-token"] as const;
