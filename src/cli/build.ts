@@ -7,7 +7,7 @@ import { defineShiplineCommand } from "./common.ts";
 export default defineShiplineCommand({
   name: "build",
   description:
-    "Build sdist and wheel into dist/ (uv build, python -m build, or [tool.shipline.build] command); in a monorepo, every package.",
+    "Build sdist and wheel into dist/ (uv build, python -m build, or [tool.shipline.build] command); in a monorepo, every package (by its own command when its pyproject.toml sets one).",
   args: {
     "out-dir": { type: "string", description: "Output directory (default dist)", valueHint: "DIR" },
     check: { type: "boolean", description: "Also check the built files (like twine check)" },
