@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadShiplineConfig, packageBuildCommand } from "../config/shipline.ts";
 import { ShiplineError } from "../errors.ts";
+import { headSha, isAncestor } from "../git/git.ts";
 import { withWorktree } from "../git/worktree.ts";
 import type { PrStageResult } from "../github/outputs.ts";
 import type { Stage } from "../pipeline/stage.ts";
@@ -70,6 +71,13 @@ export const buildStage: Stage<BuildStageResult> = {
       ctx.log.warn("no release is pending at HEAD: the built version is not compared with a planned one");
     const files: string[] = [];
     const origins: Record<string, string> = {};
+    /** Each built file's release commit (HEAD's for a release at HEAD). */
+    const commits = new Map<string, string>();
+    let head: string | undefined;
+    const headCommit = () => {
+      head ??= headSha(ctx.root);
+      return head;
+    };
     // a package's own [tool.shipline.build] command builds it; else the root's, else the default
     // (read from the tree being built: a release behind HEAD is built from its own commit)
     const build = (tree: string, dir: string) => {
@@ -96,14 +104,33 @@ export const buildStage: Stage<BuildStageResult> = {
       const expected = rel?.version;
       if (expected) verifyVersion(outcome.files, expected);
       files.push(...outcome.files);
-      for (const f of outcome.files) origins[relativeTo(ctx.root, f)] = dir;
+      for (const f of outcome.files) {
+        origins[relativeTo(ctx.root, f)] = dir;
+        commits.set(f, sha ?? headCommit());
+      }
     }
     const digests = new Map<string, string>();
     for (const f of files) digests.set(f, (await digestFile(f, { keys: ["sha256"] })).digests.sha256);
     // a rebuild of an sdist or wheel the index already has (a re-run on a fresh runner) takes
     // the index's bytes when only its timestamps or compression differ (src/pypi/index-copy.ts)
     const { adoptIndexCopies } = await import("../pypi/index-copy.ts");
-    await adoptIndexCopies(digests, { repositoryUrl: ctx.options.repositoryUrl, env: ctx.env, log: ctx.log });
+    // one with other contents too, when its PEP 740 provenance shows this job's signer at the
+    // release commit, or at a later commit of HEAD's history (one that built it behind HEAD)
+    const builtAt = (file: string, digest: string) => {
+      const release = commits.get(file);
+      if (!release) return false;
+      return (
+        digest === release ||
+        (isAncestor(ctx.root, release, digest) && isAncestor(ctx.root, digest, headCommit()))
+      );
+    };
+    await adoptIndexCopies(digests, {
+      repositoryUrl: ctx.options.repositoryUrl,
+      env: ctx.env,
+      log: ctx.log,
+      fulcioUrl: ctx.options.fulcioUrl,
+      builtAt,
+    });
     const sha256: Record<string, string> = {};
     for (const [f, sha] of digests) sha256[relativeTo(ctx.root, f)] = sha;
     ctx.saveProgress({ built: { version, files: sha256, origins } satisfies Built });

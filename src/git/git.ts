@@ -250,6 +250,13 @@ export function headSha(cwd: string): string {
   return r.stdout.trim();
 }
 
+/** Is commit `a` an ancestor of `b` (or `b` itself)? False when either is not a full sha known here. */
+export function isAncestor(cwd: string, a: string, b: string): boolean {
+  const full = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+  if (!full.test(a) || !full.test(b)) return false;
+  return git(["merge-base", "--is-ancestor", a, b], { cwd, allowFailure: true }).exitCode === 0;
+}
+
 /** sha of a tag's target commit, or undefined when the tag does not exist. */
 export function tagCommit(cwd: string, tag: string): string | undefined {
   const r = git(["rev-parse", "--verify", "-q", `refs/tags/${tag}^{commit}`], { cwd, allowFailure: true });

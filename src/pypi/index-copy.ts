@@ -8,8 +8,14 @@
  * stopped by a conflict that is not one. When the index's file holds exactly the members of
  * this build (names, contents, execute bits; times, owners and compression aside), the build
  * takes the index's bytes: check, sign, upload (already there), verify and the GitHub release
- * then all handle the file the index has. Any other difference is left to the upload stage,
- * which refuses it.
+ * then all handle the file the index has.
+ *
+ * A file with other contents is taken only when its PEP 740 provenance, verified offline, shows
+ * it is this release's own: signed by the identity this job signs with, at the release's commit
+ * (or a later one on HEAD's history, which builds a release behind HEAD from its own commit).
+ * That is a re-run after a build tool changed between attempts (a new setuptools writing other
+ * metadata): the index keeps the first build forever, so the release is finished with it. Any
+ * other difference is left to the upload stage, which refuses it.
  */
 import { renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -18,10 +24,11 @@ import { parseDistFilename } from "../dist/filename.ts";
 import { scanTarGz, type TarMember } from "../dist/tar.ts";
 import { ZipReader } from "../dist/zip.ts";
 import { readBodyLimited } from "../net/bounded-body.ts";
+import { ownSignaturePolicy } from "../sigstore/expected-signer.ts";
 import type { Logger } from "../ui/log.ts";
 import { indexReadAuthorization } from "./credentials.ts";
 import { backoffFromEnv, indexBaseFor, USER_AGENT } from "./http.ts";
-import { getReadable, type Listing, listProjectFiles } from "./index-probe.ts";
+import { getReadable, type IndexFile, type Listing, listProjectFiles } from "./index-probe.ts";
 
 /** Larger files are not downloaded to be compared (the upload stage then judges them). */
 const MAX_COPY_BYTES = 256 << 20;
@@ -30,6 +37,72 @@ export interface AdoptOptions {
   repositoryUrl?: string;
   env: NodeJS.ProcessEnv;
   log: Logger;
+  /** The Sigstore instance this job signs with (--fulcio-url): its trusted root judges provenance. */
+  fulcioUrl?: string;
+  /**
+   * Would a job signing at commit `digest` have built `file` from this release's tree? (The
+   * release commit itself, or a later commit on HEAD's history.) Without it, provenance is not read.
+   */
+  builtAt?: (file: string, digest: string) => boolean;
+}
+
+/** A provenance file is a few kB per attestation; anything near this is not one. */
+const MAX_PROVENANCE_BYTES = 4 << 20;
+
+/**
+ * Is the index's file (other contents than this build's) this release's own, by its PEP 740
+ * provenance? The commit and signer when it is, else why not (one phrase).
+ */
+async function provenOwn(
+  there: IndexFile,
+  file: string,
+  o: AdoptOptions,
+): Promise<{ commit: string; identity: string } | string> {
+  if (!there.provenance || !there.sha256) return "it has no PEP 740 provenance to show where it was built";
+  if (!o.builtAt) return "its provenance is not compared here";
+  const own = ownSignaturePolicy(o.env, o.fulcioUrl);
+  if (typeof own === "string") return `its provenance cannot be judged here: ${own}`;
+  const upload = o.repositoryUrl ?? PYPI_UPLOAD_URL;
+  const url = there.provenance;
+  const res = await getReadable(
+    (headers) => fetch(url, { headers, signal: AbortSignal.timeout(30_000) }),
+    { "User-Agent": USER_AGENT, Accept: "application/vnd.pypi.integrity.v1+json" },
+    indexReadAuthorization(upload, url, o.env),
+  );
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => {});
+    return `its provenance could not be read (the index answered ${res.status})`;
+  }
+  let prov: unknown;
+  try {
+    prov = JSON.parse(
+      new TextDecoder().decode(await readBodyLimited(res, "its provenance", MAX_PROVENANCE_BYTES)),
+    );
+  } catch (e) {
+    return `its provenance is unreadable (${(e as Error).message})`;
+  }
+  const bundles = (prov as { attestation_bundles?: unknown })?.attestation_bundles;
+  const atts = (Array.isArray(bundles) ? bundles : []).flatMap((b: { attestations?: unknown }) =>
+    Array.isArray(b?.attestations) ? (b.attestations as unknown[]) : [],
+  );
+  if (!atts.length) return "its provenance holds no attestation";
+  const { verifyAttestationJson } = await import("../sigstore/verify.ts");
+  let why = "";
+  for (const att of atts) {
+    const r = verifyAttestationJson(
+      { name: basename(file), sha256: there.sha256 },
+      att,
+      own.policy,
+      own.root,
+    );
+    if (!r.ok) why = `its attestation does not verify as this job's (${r.reason ?? "invalid"})`;
+    else if (!r.sourceDigest || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(r.sourceDigest))
+      why = "its signing certificate names no commit";
+    else if (!o.builtAt(file, r.sourceDigest))
+      why = `it was signed at commit ${r.sourceDigest.slice(0, 12)}, which is neither this release's commit nor a later one on HEAD's history`;
+    else return { commit: r.sourceDigest, identity: r.identity ?? "" };
+  }
+  return why;
 }
 
 type Kind = "sdist" | "wheel";
@@ -137,18 +210,24 @@ async function adoptOne(
   try {
     writeFileSync(copy, bytes);
     const diff = await firstDifference(kind, file, copy);
-    if (diff) {
+    const proven = diff ? await provenOwn(there, file, o) : undefined;
+    if (typeof proven === "string") {
       o.log.warn(
-        `${name}: the index has a different file under this name (sha256 ${there.sha256.slice(0, 12)}…), not a rebuild of this one (${diff} differs)`,
+        `${name}: the index has a different file under this name (sha256 ${there.sha256.slice(0, 12)}…), not a rebuild of this one (${diff} differs; ${proven})`,
       );
       return undefined;
     }
     renameSync(copy, file);
+    if (proven)
+      o.log.warn(
+        `${name}: the index's file has other contents than this build (${diff} differs: another build tool or version?), but its PEP 740 provenance shows ${proven.identity} built it at commit ${proven.commit.slice(0, 12)}, this release's; using the index's bytes, the release's published file (sha256 ${there.sha256.slice(0, 12)}…)`,
+      );
+    else
+      o.log.info(
+        `${name}: the index has it from an earlier build of the same tree (the same files, other timestamps${kind === "wheel" ? " or compression" : ""}: sha256 ${there.sha256.slice(0, 12)}…); using the index's bytes, so what is checked, signed and attached is what the index has`,
+      );
   } finally {
     rmSync(copy, { force: true });
   }
-  o.log.info(
-    `${name}: the index has it from an earlier build of the same tree (the same files, other timestamps${kind === "wheel" ? " or compression" : ""}: sha256 ${there.sha256.slice(0, 12)}…); using the index's bytes, so what is checked, signed and attached is what the index has`,
-  );
   return there.sha256;
 }

@@ -16,6 +16,7 @@ import type { CheckStageResult, UploadStageResult } from "../dist/types.ts";
 import { ShiplineError } from "../errors.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import { statementMismatch } from "../sigstore/attestation.ts";
+import { ownSignaturePolicy } from "../sigstore/expected-signer.ts";
 import { indexReadAuthorization } from "./credentials.ts";
 import { type Backoff, backoffFromEnv, delayFor, indexBaseFor } from "./http.ts";
 import { getReadableWithRetry, type IndexFile, listProjectFiles } from "./index-probe.ts";
@@ -65,48 +66,12 @@ async function verifySignature(
   sha256: string,
   attPath: string,
 ): Promise<{ ok: boolean | undefined; reason?: string }> {
-  const root = env.SHIPLINE_TRUSTED_ROOT;
-  if (fulcioUrl && !root)
-    return {
-      ok: undefined,
-      reason:
-        "Sigstore signature not verified here: signed with a private Sigstore (--fulcio-url) and SHIPLINE_TRUSTED_ROOT is not set",
-    };
-  const signer = expectedSigner(env);
-  if (typeof signer === "string")
-    return { ok: undefined, reason: `Sigstore signature not verified here: ${signer}` };
+  const own = ownSignaturePolicy(env, fulcioUrl);
+  if (typeof own === "string")
+    return { ok: undefined, reason: `Sigstore signature not verified here: ${own}` };
   const { verifyAttestationFile } = await import("../sigstore/verify.ts");
-  const r = verifyAttestationFile({ name: filename, sha256 }, attPath, signer, root);
+  const r = verifyAttestationFile({ name: filename, sha256 }, attPath, own.policy, own.root);
   return r.ok ? { ok: true } : { ok: false, reason: r.reason ?? "invalid" };
-}
-
-const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
-const escapeRe = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-type Signer = { identity: string; issuer: string } | { identityRegexp: string; issuer: string };
-
-/**
- * The certificate identity this job signs with, from the CI's own variables (Fulcio's SAN for
- * each): GitHub `https://github.com/<job_workflow_ref>`, GitLab `https://<ci_config_ref_uri>`.
- * A string says why there is none to expect.
- */
-function expectedSigner(env: NodeJS.ProcessEnv): Signer | string {
-  if (env.GITLAB_CI) {
-    const server = env.CI_SERVER_URL;
-    const project = env.CI_PROJECT_PATH;
-    const host = URL.parse(server ?? "")?.host;
-    if (!host || !project) return "no CI_SERVER_URL/CI_PROJECT_PATH to expect as signer";
-    return { identityRegexp: `https://${escapeRe(host)}/${escapeRe(project)}//.+@.+`, issuer: server! };
-  }
-  const ref = env.GITHUB_WORKFLOW_REF;
-  const repo = env.GITHUB_REPOSITORY;
-  if (ref) return { identity: `https://github.com/${ref}`, issuer: GITHUB_ISSUER };
-  if (repo)
-    return {
-      identityRegexp: `https://github\\.com/${escapeRe(repo)}/\\.github/workflows/[^@]+@.+`,
-      issuer: GITHUB_ISSUER,
-    };
-  return "no GITHUB_WORKFLOW_REF/GITHUB_REPOSITORY (or GitLab CI_PROJECT_PATH) to expect as signer";
 }
 
 type Signature = { envelope?: { statement?: string; signature?: string } };

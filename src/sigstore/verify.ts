@@ -12,7 +12,8 @@
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { bundleFromJSON, ValidationError } from "@sigstore/bundle";
+import { type Bundle, bundleFromJSON, ValidationError } from "@sigstore/bundle";
+import { X509Certificate } from "@sigstore/core";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { type Signer, toSignedEntity, toTrustMaterial, VerificationError, Verifier } from "@sigstore/verify";
 import { ShiplineError, UsageError } from "../errors.ts";
@@ -41,6 +42,8 @@ export interface VerifyResult {
   reason?: string;
   /** For provenance files: the publisher of the bundle that verified. */
   publisher?: Record<string, unknown>;
+  /** The commit the signer ran at (Fulcio's Source Repository Digest extension), when the certificate has it. */
+  sourceDigest?: string;
 }
 
 export type VerifyMode = "bundle" | "attestation";
@@ -192,9 +195,30 @@ export function verifyBundleJson(
     const id = checkIdentity(signer, policy);
     return id.reason
       ? { ok: false, identity: id.identity, issuer: id.issuer, reason: id.reason }
-      : { ok: true, identity: id.identity, issuer: id.issuer };
+      : { ok: true, identity: id.identity, issuer: id.issuer, sourceDigest: sourceDigestOf(bundle) };
   } catch (e) {
     return { ok: false, reason: describe(e) };
+  }
+}
+
+/** Fulcio's Source Repository Digest (the commit a CI job ran at), a DER UTF8String. */
+const OID_SOURCE_REPO_DIGEST = "1.3.6.1.4.1.57264.1.13";
+
+function sourceDigestOf(bundle: Bundle): string | undefined {
+  const c = bundle.verificationMaterial.content;
+  const raw =
+    c.$case === "certificate"
+      ? c.certificate.rawBytes
+      : c.$case === "x509CertificateChain"
+        ? c.x509CertificateChain.certificates[0]?.rawBytes
+        : undefined;
+  if (!raw) return undefined;
+  try {
+    const value = X509Certificate.parse(Buffer.from(raw)).extension(OID_SOURCE_REPO_DIGEST)?.valueObj
+      .subs?.[0]?.value;
+    return value ? value.toString("utf8") : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -227,10 +251,19 @@ export function verifyAttestationFile(
   trustedRoot?: string,
 ): VerifyResult {
   checkPolicyArgs(policy);
+  return verifyAttestationJson(file, readJson(attestationPath, "--attestation"), policy, trustedRoot);
+}
+
+/** An attestation object (or the list the upload form field carries: each must verify) already parsed. */
+export function verifyAttestationJson(
+  file: string | ArtifactRef,
+  att: unknown,
+  policy: IdentityPolicy,
+  trustedRoot?: string,
+): VerifyResult {
+  checkPolicyArgs(policy);
   const root = loadRoot(trustedRoot);
   const artifact = artifactRef(file);
-  const att = readJson(attestationPath, "--attestation");
-  // A list is what the upload form field carries; accept it too (every element must verify).
   const list = Array.isArray(att) ? att : [att];
   if (!list.length) return { file: label(file), ok: false, reason: "the attestation list is empty" };
   let last: VerifyResult = { file: label(file), ok: false };

@@ -8,14 +8,15 @@
  * Real builds: setuptools through `python -m build --no-isolation`, the compiled binary.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { canBuild, PY } from "../dist/helpers/projects.ts";
 import { hasBinary, shipline } from "../helpers/cli.ts";
-import { TestRepo } from "../helpers/repo.ts";
+import type { TestRepo } from "../helpers/repo.ts";
 import { type OidcServer, startOidc } from "../servers/oidc.ts";
 import { type PypiServer, startPypi } from "../servers/pypi.ts";
 import { type SigstoreServer, startSigstore } from "../servers/sigstore.ts";
+import { freshRunner, project } from "./helpers/fresh-runner.ts";
 
 setDefaultTimeout(120_000);
 
@@ -45,34 +46,6 @@ afterAll(async () => {
   await pypi.stop();
   await priv.stop();
 });
-
-/** One-word names: Debian's setuptools 66 still names a dashed project's sdist `a-b-1.0.tar.gz`. */
-function project(name: string): TestRepo {
-  const r = TestRepo.create();
-  r.commit("feat: a package", {
-    "pyproject.toml": `[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "${name}"\nversion = "1.0.0"\ndescription = "x"\nreadme = "README.md"\n\n[tool.shipline.build]\ncommand = ["${PY}", "-m", "build", "--no-isolation", "--outdir", "dist"]\n`,
-    "README.md": `# ${name}\n`,
-    [`src/${name.replace(/-/g, "_")}/__init__.py`]: "VALUE = 1\n",
-    ".gitignore": "dist/\nbuild/\n*.egg-info/\n.shipline/\nroot.json\n",
-  });
-  return r;
-}
-
-/** What a fresh runner has: the commit checked out again (every file newer), nothing else. */
-function freshRunner(r: TestRepo): void {
-  for (const d of [".shipline", "dist", "build"]) rmSync(join(r.dir, d), { recursive: true, force: true });
-  const later = new Date(Date.now() + 60_000);
-  const touch = (dir: string) => {
-    for (const n of readdirSync(dir)) {
-      if (n === ".git") continue;
-      const p = join(dir, n);
-      if (n.endsWith(".egg-info")) rmSync(p, { recursive: true, force: true });
-      else if (statSync(p).isDirectory()) touch(p);
-      else utimesSync(p, later, later);
-    }
-  };
-  touch(r.dir);
-}
 
 /** `shipline publish --no-sign` with an API token, optionally killed at `fault`. */
 function publishWithToken(r: TestRepo, fault?: string, index: PypiServer = pypi) {
@@ -211,7 +184,7 @@ describe.skipIf(!hasBinary() || !canBuild())("re-run on a fresh runner after a p
         "freshdiff-1.0.0.tar.gz: the index has a different file under this name",
       );
       expect(again.stderr).toMatch(
-        /freshdiff-1\.0\.0-py3-none-any\.whl: the index has a different file under this name \(sha256 [0-9a-f]{12}…\), not a rebuild of this one \(freshdiff\/__init__\.py differs\)/,
+        /freshdiff-1\.0\.0-py3-none-any\.whl: the index has a different file under this name \(sha256 [0-9a-f]{12}…\), not a rebuild of this one \(freshdiff\/__init__\.py differs; it has no PEP 740 provenance to show where it was built\)/,
       );
       expect(again.stderr).toContain("is already on the index with different contents");
     } finally {

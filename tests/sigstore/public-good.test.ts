@@ -25,7 +25,13 @@ const tmp = () => mkdtempSync(join(tmpdir(), "shipline-sig-"));
 
 describe("real public-good bundle (GitHub CLI release, Rekor public-good)", () => {
   test("verifies offline with the embedded root", () => {
-    expect(check(publicGoodBundle())).toEqual({ ok: true, identity: GH_IDENTITY, issuer: GH_ISSUER });
+    // the commit the release job ran at, from the certificate's Source Repository Digest extension
+    expect(check(publicGoodBundle())).toEqual({
+      ok: true,
+      identity: GH_IDENTITY,
+      issuer: GH_ISSUER,
+      sourceDigest: "faef2ddd81b0736748413a7c646cd0bfc26c00a0",
+    });
   });
 
   test("a different artifact digest is a digest mismatch", () => {
