@@ -71,12 +71,18 @@ export const buildStage: Stage<BuildStageResult> = {
       ctx.log.warn("no release is pending at HEAD: the built version is not compared with a planned one");
     const files: string[] = [];
     const origins: Record<string, string> = {};
-    /** Each built file's release commit (HEAD's for a release at HEAD). */
-    const commits = new Map<string, string>();
-    let head: string | undefined;
-    const headCommit = () => {
-      head ??= headSha(ctx.root);
-      return head;
+    /** Each built file's release commit, when behind HEAD (else HEAD's, asked only if needed). */
+    const commits = new Map<string, string | undefined>();
+    let head: string | null | undefined;
+    /** HEAD's sha, or undefined where there is none (a directory with no commits yet). */
+    const headCommit = (): string | undefined => {
+      if (head === undefined)
+        try {
+          head = headSha(ctx.root);
+        } catch {
+          head = null;
+        }
+      return head ?? undefined;
     };
     // a package's own [tool.shipline.build] command builds it; else the root's, else the default
     // (read from the tree being built: a release behind HEAD is built from its own commit)
@@ -106,7 +112,7 @@ export const buildStage: Stage<BuildStageResult> = {
       files.push(...outcome.files);
       for (const f of outcome.files) {
         origins[relativeTo(ctx.root, f)] = dir;
-        commits.set(f, sha ?? headCommit());
+        commits.set(f, sha);
       }
     }
     const digests = new Map<string, string>();
@@ -117,11 +123,11 @@ export const buildStage: Stage<BuildStageResult> = {
     // one with other contents too, when its PEP 740 provenance shows this job's signer at the
     // release commit, or at a later commit of HEAD's history (one that built it behind HEAD)
     const builtAt = (file: string, digest: string) => {
-      const release = commits.get(file);
-      if (!release) return false;
+      const at = headCommit();
+      const release = commits.has(file) ? (commits.get(file) ?? at) : undefined;
+      if (!release || !at) return false;
       return (
-        digest === release ||
-        (isAncestor(ctx.root, release, digest) && isAncestor(ctx.root, digest, headCommit()))
+        digest === release || (isAncestor(ctx.root, release, digest) && isAncestor(ctx.root, digest, at))
       );
     };
     await adoptIndexCopies(digests, {
