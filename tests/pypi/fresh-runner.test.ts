@@ -16,7 +16,7 @@ import type { TestRepo } from "../helpers/repo.ts";
 import { type OidcServer, startOidc } from "../servers/oidc.ts";
 import { type PypiServer, startPypi } from "../servers/pypi.ts";
 import { type SigstoreServer, startSigstore } from "../servers/sigstore.ts";
-import { freshRunner, project } from "./helpers/fresh-runner.ts";
+import { freshRunner, project, signedJobEnv } from "./helpers/fresh-runner.ts";
 
 setDefaultTimeout(120_000);
 
@@ -195,19 +195,7 @@ describe.skipIf(!hasBinary() || !canBuild())("re-run on a fresh runner after a p
   test("signed under Trusted Publishing: the wheel's attestation on the index is the first attempt's, judged and accepted", async () => {
     const r = project("freshtp");
     try {
-      ss.writeTrustedRoot(join(r.dir, "root.json"));
-      const env = {
-        ...oidc.env,
-        GITHUB_ACTIONS: "true",
-        SHIPLINE_PYPI_TOKEN: undefined,
-        TWINE_PASSWORD: undefined,
-        SIGSTORE_ID_TOKEN: undefined,
-        SHIPLINE_HTTP_BACKOFF_MS: "5",
-        HOME: r.dir,
-        SHIPLINE_TRUSTED_ROOT: join(r.dir, "root.json"),
-        GITHUB_REPOSITORY: "octo/fresh",
-        GITHUB_WORKFLOW_REF: "octo/fresh/.github/workflows/release.yml@refs/heads/main",
-      };
+      const env = signedJobEnv(r, oidc.env, (p) => ss.writeTrustedRoot(p), "octo/fresh");
       const args = [
         "publish",
         "--repository-url",

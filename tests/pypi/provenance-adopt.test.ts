@@ -16,7 +16,7 @@ import type { TestRepo } from "../helpers/repo.ts";
 import { type OidcServer, startOidc } from "../servers/oidc.ts";
 import { type PypiServer, startPypi } from "../servers/pypi.ts";
 import { type SigstoreServer, startSigstore } from "../servers/sigstore.ts";
-import { freshRunner, project } from "./helpers/fresh-runner.ts";
+import { freshRunner, project, signedJobEnv } from "./helpers/fresh-runner.ts";
 
 setDefaultTimeout(120_000);
 
@@ -88,20 +88,7 @@ afterAll(async () => {
 
 /** `shipline publish` under Trusted Publishing, signed, as the release workflow runs it. */
 function publish(r: TestRepo, w: World, extra: Record<string, string | undefined> = {}) {
-  w.ss.writeTrustedRoot(join(r.dir, "root.json"));
-  const env = {
-    ...w.oidc.env,
-    GITHUB_ACTIONS: "true",
-    SHIPLINE_PYPI_TOKEN: undefined,
-    TWINE_PASSWORD: undefined,
-    SIGSTORE_ID_TOKEN: undefined,
-    SHIPLINE_HTTP_BACKOFF_MS: "5",
-    HOME: r.dir,
-    SHIPLINE_TRUSTED_ROOT: join(r.dir, "root.json"),
-    GITHUB_REPOSITORY: "octo/prov",
-    GITHUB_WORKFLOW_REF: WORKFLOW_REF,
-    ...extra,
-  };
+  const env = { ...signedJobEnv(r, w.oidc.env, (p) => w.ss.writeTrustedRoot(p), "octo/prov"), ...extra };
   const args = [
     "publish",
     "--repository-url",
@@ -114,6 +101,14 @@ function publish(r: TestRepo, w: World, extra: Record<string, string | undefined
   return shipline([...args, "--json"], { cwd: r.dir, env, timeoutMs: 120_000 });
 }
 
+/** The names of a project's 1.0.0 files on the index, sorted. */
+const released = (w: World, project: string) =>
+  w.pypi
+    .files(project)
+    .filter((f) => f.version === "1")
+    .map((f) => f.filename)
+    .sort();
+
 const sha256 = (path: string) => new Bun.CryptoHasher("sha256").update(readFileSync(path)).digest("hex");
 
 describe.skipIf(!hasBinary() || !canBuild())("a rebuild with other contents than the index's file", () => {
@@ -121,12 +116,7 @@ describe.skipIf(!hasBinary() || !canBuild())("a rebuild with other contents than
     const wheel = "provown-1.0.0-py3-none-any.whl";
     const first = await publish(ours, world, { SHIPLINE_FAULT: "upload:after-send:kill" });
     expect(first.code, first.stderr).not.toBe(0);
-    expect(
-      world.pypi
-        .files("provown")
-        .filter((f) => f.version === "1")
-        .map((f) => f.filename),
-    ).toEqual([wheel]);
+    expect(released(world, "provown")).toEqual([wheel]);
     const stored = world.pypi.files("provown").find((f) => f.filename === wheel)!;
     freshRunner(ours);
     const again = await publish(ours, world);
@@ -138,13 +128,7 @@ describe.skipIf(!hasBinary() || !canBuild())("a rebuild with other contents than
     expect(again.stderr).toContain(`${wheel}: already on the index with the same sha256`);
     // dist/ holds the first build's wheel; the sdist of the second build went up; nothing twice
     expect(sha256(join(ours.dir, "dist", wheel))).toBe(stored.digests.sha256);
-    expect(
-      world.pypi
-        .files("provown")
-        .filter((f) => f.version === "1")
-        .map((f) => f.filename)
-        .sort(),
-    ).toEqual([wheel, "provown-1.0.0.tar.gz"]);
+    expect(released(world, "provown")).toEqual([wheel, "provown-1.0.0.tar.gz"]);
     expect(world.pypi.uploads.filter((u) => u.filename === wheel && u.status === 200)).toHaveLength(1);
     const out = JSON.parse(again.stdout);
     expect(out.stages.verify.result.files.map((f: { provenance: string }) => f.provenance)).toEqual([
@@ -157,12 +141,7 @@ describe.skipIf(!hasBinary() || !canBuild())("a rebuild with other contents than
     // the first attempt's file is the one above's setting: signed by release.yml at `ours`' HEAD
     const r = ours;
     const sdist = "provown-1.0.0.tar.gz";
-    expect(
-      world.pypi
-        .files("provown")
-        .filter((f) => f.version === "1")
-        .map((f) => f.filename),
-    ).toContain(sdist);
+    expect(released(world, "provown")).toContain(sdist);
     freshRunner(r);
     const again = await publish(r, world, {
       GITHUB_WORKFLOW_REF: "octo/prov/.github/workflows/other.yml@refs/heads/main",
@@ -177,12 +156,7 @@ describe.skipIf(!hasBinary() || !canBuild())("a rebuild with other contents than
     const wheel = "provelse-1.0.0-py3-none-any.whl";
     const first = await publish(other, elsewhere, { SHIPLINE_FAULT: "upload:after-send:kill" });
     expect(first.code, first.stderr).not.toBe(0);
-    expect(
-      elsewhere.pypi
-        .files("provelse")
-        .filter((f) => f.version === "1")
-        .map((f) => f.filename),
-    ).toEqual([wheel]);
+    expect(released(elsewhere, "provelse")).toEqual([wheel]);
     const stored = elsewhere.pypi.files("provelse").find((f) => f.filename === wheel)!.digests.sha256;
     freshRunner(other);
     const again = await publish(other, elsewhere);
@@ -192,11 +166,6 @@ describe.skipIf(!hasBinary() || !canBuild())("a rebuild with other contents than
     );
     expect(again.stderr).toContain("is already on the index with different contents");
     expect(sha256(join(other.dir, "dist", wheel))).not.toBe(stored);
-    expect(
-      elsewhere.pypi
-        .files("provelse")
-        .filter((f) => f.version === "1")
-        .map((f) => f.filename),
-    ).toEqual([wheel]);
+    expect(released(elsewhere, "provelse")).toEqual([wheel]);
   });
 });

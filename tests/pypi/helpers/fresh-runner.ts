@@ -31,3 +31,28 @@ export function freshRunner(r: TestRepo): void {
   };
   touch(r.dir);
 }
+
+/**
+ * A GitHub Actions release job under Trusted Publishing, signing with the stand-ins: its OIDC
+ * environment, no API token, the trusted root written into the checkout, the workflow it runs.
+ */
+export function signedJobEnv(
+  r: TestRepo,
+  oidcEnv: Record<string, string>,
+  writeRoot: (path: string) => void,
+  repository: string,
+): Record<string, string | undefined> {
+  writeRoot(join(r.dir, "root.json"));
+  return {
+    ...oidcEnv,
+    GITHUB_ACTIONS: "true",
+    SHIPLINE_PYPI_TOKEN: undefined,
+    TWINE_PASSWORD: undefined,
+    SIGSTORE_ID_TOKEN: undefined,
+    SHIPLINE_HTTP_BACKOFF_MS: "5",
+    HOME: r.dir,
+    SHIPLINE_TRUSTED_ROOT: join(r.dir, "root.json"),
+    GITHUB_REPOSITORY: repository,
+    GITHUB_WORKFLOW_REF: `${repository}/.github/workflows/release.yml@refs/heads/main`,
+  };
+}
