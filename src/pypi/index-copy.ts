@@ -41,9 +41,9 @@ export interface AdoptOptions {
   fulcioUrl?: string;
   /**
    * Would a job signing at commit `digest` have built `file` from this release's tree? (The
-   * release commit itself, or a later commit on HEAD's history.) Without it, provenance is not read.
+   * release commit itself, or a later commit on HEAD's history.)
    */
-  builtAt?: (file: string, digest: string) => boolean;
+  builtAt: (file: string, digest: string) => boolean;
 }
 
 /** A provenance file is a few kB per attestation; anything near this is not one. */
@@ -59,7 +59,6 @@ async function provenOwn(
   o: AdoptOptions,
 ): Promise<{ commit: string; identity: string } | string> {
   if (!there.provenance || !there.sha256) return "it has no PEP 740 provenance to show where it was built";
-  if (!o.builtAt) return "its provenance is not compared here";
   const own = ownSignaturePolicy(o.env, o.fulcioUrl);
   if (typeof own === "string") return `its provenance cannot be judged here: ${own}`;
   const upload = o.repositoryUrl ?? PYPI_UPLOAD_URL;
@@ -96,8 +95,7 @@ async function provenOwn(
       own.root,
     );
     if (!r.ok) why = `its attestation does not verify as this job's (${r.reason ?? "invalid"})`;
-    else if (!r.sourceDigest || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(r.sourceDigest))
-      why = "its signing certificate names no commit";
+    else if (!r.sourceDigest) why = "its signing certificate names no commit";
     else if (!o.builtAt(file, r.sourceDigest))
       why = `it was signed at commit ${r.sourceDigest.slice(0, 12)}, which is neither this release's commit nor a later one on HEAD's history`;
     else return { commit: r.sourceDigest, identity: r.identity ?? "" };
