@@ -1,6 +1,7 @@
 /** Running the compiled binary (dist/shipline, built by `npm test`) as a real process. */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { Subprocess } from "bun";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 export const BIN = join(ROOT, "dist", "shipline");
@@ -40,8 +41,11 @@ export async function shipline(
     stdout: "pipe",
     stderr: "pipe",
     stdin: "ignore",
+    // its own process group, so a timeout also kills what it spawned (git, a gate's Python):
+    // a grandchild left holding stdout open would keep the reads below waiting for ever
+    detached: true,
   });
-  const timer = setTimeout(() => proc.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
+  const timer = setTimeout(() => killGroup(proc), opts.timeoutMs ?? 60_000);
   const [stdout, stderr, code] = await Promise.all([
     new Response(proc.stdout).text(),
     new Response(proc.stderr).text(),
@@ -49,4 +53,12 @@ export async function shipline(
   ]);
   clearTimeout(timer);
   return { code, stdout, stderr };
+}
+
+function killGroup(proc: Subprocess): void {
+  try {
+    process.kill(-proc.pid, "SIGKILL");
+  } catch {
+    proc.kill("SIGKILL"); // the group is gone already; the child may not be
+  }
 }
