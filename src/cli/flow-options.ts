@@ -17,7 +17,7 @@ import { parsePrereleaseFlag } from "../plan/prerelease.ts";
 import { resolveUploadUrl } from "../pypi/credentials.ts";
 import type { Logger } from "../ui/log.ts";
 import { printJson } from "../ui/log.ts";
-import { checkDateFlag } from "./values.ts";
+import { checkDateFlag, parseTagsFlag } from "./values.ts";
 
 /** `--prerelease` of plan/pr/run (issue #11, src/plan/prerelease.ts). */
 export const prereleaseArg = {
@@ -85,6 +85,7 @@ export function buildRunOptions(
         )
       : undefined;
   const repo = str("repo");
+  const tags = parseTagsFlag(str("tags"));
   if (repo !== undefined) checkSlug(repo, "--repo");
   // a misspelt SHIPLINE_OIDC would otherwise stop the run at the sign or upload stage
   if (command === "run" || command === "publish") detectCi(env);
@@ -117,6 +118,7 @@ export function buildRunOptions(
     repositoryUrl,
     skipExisting: Boolean(a["skip-existing"]) || cfg.publish.skipExisting,
     ...(a["require-release"] === true && { requireRelease: true }),
+    ...(tags && { tags }),
     python: python ?? cfg.python,
     date: checkDateFlag(str("date")),
     repo,

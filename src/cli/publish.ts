@@ -28,6 +28,12 @@ export default defineShiplineCommand({
       description:
         "Publish only when HEAD is a release commit (a merged release PR, tagged or not); else exit 1 with nothing built",
     },
+    tags: {
+      type: "string",
+      description:
+        "Publish the releases with these tags (JSON array or comma list, as the release job's tags_released output gives them), each built from its tag's commit",
+      valueHint: "TAGS",
+    },
     state: {
       type: "string",
       description: "Checkpoint file (default .shipline/state.json)",
@@ -53,6 +59,11 @@ export default defineShiplineCommand({
         throw new UsageError(
           "--require-release checks HEAD before the build, and with FILES nothing is built",
           "drop --require-release, or the FILES (to build at HEAD)",
+        );
+      if (options.tags)
+        throw new UsageError(
+          "--tags builds each tag's release from its commit, and with FILES nothing is built",
+          "drop --tags, or the FILES",
         );
       const files = expandDistFiles(rest, cwd).map((p) => relative(root, resolve(cwd, p)));
       if (!files.length)

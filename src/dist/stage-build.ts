@@ -14,7 +14,7 @@ import type { Stage } from "../pipeline/stage.ts";
 import type { PlanStageResult } from "../plan/types.ts";
 import { buildDistributions, verifyVersion } from "./build.ts";
 import { digestFile } from "./digests.ts";
-import { type ExpectedRelease, expectedReleases } from "./expected-version.ts";
+import { type ExpectedRelease, expectedReleases, releasesAtTags } from "./expected-version.ts";
 import { relativeTo } from "./report.ts";
 import type { BuildStageResult } from "./types.ts";
 
@@ -37,6 +37,26 @@ async function stillThere(root: string, built: Built): Promise<boolean> {
   return true;
 }
 
+/**
+ * `publish --tags`: each release built from its tag's commit — in place when that is HEAD, else
+ * in a worktree of it (the release job released merged release PRs behind the pushed commit).
+ */
+async function taggedReleases(root: string, tags: readonly string[]): Promise<ExpectedRelease[]> {
+  const releases = await releasesAtTags(root, tags);
+  let head: string | undefined;
+  try {
+    head = headSha(root);
+  } catch {
+    head = undefined;
+  }
+  return releases.map((r) => ({
+    version: r.version,
+    path: r.path || ".",
+    tag: r.tag,
+    ...(r.sha !== head && { sha: r.sha }),
+  }));
+}
+
 export const buildStage: Stage<BuildStageResult> = {
   name: "build",
   async run(ctx) {
@@ -45,10 +65,13 @@ export const buildStage: Stage<BuildStageResult> = {
     // a merged release PR behind HEAD that this run released (pr stage) is built from its own
     // commit: HEAD has moved past it, so building HEAD would publish the wrong tree
     const behind = ctx.resultOf<PrStageResult>("pr")?.released ?? [];
-    const atHead = await expectedReleases(ctx.root, ctx.resultOf<PlanStageResult>("plan"));
-    const releases: ExpectedRelease[] = atHead.length
-      ? atHead
-      : behind.map((r) => ({ version: r.version, path: r.path || ".", sha: r.sha, tag: r.tag }));
+    const releases: ExpectedRelease[] = ctx.options.tags?.length
+      ? await taggedReleases(ctx.root, ctx.options.tags)
+      : await expectedReleases(ctx.root, ctx.resultOf<PlanStageResult>("plan"));
+    if (!releases.length)
+      releases.push(
+        ...behind.map((r) => ({ version: r.version, path: r.path || ".", sha: r.sha, tag: r.tag })),
+      );
     const version = releases[0]?.version;
     if (ctx.options.requireRelease && !releases.length)
       throw new ShiplineError(

@@ -6,10 +6,13 @@
  * `path`, `prNumber` (prefixed `<path>--` outside the root package), and `prs_created`, `pr`,
  * `prs`. Values go to $GITHUB_OUTPUT in @actions/core's heredoc format.
  *
- * One output of shipline's own: `releases_sha`, the commit every release of this run was made
- * at (empty when there is none, or when they were made at different commits). A monorepo's
- * releases have no root `tag_name`, and a two-job workflow's publish job checks this commit out:
- * the merged release PR may be behind the commit the workflow ran for.
+ * Two outputs of shipline's own: `releases_sha`, the commit every release of this run was made
+ * at (empty when there is none, or when they were made at different commits), and
+ * `tags_released`, the tags of this run's releases (a JSON array, like `paths_released`). A
+ * monorepo's releases have no root `tag_name`, and a two-job workflow's publish job checks
+ * `releases_sha` out (the merged release PR may be behind the commit the workflow ran for) and
+ * passes `tags_released` to `publish --tags`, which builds each release from its tag's commit
+ * when they differ.
  */
 import { randomUUID } from "node:crypto";
 import { appendFileSync } from "node:fs";
@@ -78,6 +81,7 @@ export function actionOutputs(pr?: PrStageResult, release?: ReleaseStageResult):
   out.push(["paths_released", JSON.stringify(created.map((r) => r.path))]);
   const shas = new Set(created.map((r) => r.sha));
   out.push(["releases_sha", shas.size === 1 ? [...shas][0]! : ""]);
+  out.push(["tags_released", JSON.stringify(created.map((r) => r.tag))]);
   const prs = (pr?.prs ?? [])
     .filter(
       (p) =>

@@ -11,12 +11,13 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadReleasePleaseConfig } from "../config/release-please.ts";
 import { digestFile } from "../dist/digests.ts";
-import { pendingFromGit } from "../dist/expected-version.ts";
+import { pendingFromGit, releasesAtTags } from "../dist/expected-version.ts";
 import { parseDistFilename } from "../dist/filename.ts";
 import { sameVersion } from "../dist/pep440.ts";
 import type { BuildStageResult, CheckStageResult, SignStageResult } from "../dist/types.ts";
 import { ShiplineError } from "../errors.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
+import type { PendingRelease } from "../plan/types.ts";
 import { GitHub } from "./client.ts";
 import { githubContext, githubToken } from "./context.ts";
 import { findRelease, swapReleaseLabels } from "./github-release.ts";
@@ -39,10 +40,16 @@ interface Target {
   held: boolean;
 }
 
-/** Releases made at HEAD that have a GitHub release (the `publish` command: no release stage ran). */
+/** The releases a `publish` job publishes: those `--tags` names, else those made at HEAD. */
+async function publishedHere(ctx: StageContext): Promise<PendingRelease[]> {
+  const tags = ctx.options.tags;
+  return tags?.length ? releasesAtTags(ctx.root, tags) : pendingFromGit(ctx.root);
+}
+
+/** The `publish` command's releases that have a GitHub release (no release stage ran). */
 async function targetsAtHead(ctx: StageContext, gh: () => GitHub): Promise<Target[]> {
   const out: Target[] = [];
-  for (const p of await pendingFromGit(ctx.root)) {
+  for (const p of await publishedHere(ctx)) {
     const r = await findRelease(gh(), p.tag);
     if (!r) {
       ctx.log.info(`no GitHub release for ${p.tag}: no files attached to it`);
@@ -114,7 +121,7 @@ async function attachAll(ctx: StageContext, gh: () => GitHub, preview: boolean):
   const dists = (check?.files ?? []).map((f) => f.path);
   if (preview) {
     const made = ctx.resultOf<ReleaseStageResult>("release")?.releases ?? [];
-    const tags = made.length ? made.map((r) => r.tag) : (await pendingFromGit(root)).map((p) => p.tag);
+    const tags = made.length ? made.map((r) => r.tag) : (await publishedHere(ctx)).map((p) => p.tag);
     log.info(
       `would attach ${dists.join(", ") || "the built files"}${signed ? " and their .sigstore.json bundles" : ""} to ${tags.join(", ") || "the release at HEAD"}, then publish each release held as a draft`,
     );

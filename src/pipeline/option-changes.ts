@@ -25,6 +25,7 @@ const SOURCES: Record<string, string> = {
   order: "[tool.shipline] order",
   publish: "--no-publish (or [tool.shipline] publish.enabled)",
   requireRelease: "--require-release",
+  tags: "--tags",
   publishElsewhere: "--no-publish",
   githubAssets: "[tool.shipline] publish.github-assets",
 };

@@ -29,6 +29,11 @@ export interface RunOptions {
   /** `publish --require-release`: HEAD must be a release commit, or nothing is built. */
   requireRelease?: boolean;
   /**
+   * `publish --tags`: publish these releases, each built from its tag's commit (a two-job
+   * workflow's publish job, when the release job released at commits other than HEAD).
+   */
+  tags?: string[];
+  /**
    * [tool.shipline] publish.github-assets: the release is made as a draft, the dists and their
    * bundles are attached after the upload (the assets stage), then the release is published.
    */

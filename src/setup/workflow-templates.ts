@@ -112,7 +112,8 @@ jobs:
     outputs:
       releases_created: \${{ steps.shipline.outputs.releases_created }}
       tag_name: \${{ steps.shipline.outputs.tag_name }}
-      releases_sha: \${{ steps.shipline.outputs.releases_sha }}`
+      releases_sha: \${{ steps.shipline.outputs.releases_sha }}
+      tags_released: \${{ steps.shipline.outputs.tags_released }}`
         : ""
     }
     steps:
@@ -131,11 +132,17 @@ ${shiplineStep(
 ${o.environment ? publishJob(o, o.environment) : ""}`;
 }
 
+/** The publish job's command: the release job's tags, each built from its tag's commit. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, written as is
+const PUBLISH_ARGS = "publish --require-release --tags=${{ needs.release.outputs.tags_released }}";
+
 /**
  * With a deployment environment (carried over from a pypi-publish job), publishing is a job of
  * its own: only it waits for the environment's protection rules (a required reviewer would
  * otherwise hold every push's release PR update), and its OIDC token carries the environment
- * the Trusted Publisher on PyPI names. It runs on the same commit, which the release job tagged.
+ * the Trusted Publisher on PyPI names. It runs on the same commit, which the release job tagged,
+ * and is given the release job's tags: a monorepo's releases made at different commits (separate
+ * release PRs merged behind the pushed commit) are each built from their tag's commit.
  */
 function publishJob(o: WorkflowOptions, environment: string): string {
   return `
@@ -159,6 +166,6 @@ function publishJob(o: WorkflowOptions, environment: string): string {
           python-version: ${q(o.pythons[o.pythons.length - 1] ?? "3.13")}
       - name: Install the build frontend
         run: python -m pip install build
-${shiplineStep(o, "publish --require-release", "")}
+${shiplineStep(o, PUBLISH_ARGS, "")}
 `;
 }

@@ -53,6 +53,7 @@ describe("Actions outputs", () => {
     expect(out.get("paths_released")).toBe('[".","packages/b"]');
     // shipline's own: the one commit every release was made at, for a publish job to check out
     expect(out.get("releases_sha")).toBe("a".repeat(40));
+    expect(out.get("tags_released")).toBe('["v1.2.3","b-v0.4.0-beta.1"]');
     expect(out.get("prs_created")).toBe(false);
     expect(out.has("pr")).toBe(false);
   });
@@ -63,6 +64,7 @@ describe("Actions outputs", () => {
     expect(out.get("releases_created")).toBe(false);
     expect(out.has("tag_name")).toBe(false);
     expect(out.get("releases_sha")).toBe("");
+    expect(out.get("tags_released")).toBe("[]");
   });
 
   test("releases_sha is empty when the releases were made at different commits", () => {
@@ -72,6 +74,8 @@ describe("Actions outputs", () => {
     );
     expect(out.get("releases_created")).toBe(true);
     expect(out.get("releases_sha")).toBe("");
+    // …and the publish job gets each release's tag instead, to build it from its own commit
+    expect(out.get("tags_released")).toBe('["a-v1.0.0","b-v0.4.0"]');
   });
 
   test("PR outputs: prs_created, pr (first PR object), prs", () => {

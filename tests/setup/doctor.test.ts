@@ -390,6 +390,21 @@ describe("shipline doctor (real git repos)", () => {
       workflow("${{ needs.release.outputs.tag_name || needs.release.outputs.releases_sha || github.sha }}"),
     );
     expect(find(await doctor(r), "workflow-publish-ref").status).toBe("ok");
+    // …or the release job's tags handed to `publish --tags`, whatever the checkout
+    r.write(
+      ".github/workflows/release.yml",
+      workflow("").replace(
+        "publish --require-release",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression
+        "publish --require-release --tags=${{ needs.release.outputs.tags_released }}",
+      ),
+    );
+    const tagged = find(await doctor(r), "workflow-publish-ref");
+    expect([tagged.status, tagged.title]).toEqual([
+      "ok",
+      '.github/workflows/release.yml job "publish" passes the release job\'s tags_released to `publish --tags`',
+    ]);
+    expect(mono.fix).toContain("--tags=");
     // a one-job workflow has no such job: nothing to say
     r.write(".github/workflows/release.yml", GOOD_WORKFLOW);
     expect((await doctor(r)).some((x) => x.id === "workflow-publish-ref")).toBe(false);

@@ -437,10 +437,15 @@ jobs:
       tag_name: "${{ steps.shipline.outputs.tag_name }}",
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
       releases_sha: "${{ steps.shipline.outputs.releases_sha }}",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
+      tags_released: "${{ steps.shipline.outputs.tags_released }}",
     });
     const args = (j: Job) => j.steps.map((st) => st.with?.args).filter(Boolean);
     expect(args(doc.jobs.release)).toEqual(["run --no-publish"]);
-    expect(args(doc.jobs.publish)).toEqual(["publish --require-release"]);
+    expect(args(doc.jobs.publish)).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
+      "publish --require-release --tags=${{ needs.release.outputs.tags_released }}",
+    ]);
     expect(doc.jobs.publish.steps.some((st) => st.env?.GITHUB_TOKEN)).toBe(false);
     // doctor reads each job for what its shipline command needs: both jobs have it
     const { runDoctor } = await import("../../src/setup/doctor/run-doctor.ts");

@@ -133,7 +133,13 @@ function scopesFor(commands: string[], githubAssets: boolean): (typeof NEEDED)[n
  * not a release commit and the publish job refuses. The root package's `tag_name` names that
  * commit; a monorepo has none, and shipline's `releases_sha` output names it for every layout.
  */
-function publishCheckout(path: string, name: string, job: Record<string, unknown>, rootPackage: boolean) {
+function publishCheckout(
+  path: string,
+  name: string,
+  job: Record<string, unknown>,
+  rootPackage: boolean,
+  command: string,
+) {
   const needs = Array.isArray(job.needs) ? job.needs[0] : job.needs;
   if (typeof needs !== "string") return undefined;
   const checkout = steps({ jobs: { j: job } }).find(
@@ -144,11 +150,17 @@ function publishCheckout(path: string, name: string, job: Record<string, unknown
   const label = `${path} job "${name}"`;
   if (/\breleases_sha\b/.test(text) || (rootPackage && /\btag_name\b/.test(text)))
     return ok("workflow-publish-ref", `${label} checks out the release job's release commit`);
+  // `publish --tags` builds each release from its tag's commit, wherever the checkout is
+  if (/--tags(?:=|\s+)\$\{\{[^}]*\btags_released\b/.test(command))
+    return ok(
+      "workflow-publish-ref",
+      `${label} passes the release job's tags_released to \`publish --tags\``,
+    );
   return warn(
     "workflow-publish-ref",
     `${label} checks out ${text ? `\`${text}\`` : "the pushed commit"}, not the release job's release commit`,
     `when the release job releases a merged release PR behind the pushed commit (the merge's own run was cancelled or failed), the pushed commit is no release commit and \`publish --require-release\` refuses${rootPackage ? "" : "; a monorepo's releases have no root tag_name"}.`,
-    `on its actions/checkout step: \`ref: \${{ needs.${needs}.outputs.tag_name || needs.${needs}.outputs.releases_sha || github.sha }}\`, with \`releases_sha: \${{ steps.shipline.outputs.releases_sha }}\` in the ${needs} job's outputs`,
+    `on its actions/checkout step: \`ref: \${{ needs.${needs}.outputs.tag_name || needs.${needs}.outputs.releases_sha || github.sha }}\`, with \`releases_sha: \${{ steps.shipline.outputs.releases_sha }}\` in the ${needs} job's outputs; or pass \`--tags=\${{ needs.${needs}.outputs.tags_released }}\` to publish, with \`tags_released: \${{ steps.shipline.outputs.tags_released }}\` in its outputs (each release is then built from its tag's commit)`,
   );
 }
 
@@ -230,8 +242,9 @@ export function checkWorkflows(ctx: DoctorContext, githubAssets = false, rootPac
             `${w.path} job "${name}" has ${needed.join(", ").replace(/, ([^,]*)$/, " and $1")} write`,
           ),
         );
-      if (commands.some((c) => /^publish\b.*--require-release\b/.test(c.trim()))) {
-        const f = publishCheckout(w.path, name, job, rootPackage);
+      const publishJob = commands.find((c) => /^publish\b.*--require-release\b/.test(c.trim()));
+      if (publishJob !== undefined) {
+        const f = publishCheckout(w.path, name, job, rootPackage, publishJob);
         if (f) out.push(f);
       }
       const tokenless = tokenlessShiplineStep(w.doc, job, githubAssets);
