@@ -41,15 +41,12 @@ async function stillThere(root: string, built: Built): Promise<boolean> {
  * `publish --tags`: each release built from its tag's commit — in place when that is HEAD, else
  * in a worktree of it (the release job released merged release PRs behind the pushed commit).
  */
-async function taggedReleases(root: string, tags: readonly string[]): Promise<ExpectedRelease[]> {
-  const releases = await releasesAtTags(root, tags);
-  let head: string | undefined;
-  try {
-    head = headSha(root);
-  } catch {
-    head = undefined;
-  }
-  return releases.map((r) => ({
+async function taggedReleases(
+  root: string,
+  tags: readonly string[],
+  head: string | undefined,
+): Promise<ExpectedRelease[]> {
+  return (await releasesAtTags(root, tags)).map((r) => ({
     version: r.version,
     path: r.path || ".",
     tag: r.tag,
@@ -65,8 +62,19 @@ export const buildStage: Stage<BuildStageResult> = {
     // a merged release PR behind HEAD that this run released (pr stage) is built from its own
     // commit: HEAD has moved past it, so building HEAD would publish the wrong tree
     const behind = ctx.resultOf<PrStageResult>("pr")?.released ?? [];
+    let head: string | null | undefined;
+    /** HEAD's sha, or undefined where there is none (a directory with no commits yet). */
+    const headCommit = (): string | undefined => {
+      if (head === undefined)
+        try {
+          head = headSha(ctx.root);
+        } catch {
+          head = null;
+        }
+      return head ?? undefined;
+    };
     const releases: ExpectedRelease[] = ctx.options.tags?.length
-      ? await taggedReleases(ctx.root, ctx.options.tags)
+      ? await taggedReleases(ctx.root, ctx.options.tags, headCommit())
       : await expectedReleases(ctx.root, ctx.resultOf<PlanStageResult>("plan"));
     if (!releases.length)
       releases.push(
@@ -76,7 +84,7 @@ export const buildStage: Stage<BuildStageResult> = {
     if (ctx.options.requireRelease && !releases.length)
       throw new ShiplineError(
         "HEAD is not a release commit (no merged release PR's version, pending or tagged at HEAD): nothing was built or published (--require-release)",
-        "a release made at an earlier commit is published from its tag: `git checkout <tag> && shipline publish`",
+        "a release made at an earlier commit is published from its tag: `shipline publish --tags <tag>` (a two-job workflow passes the release job's tags_released), or `git checkout <tag> && shipline publish`",
       );
     const prev = ctx.progress.built as Built | undefined;
     if (prev && prev.version === version && (await stillThere(ctx.root, prev))) {
@@ -96,17 +104,6 @@ export const buildStage: Stage<BuildStageResult> = {
     const origins: Record<string, string> = {};
     /** Each built file's release commit, when behind HEAD (else HEAD's, asked only if needed). */
     const commits = new Map<string, string | undefined>();
-    let head: string | null | undefined;
-    /** HEAD's sha, or undefined where there is none (a directory with no commits yet). */
-    const headCommit = (): string | undefined => {
-      if (head === undefined)
-        try {
-          head = headSha(ctx.root);
-        } catch {
-          head = null;
-        }
-      return head ?? undefined;
-    };
     // a package's own [tool.shipline.build] command builds it; else the root's, else the default
     // (read from the tree being built: a release behind HEAD is built from its own commit)
     const build = (tree: string, dir: string) => {

@@ -126,6 +126,7 @@ describe.skipIf(!hasBinary() || !canBuild())("a two-job monorepo released at dif
     const bare = await publish([]);
     expect(bare.code).toBe(1);
     expect(bare.stderr).toContain("HEAD is not a release commit");
+    expect(bare.stderr).toContain("shipline publish --tags <tag>");
 
     // tags that name no release stop the job before anything is built
     const missing = await publish(["--tags", "alpha-v9.9.9"]);
