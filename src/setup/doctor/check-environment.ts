@@ -132,6 +132,8 @@ function scopesFor(commands: string[], githubAssets: boolean): (typeof NEEDED)[n
  * behind the pushed commit (the merge's own run was cancelled or failed), the pushed commit is
  * not a release commit and the publish job refuses. The root package's `tag_name` names that
  * commit; a monorepo has none, and shipline's `releases_sha` output names it for every layout.
+ * Or the job passes the release job's `tags_released` to `publish --tags`, which builds each
+ * release from its tag's commit whatever is checked out (releases made at different commits).
  */
 function publishCheckout(
   path: string,
